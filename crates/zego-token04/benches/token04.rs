@@ -1,0 +1,3 @@
+//! Benchmarks.
+#![allow(missing_docs)]
+fn main() {}

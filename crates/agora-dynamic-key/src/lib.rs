@@ -1,4 +1,4 @@
-//! Work in progress.
+#![doc = include_str!("../README.md")]
 #![cfg_attr(
     not(test),
     deny(
@@ -9,3 +9,299 @@
         clippy::panic
     )
 )]
+
+use core::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+pub mod access_token;
+pub mod access_token2;
+pub mod builder;
+mod deflate;
+#[cfg(feature = "hazmat")]
+pub mod hazmat;
+mod inflate;
+mod wire;
+
+/// Agora's servers accept a token for at most 24 hours; the everyday builders in
+/// [`builder`] cap every validity at this many seconds.
+pub const MAX_VALIDITY_SECS: u32 = 86_400;
+
+/// Upper bound on the length of a token string accepted by the parsers, checked before
+/// any decoding (characters).
+pub const MAX_TOKEN_LEN: usize = 256 * 1024;
+
+/// Upper bound on the inflated body of a 007 token accepted by the parser (bytes).
+pub const MAX_INFLATED_LEN: usize = 256 * 1024;
+
+/// The broad category of an [`Error`], matching the conformance vectors' error names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The caller supplied something that cannot be built (`invalid_input`).
+    InvalidInput,
+    /// The token does not decode (`malformed`).
+    Malformed,
+    /// The token has the wrong version prefix (`version`).
+    Version,
+    /// The signature does not match (`signature`).
+    Signature,
+    /// The token or privilege has expired (`expired`).
+    Expired,
+}
+
+impl ErrorKind {
+    /// The category name used by the conformance vectors (`invalid_input`, `malformed`, ...).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "invalid_input",
+            Self::Malformed => "malformed",
+            Self::Version => "version",
+            Self::Signature => "signature",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything that can go wrong building, parsing or verifying a token.
+///
+/// Messages are lowercase and never contain certificates or token bytes.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The app id is not 32 ASCII hex characters.
+    #[error("invalid app id: expected 32 ascii hex characters")]
+    InvalidAppId,
+    /// The app certificate is not 32 ASCII hex characters.
+    #[error("invalid app certificate: expected 32 ascii hex characters")]
+    InvalidAppCertificate,
+    /// A string or list does not fit its 16-bit length prefix.
+    #[error("{field} is too long: at most 65535 bytes or entries can be encoded")]
+    TooLong {
+        /// Which field was too long.
+        field: &'static str,
+    },
+    /// A 007 token needs at least one service.
+    #[error("no service added")]
+    NoService,
+    /// The operating system's random number generator failed while drawing a salt.
+    ///
+    /// Reported with [`ErrorKind::InvalidInput`] (the contract has no "internal" kind).
+    #[error("the operating system random number generator failed")]
+    Random,
+    /// The token does not decode.
+    #[error("malformed token: {0}")]
+    Malformed(&'static str),
+    /// The token does not start with the expected version.
+    #[error("unsupported token version: expected {expected}")]
+    Version {
+        /// The version prefix that was expected (`006` or `007`).
+        expected: &'static str,
+    },
+    /// The signature does not match.
+    #[error("signature mismatch")]
+    Signature,
+    /// The token (or the checked privilege) expired before `now`.
+    #[error("token expired at {expired_at} (now {now})")]
+    Expired {
+        /// Absolute unix time of the expiry.
+        expired_at: u64,
+        /// The time the check was made at.
+        now: u64,
+    },
+}
+
+impl Error {
+    /// The broad category of this error.
+    #[must_use]
+    pub const fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidAppId
+            | Self::InvalidAppCertificate
+            | Self::TooLong { .. }
+            | Self::NoService
+            | Self::Random => ErrorKind::InvalidInput,
+            Self::Malformed(_) => ErrorKind::Malformed,
+            Self::Version { .. } => ErrorKind::Version,
+            Self::Signature => ErrorKind::Signature,
+            Self::Expired { .. } => ErrorKind::Expired,
+        }
+    }
+}
+
+/// True when `s` is exactly 32 ASCII hex digits (either case).
+pub(crate) fn is_hex32(s: &[u8]) -> bool {
+    s.len() == 32 && s.iter().all(u8::is_ascii_hexdigit)
+}
+
+/// An Agora app id: 32 ASCII hex characters in either case, kept verbatim.
+///
+/// The case matters: the ASCII bytes are signed, never the hex-decoded value.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct AppId(String);
+
+impl AppId {
+    /// Validates and wraps an app id.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAppId`] unless `s` is exactly 32 ASCII hex characters.
+    pub fn new(s: &str) -> Result<Self, Error> {
+        if is_hex32(s.as_bytes()) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Error::InvalidAppId)
+        }
+    }
+
+    /// The app id as given.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AppId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for AppId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl core::str::FromStr for AppId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Self::new(s)
+    }
+}
+
+/// An Agora app certificate: 32 ASCII hex characters, used as its ASCII bytes.
+///
+/// The secret is zeroized on drop, its `Debug` output is redacted, and it deliberately has
+/// no `Display` or serialization.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct AppCertificate([u8; 32]);
+
+impl AppCertificate {
+    /// Validates and wraps an app certificate.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAppCertificate`] unless `s` is exactly 32 ASCII hex characters.
+    pub fn new(s: &str) -> Result<Self, Error> {
+        let mut bytes = [0u8; 32];
+        match bytes.get_mut(..) {
+            Some(dst) if is_hex32(s.as_bytes()) => dst.copy_from_slice(s.as_bytes()),
+            _ => return Err(Error::InvalidAppCertificate),
+        }
+        Ok(Self(bytes))
+    }
+
+    /// The ASCII bytes used as key material.
+    pub(crate) fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AppCertificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AppCertificate(<redacted>)")
+    }
+}
+
+/// Draws a salt uniformly from `1..=99_999_999` using the operating system's CSPRNG.
+pub(crate) fn random_salt() -> Result<u32, Error> {
+    const RANGE: u32 = 99_999_999;
+    // Largest multiple of RANGE that fits in u32: rejection sampling keeps it uniform.
+    const ZONE: u32 = u32::MAX - (u32::MAX % RANGE);
+    loop {
+        let x = getrandom::u32().map_err(|_| Error::Random)?;
+        if x < ZONE {
+            return Ok((x % RANGE).wrapping_add(1));
+        }
+    }
+}
+
+/// The current unix time in seconds, saturated to the `u32` range.
+pub(crate) fn unix_now() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_id_validation() {
+        assert!(AppId::new("970CA35de60c44645bbae8a215061b33").is_ok());
+        assert_eq!(
+            AppId::new("970CA35de60c44645bbae8a215061b33")
+                .unwrap()
+                .as_str(),
+            "970CA35de60c44645bbae8a215061b33"
+        );
+        for bad in [
+            "",
+            "invalid",
+            "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+            " 70CA35de60c44645bbae8a215061b33",
+        ] {
+            assert_eq!(AppId::new(bad).unwrap_err().kind(), ErrorKind::InvalidInput);
+            assert_eq!(
+                AppCertificate::new(bad).unwrap_err().kind(),
+                ErrorKind::InvalidInput
+            );
+        }
+    }
+
+    #[test]
+    fn certificate_debug_is_redacted() {
+        let c = AppCertificate::new("5CFd2fd1755d40ecb72977518be15d3b").unwrap();
+        let d = format!("{c:?}");
+        assert!(!d.contains("5CFd"));
+        assert!(d.contains("redacted"));
+    }
+
+    #[test]
+    fn salt_range() {
+        for _ in 0..1000 {
+            let s = random_salt().unwrap();
+            assert!((1..=99_999_999).contains(&s));
+        }
+    }
+
+    #[test]
+    fn error_messages_are_lowercase() {
+        let errs = [
+            Error::InvalidAppId,
+            Error::InvalidAppCertificate,
+            Error::TooLong {
+                field: "channel name",
+            },
+            Error::NoService,
+            Error::Random,
+            Error::Malformed("truncated"),
+            Error::Version { expected: "007" },
+            Error::Signature,
+            Error::Expired {
+                expired_at: 1,
+                now: 2,
+            },
+        ];
+        for e in errs {
+            let m = e.to_string();
+            assert_eq!(m, m.to_lowercase());
+        }
+    }
+}

@@ -1,0 +1,575 @@
+//! Everyday builders with the references' semantics (spec §2.4 and §3.5) and the
+//! 24-hour cap.
+//!
+//! Agora's servers accept a token for at most 24 hours, so these builders cap:
+//!
+//! * 007: a token validity of 0 or above [`MAX_VALIDITY_SECS`] becomes 86 400 s; a privilege
+//!   validity above the applied token validity is lowered to it; a privilege validity of 0
+//!   stays 0 (the references' default).
+//! * 006: `ts` (the token's own expiry) is `now + 24 h`, as in every reference; a privilege
+//!   expire timestamp of 0 or beyond `ts` is lowered to `ts`.
+//!
+//! [`Issued`] reports the validity applied and whether any value given was changed. For
+//! tokens that must carry exactly what they are given, use
+//! [`AccessToken`](crate::access_token::AccessToken) and
+//! [`AccessToken2`](crate::access_token2::AccessToken2) directly.
+//!
+//! Where the references disagree (spec §6) these builders follow python3/go: 006 roles give
+//! Attendee, Publisher and Admin the publish privileges (not java/ruby, D5); the integer uid 0
+//! is `""` and any other uid its unsigned decimal (D7); the aPaaS room-user chat user id is
+//! the lowercase hex MD5 of the UTF-8 user uuid, 32 characters (not java's 31-character
+//! variant D3 or C#'s D4), and it carries the chat and room-user privileges (not nodejs D1,
+//! java D2); the aPaaS role is an `i16` defaulting to -1 and 0 stays 0 (not nodejs D6).
+
+use md5::Digest as _;
+
+use crate::access_token::{self, AccessToken};
+use crate::access_token2::{
+    AccessToken2, ApaasPrivilege, ChatPrivilege, FpaPrivilege, Permissions, RtcPrivilege,
+    Rtm2Privilege, RtmPrivilege, Service, ServiceApaas, ServiceChat, ServiceFpa, ServiceRtc,
+    ServiceRtm, ServiceRtm2,
+};
+use crate::{AppCertificate, AppId, Error, MAX_VALIDITY_SECS};
+
+/// 007 RTC roles (`RtcTokenBuilder2`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u16)]
+pub enum RtcRole {
+    /// Join plus publish audio, video and data.
+    Publisher = 1,
+    /// Join only.
+    Subscriber = 2,
+}
+
+/// A token as issued by [`TokenBuilder`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    /// The token string.
+    pub token: String,
+    /// Issue time, unix seconds (the builder's clock).
+    pub issued_at: u32,
+    /// Absolute expiry, unix seconds.
+    pub expires_at: u64,
+    /// The token validity applied, seconds.
+    pub validity_secs: u32,
+    /// True when any validity or expiry given was changed by the 24-hour rule.
+    pub capped: bool,
+}
+
+/// Per-privilege RTC validities, seconds relative to the issue time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RtcPrivilegeExpiries {
+    /// Join channel.
+    pub join: u32,
+    /// Publish audio.
+    pub publish_audio: u32,
+    /// Publish video.
+    pub publish_video: u32,
+    /// Publish data streams.
+    pub publish_data: u32,
+}
+
+impl RtcPrivilegeExpiries {
+    /// The same validity for all four privileges.
+    #[must_use]
+    pub const fn all(secs: u32) -> Self {
+        Self {
+            join: secs,
+            publish_audio: secs,
+            publish_video: secs,
+            publish_data: secs,
+        }
+    }
+}
+
+/// Builds tokens for one app with a system or fixed clock. Salts always come from the OS
+/// CSPRNG (except through the `hazmat` feature).
+#[derive(Clone, Debug)]
+pub struct TokenBuilder {
+    app_id: AppId,
+    cert: AppCertificate,
+    now: Option<u32>,
+    salt: Option<u32>,
+}
+
+/// Tracks the 24-hour rule while a token is assembled.
+struct Cap {
+    validity: u32,
+    capped: bool,
+}
+
+impl Cap {
+    fn token(validity: u32) -> Self {
+        if validity == 0 || validity > MAX_VALIDITY_SECS {
+            Self {
+                validity: MAX_VALIDITY_SECS,
+                capped: true,
+            }
+        } else {
+            Self {
+                validity,
+                capped: false,
+            }
+        }
+    }
+
+    /// A privilege validity above the token validity is lowered to it; 0 stays 0.
+    fn privilege(&mut self, v: u32) -> u32 {
+        if v > self.validity {
+            self.capped = true;
+            self.validity
+        } else {
+            v
+        }
+    }
+}
+
+fn rtc_service(
+    channel: &str,
+    account: &str,
+    role: RtcRole,
+    cap: &mut Cap,
+    privilege: u32,
+) -> ServiceRtc {
+    let p = cap.privilege(privilege);
+    let mut s = ServiceRtc::new(channel, account);
+    s.add_privilege(RtcPrivilege::JoinChannel, p);
+    if role == RtcRole::Publisher {
+        s.add_privilege(RtcPrivilege::PublishAudioStream, p)
+            .add_privilege(RtcPrivilege::PublishVideoStream, p)
+            .add_privilege(RtcPrivilege::PublishDataStream, p);
+    }
+    s
+}
+
+fn rtc_service_privileges(
+    channel: &str,
+    account: &str,
+    cap: &mut Cap,
+    p: RtcPrivilegeExpiries,
+) -> ServiceRtc {
+    let mut s = ServiceRtc::new(channel, account);
+    s.add_privilege(RtcPrivilege::JoinChannel, cap.privilege(p.join))
+        .add_privilege(
+            RtcPrivilege::PublishAudioStream,
+            cap.privilege(p.publish_audio),
+        )
+        .add_privilege(
+            RtcPrivilege::PublishVideoStream,
+            cap.privilege(p.publish_video),
+        )
+        .add_privilege(
+            RtcPrivilege::PublishDataStream,
+            cap.privilege(p.publish_data),
+        );
+    s
+}
+
+/// Lowercase hex MD5 of the UTF-8 string (the aPaaS chat user id).
+#[must_use]
+pub fn md5_hex(s: &str) -> String {
+    use core::fmt::Write as _;
+    let digest = md5::Md5::digest(s.as_bytes());
+    let mut out = String::with_capacity(32);
+    for b in digest {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+impl TokenBuilder {
+    /// A builder using the system clock.
+    #[must_use]
+    pub fn new(app_id: AppId, cert: AppCertificate) -> Self {
+        Self {
+            app_id,
+            cert,
+            now: None,
+            salt: None,
+        }
+    }
+
+    /// Freezes the clock at `now` (unix seconds), e.g. for tests. Salts stay random.
+    #[must_use]
+    pub fn with_now(mut self, now: u32) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// DANGEROUS: uses a fixed salt for every token (tests and conformance only).
+    #[cfg(feature = "hazmat")]
+    #[must_use]
+    pub fn with_fixed_salt(mut self, salt: u32) -> Self {
+        self.salt = Some(salt);
+        self
+    }
+
+    /// The app id.
+    #[must_use]
+    pub fn app_id(&self) -> &AppId {
+        &self.app_id
+    }
+
+    fn now(&self) -> u32 {
+        self.now.unwrap_or_else(crate::unix_now)
+    }
+
+    fn issue(&self, cap: &Cap, services: Vec<Service>) -> Result<Issued, Error> {
+        let now = self.now();
+        let mut t = AccessToken2::new(self.app_id.clone(), now, cap.validity);
+        #[cfg(feature = "hazmat")]
+        if let Some(s) = self.salt {
+            t.set_salt(s);
+        }
+        t.services = services;
+        Ok(Issued {
+            token: t.build(&self.cert)?,
+            issued_at: now,
+            expires_at: u64::from(now).saturating_add(u64::from(cap.validity)),
+            validity_secs: cap.validity,
+            capped: cap.capped,
+        })
+    }
+
+    /// `RtcTokenBuilder2.build_token_with_uid`: [`Self::rtc_with_account`] with uid 0 as `""`.
+    ///
+    /// # Errors
+    /// [`Error::TooLong`] for a channel over 65535 bytes; [`Error::Random`].
+    pub fn rtc_with_uid(
+        &self,
+        channel: &str,
+        uid: u32,
+        role: RtcRole,
+        token_validity: u32,
+        privilege_validity: u32,
+    ) -> Result<Issued, Error> {
+        self.rtc_with_account(
+            channel,
+            &access_token::uid_string(uid),
+            role,
+            token_validity,
+            privilege_validity,
+        )
+    }
+
+    /// `RtcTokenBuilder2.build_token_with_user_account`: rtc(channel, account) with join, and
+    /// for [`RtcRole::Publisher`] also publish audio/video/data, all = `privilege_validity`.
+    ///
+    /// # Errors
+    /// [`Error::TooLong`] for strings over 65535 bytes; [`Error::Random`].
+    pub fn rtc_with_account(
+        &self,
+        channel: &str,
+        account: &str,
+        role: RtcRole,
+        token_validity: u32,
+        privilege_validity: u32,
+    ) -> Result<Issued, Error> {
+        let mut cap = Cap::token(token_validity);
+        let rtc = rtc_service(channel, account, role, &mut cap, privilege_validity);
+        self.issue(&cap, vec![rtc.into()])
+    }
+
+    /// `build_token_with_uid_and_privilege`: explicit validity per RTC privilege (no role).
+    ///
+    /// # Errors
+    /// As [`Self::rtc_with_account`].
+    pub fn rtc_with_uid_and_privileges(
+        &self,
+        channel: &str,
+        uid: u32,
+        token_validity: u32,
+        p: RtcPrivilegeExpiries,
+    ) -> Result<Issued, Error> {
+        self.rtc_with_account_and_privileges(
+            channel,
+            &access_token::uid_string(uid),
+            token_validity,
+            p,
+        )
+    }
+
+    /// `build_token_with_user_account_and_privilege`: explicit validity per RTC privilege.
+    ///
+    /// # Errors
+    /// As [`Self::rtc_with_account`].
+    pub fn rtc_with_account_and_privileges(
+        &self,
+        channel: &str,
+        account: &str,
+        token_validity: u32,
+        p: RtcPrivilegeExpiries,
+    ) -> Result<Issued, Error> {
+        let mut cap = Cap::token(token_validity);
+        let rtc = rtc_service_privileges(channel, account, &mut cap, p);
+        self.issue(&cap, vec![rtc.into()])
+    }
+
+    /// `build_token_with_rtm`: RTC as [`Self::rtc_with_account`] plus rtm(account) whose login
+    /// equals the (applied) token validity, not the privilege validity.
+    ///
+    /// # Errors
+    /// As [`Self::rtc_with_account`].
+    pub fn rtc_with_rtm(
+        &self,
+        channel: &str,
+        account: &str,
+        role: RtcRole,
+        token_validity: u32,
+        privilege_validity: u32,
+    ) -> Result<Issued, Error> {
+        let mut cap = Cap::token(token_validity);
+        let rtc = rtc_service(channel, account, role, &mut cap, privilege_validity);
+        let rtm = ServiceRtm::new(account).with_privilege(RtmPrivilege::Login, cap.validity);
+        self.issue(&cap, vec![rtc.into(), rtm.into()])
+    }
+
+    /// `build_token_with_rtm2` (the second RTC+RTM variant; RTM is service type 2): rtc with
+    /// join, plus audio/video/data for a publisher, and rtm(`rtm_user_id`) login =
+    /// `rtm_token_validity` (capped like a privilege). The token validity is
+    /// `rtc_token_validity`.
+    ///
+    /// # Errors
+    /// As [`Self::rtc_with_account`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn rtc_with_rtm2(
+        &self,
+        channel: &str,
+        rtc_account: &str,
+        role: RtcRole,
+        rtc_token_validity: u32,
+        p: RtcPrivilegeExpiries,
+        rtm_user_id: &str,
+        rtm_token_validity: u32,
+    ) -> Result<Issued, Error> {
+        let mut cap = Cap::token(rtc_token_validity);
+        let mut rtc = ServiceRtc::new(channel, rtc_account);
+        rtc.add_privilege(RtcPrivilege::JoinChannel, cap.privilege(p.join));
+        if role == RtcRole::Publisher {
+            rtc.add_privilege(
+                RtcPrivilege::PublishAudioStream,
+                cap.privilege(p.publish_audio),
+            )
+            .add_privilege(
+                RtcPrivilege::PublishVideoStream,
+                cap.privilege(p.publish_video),
+            )
+            .add_privilege(
+                RtcPrivilege::PublishDataStream,
+                cap.privilege(p.publish_data),
+            );
+        }
+        let login = cap.privilege(rtm_token_validity);
+        let rtm = ServiceRtm::new(rtm_user_id).with_privilege(RtmPrivilege::Login, login);
+        self.issue(&cap, vec![rtc.into(), rtm.into()])
+    }
+
+    /// `RtmTokenBuilder2.build_token`: rtm(user_id) login = validity.
+    ///
+    /// # Errors
+    /// [`Error::TooLong`]; [`Error::Random`].
+    pub fn rtm(&self, user_id: &str, validity: u32) -> Result<Issued, Error> {
+        let cap = Cap::token(validity);
+        let rtm = ServiceRtm::new(user_id).with_privilege(RtmPrivilege::Login, cap.validity);
+        self.issue(&cap, vec![rtm.into()])
+    }
+
+    /// `RtmTokenBuilder2.build_token_with_permissions`: an rtm2 service (type 8) with the
+    /// permissions, login = validity.
+    ///
+    /// # Errors
+    /// [`Error::TooLong`]; [`Error::Random`].
+    pub fn rtm_with_permissions(
+        &self,
+        user_id: &str,
+        permissions: &Permissions,
+        validity: u32,
+    ) -> Result<Issued, Error> {
+        let cap = Cap::token(validity);
+        let rtm2 = ServiceRtm2::new(user_id, permissions.clone())
+            .with_privilege(Rtm2Privilege::Login, cap.validity);
+        self.issue(&cap, vec![rtm2.into()])
+    }
+
+    /// `ChatTokenBuilder2.build_user_token`: chat(user_id) user = validity.
+    ///
+    /// # Errors
+    /// [`Error::TooLong`]; [`Error::Random`].
+    pub fn chat_user(&self, user_id: &str, validity: u32) -> Result<Issued, Error> {
+        let cap = Cap::token(validity);
+        let chat = ServiceChat::new(user_id).with_privilege(ChatPrivilege::User, cap.validity);
+        self.issue(&cap, vec![chat.into()])
+    }
+
+    /// `ChatTokenBuilder2.build_app_token`: chat("") app = validity.
+    ///
+    /// # Errors
+    /// [`Error::Random`].
+    pub fn chat_app(&self, validity: u32) -> Result<Issued, Error> {
+        let cap = Cap::token(validity);
+        let chat = ServiceChat::new("").with_privilege(ChatPrivilege::App, cap.validity);
+        self.issue(&cap, vec![chat.into()])
+    }
+
+    /// `FpaTokenBuilder.build_token`: expire fixed at 86 400 s, fpa login = 0.
+    ///
+    /// # Errors
+    /// [`Error::Random`].
+    pub fn fpa(&self) -> Result<Issued, Error> {
+        let cap = Cap {
+            validity: MAX_VALIDITY_SECS,
+            capped: false,
+        };
+        let fpa = ServiceFpa::new().with_privilege(FpaPrivilege::Login, 0);
+        self.issue(&cap, vec![fpa.into()])
+    }
+
+    /// `ApaasTokenBuilder.build_room_user_token` (python3/go): rtm(user_uuid) login, chat(md5
+    /// hex of user_uuid) user, apaas(room_uuid, user_uuid, role) room-user, all = validity.
+    ///
+    /// # Errors
+    /// [`Error::TooLong`]; [`Error::Random`].
+    pub fn apaas_room_user(
+        &self,
+        room_uuid: &str,
+        user_uuid: &str,
+        role: i16,
+        validity: u32,
+    ) -> Result<Issued, Error> {
+        let cap = Cap::token(validity);
+        let v = cap.validity;
+        let apaas = ServiceApaas::new(room_uuid, user_uuid)
+            .with_role(role)
+            .with_privilege(ApaasPrivilege::RoomUser, v);
+        let rtm = ServiceRtm::new(user_uuid).with_privilege(RtmPrivilege::Login, v);
+        let chat = ServiceChat::new(md5_hex(user_uuid)).with_privilege(ChatPrivilege::User, v);
+        self.issue(&cap, vec![apaas.into(), rtm.into(), chat.into()])
+    }
+
+    /// `ApaasTokenBuilder.build_user_token`: apaas("", user_uuid, -1) user = validity.
+    ///
+    /// # Errors
+    /// [`Error::TooLong`]; [`Error::Random`].
+    pub fn apaas_user(&self, user_uuid: &str, validity: u32) -> Result<Issued, Error> {
+        let cap = Cap::token(validity);
+        let apaas =
+            ServiceApaas::new("", user_uuid).with_privilege(ApaasPrivilege::User, cap.validity);
+        self.issue(&cap, vec![apaas.into()])
+    }
+
+    /// `ApaasTokenBuilder.build_app_token`: apaas("", "", -1) app = validity.
+    ///
+    /// # Errors
+    /// [`Error::Random`].
+    pub fn apaas_app(&self, validity: u32) -> Result<Issued, Error> {
+        let cap = Cap::token(validity);
+        let apaas = ServiceApaas::new("", "").with_privilege(ApaasPrivilege::App, cap.validity);
+        self.issue(&cap, vec![apaas.into()])
+    }
+
+    /// `EducationTokenBuilder.build_room_user_token`: byte-identical to
+    /// [`Self::apaas_room_user`].
+    ///
+    /// # Errors
+    /// As [`Self::apaas_room_user`].
+    pub fn education_room_user(
+        &self,
+        room_uuid: &str,
+        user_uuid: &str,
+        role: i16,
+        validity: u32,
+    ) -> Result<Issued, Error> {
+        self.apaas_room_user(room_uuid, user_uuid, role, validity)
+    }
+
+    /// `EducationTokenBuilder.build_user_token`: identical to [`Self::apaas_user`].
+    ///
+    /// # Errors
+    /// As [`Self::apaas_user`].
+    pub fn education_user(&self, user_uuid: &str, validity: u32) -> Result<Issued, Error> {
+        self.apaas_user(user_uuid, validity)
+    }
+
+    /// `EducationTokenBuilder.build_app_token`: identical to [`Self::apaas_app`].
+    ///
+    /// # Errors
+    /// As [`Self::apaas_app`].
+    pub fn education_app(&self, validity: u32) -> Result<Issued, Error> {
+        self.apaas_app(validity)
+    }
+
+    fn issue006(
+        &self,
+        channel: &str,
+        uid: &str,
+        privileges: &[access_token::Privilege],
+        privilege_expire_ts: u32,
+    ) -> Result<Issued, Error> {
+        let now = self.now();
+        let ts = now.saturating_add(MAX_VALIDITY_SECS);
+        let capped = privilege_expire_ts == 0 || privilege_expire_ts > ts;
+        let p = if capped { ts } else { privilege_expire_ts };
+        let mut t = AccessToken::new(self.app_id.clone(), channel, uid, ts);
+        #[cfg(feature = "hazmat")]
+        if let Some(s) = self.salt {
+            t.set_salt(s);
+        }
+        for &pr in privileges {
+            t.add_privilege(pr, p);
+        }
+        Ok(Issued {
+            token: t.build(&self.cert)?,
+            issued_at: now,
+            expires_at: u64::from(ts),
+            validity_secs: ts.wrapping_sub(now),
+            capped,
+        })
+    }
+
+    /// 006 `RtcTokenBuilder.buildTokenWithUid` (uid 0 → `""`), `ts = now + 24 h`.
+    ///
+    /// # Errors
+    /// [`Error::Random`].
+    pub fn rtc006_with_uid(
+        &self,
+        channel: &str,
+        uid: u32,
+        role: access_token::Role,
+        privilege_expire_ts: u32,
+    ) -> Result<Issued, Error> {
+        self.rtc006_with_account(
+            channel,
+            &access_token::uid_string(uid),
+            role,
+            privilege_expire_ts,
+        )
+    }
+
+    /// 006 `RtcTokenBuilder.buildTokenWithAccount`: join, plus publish audio/video/data for
+    /// Attendee, Publisher and Admin (python3/go/nodejs), all = `privilege_expire_ts`.
+    ///
+    /// # Errors
+    /// [`Error::Random`].
+    pub fn rtc006_with_account(
+        &self,
+        channel: &str,
+        account: &str,
+        role: access_token::Role,
+        privilege_expire_ts: u32,
+    ) -> Result<Issued, Error> {
+        self.issue006(channel, account, role.privileges(), privilege_expire_ts)
+    }
+
+    /// 006 `RtmTokenBuilder.buildToken`: channel = user account, uid = `""`, RTM login (1000).
+    ///
+    /// # Errors
+    /// [`Error::Random`].
+    pub fn rtm006(&self, user_account: &str, privilege_expire_ts: u32) -> Result<Issued, Error> {
+        self.issue006(
+            user_account,
+            "",
+            &[access_token::Privilege::RtmLogin],
+            privilege_expire_ts,
+        )
+    }
+}

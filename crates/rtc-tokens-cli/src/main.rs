@@ -1,2 +1,275 @@
-//! Work in progress.
-fn main() {}
+//! `rtc-tokens`: build, parse and verify ZEGOCLOUD token04 and Agora
+//! AccessToken 006 / AccessToken2 007 tokens from the command line.
+//!
+//! Exit codes: 0 success, 1 the token was rejected, 2 usage or I/O error.
+//! See the crate README for commands, environment variables and `--json` fields.
+
+mod build;
+mod cli;
+mod creds;
+mod demo;
+mod output;
+mod parse;
+mod time;
+
+use std::ffi::OsString;
+use std::io::{IsTerminal as _, Read as _};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use clap::{CommandFactory as _, Parser as _};
+use rtc_tokens::{TokenVersion, Vendor, ZegoProvider};
+
+use crate::cli::{BuildVendor, Cli, Command, ParseArgs, VendorArg};
+use crate::output::{Style, emit, json_text};
+
+/// Exit code: the token was rejected.
+const EXIT_REJECTED: u8 = 1;
+/// Exit code: usage or I/O error.
+const EXIT_USAGE: u8 = 2;
+
+/// What a command printed and whether it rejected the token.
+struct Outcome {
+    stdout: String,
+    rejected: Option<String>,
+}
+
+impl Outcome {
+    fn ok(stdout: String) -> Self {
+        Self {
+            stdout,
+            rejected: None,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    if let Some(flag) = creds::secret_flag_in(&args) {
+        eprintln!(
+            "error: {flag}: secrets are never taken from a flag value (it would end up in shell \
+             history and the process list); set the environment variable or use --secret-file"
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
+    let style = Style::detect();
+    match run(cli, style) {
+        Ok(outcome) => {
+            emit(&outcome.stdout);
+            match outcome.rejected {
+                Some(message) => {
+                    eprintln!("rejected: {}", one_line(&message));
+                    ExitCode::from(EXIT_REJECTED)
+                }
+                None => ExitCode::SUCCESS,
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// Help and version go to stdout with status 0; errors become one line on stderr.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // `rtc-tokens build` and the like: the help is the most useful answer.
+        let _ = e.print();
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let text = e.render().to_string();
+    let first = text.split("\n\n").next().unwrap_or_default();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    eprintln!("error: {} (see --help)", redact_tokens(&one_line(first)));
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// Joins lines into one, collapsing indentation.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Replaces quoted values that look like tokens (clap echoes stray arguments).
+fn redact_tokens(text: &str) -> String {
+    text.split('\'')
+        .enumerate()
+        .map(|(i, part)| {
+            let quoted = i % 2 == 1;
+            if quoted && part.len() > 20 && TokenVersion::detect(part).is_ok() {
+                "<token>".to_owned()
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("'")
+}
+
+fn run(cli: Cli, style: Style) -> anyhow::Result<Outcome> {
+    let json = cli.json;
+    match cli.command {
+        Command::Build(args) => {
+            let now = rtc_tokens::unix_now();
+            let built = match &args.vendor {
+                BuildVendor::Zego(z) => build::zego(z, now)?,
+                BuildVendor::Agora(a) => build::agora(&a.kind, now)?,
+            };
+            Ok(Outcome::ok(if json {
+                json_text(&built)
+            } else {
+                built.render(style, now)
+            }))
+        }
+        Command::Parse(args) => parse_command(&args, json, style),
+        Command::Demo => {
+            let now = rtc_tokens::unix_now();
+            let demo = demo::run(now)?;
+            let rejected = (!demo.all_ok()).then(|| "a demo token did not parse back".to_owned());
+            let stdout = if json {
+                json_text(&demo)
+            } else {
+                demo.render(style, now)
+            };
+            Ok(Outcome { stdout, rejected })
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "rtc-tokens", &mut script);
+            let script = String::from_utf8(script).context("completion script is not utf-8")?;
+            Ok(Outcome::ok(if json {
+                json_text(&serde_json::json!({ "shell": shell.to_string(), "script": script }))
+            } else {
+                script
+            }))
+        }
+    }
+}
+
+/// Reads the token argument, or stdin for `-` or no argument.
+fn read_token(arg: Option<&str>) -> anyhow::Result<String> {
+    match arg {
+        Some(token) if token != "-" => Ok(token.to_owned()),
+        _ => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                bail!("no token: pass TOKEN, or pipe it on stdin");
+            }
+            let mut text = String::new();
+            stdin
+                .lock()
+                .take(1 << 20)
+                .read_to_string(&mut text)
+                .context("cannot read the token from stdin")?;
+            let token = text.trim();
+            if token.is_empty() {
+                bail!("no token on stdin");
+            }
+            Ok(token.to_owned())
+        }
+    }
+}
+
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn parse_command(args: &ParseArgs, json: bool, style: Style) -> anyhow::Result<Outcome> {
+    let token = read_token(args.token.as_deref())?;
+    let uid = match (args.uid, &args.account) {
+        (Some(uid), _) => Some(agora_dynamic_key::access_token::uid_string(uid)),
+        (None, Some(account)) => Some(account.clone()),
+        (None, None) => None,
+    };
+    let version = TokenVersion::detect(&token).ok();
+    if version == Some(TokenVersion::Agora006) && args.channel.is_some() != uid.is_some() {
+        bail!("a 006 token verifies only with both --channel and --uid (or --account)");
+    }
+    let vendor = args.vendor.map(|v| match v {
+        VendorArg::Zego => Vendor::Zego,
+        VendorArg::Agora => Vendor::Agora,
+    });
+    // Only the token's own vendor's secret is read: a broken setting of the
+    // other vendor does not get in the way.
+    let mut keys = parse::Keys::default();
+    let mut expected_app_id = None;
+    match version.map(TokenVersion::vendor) {
+        Some(Vendor::Zego) if vendor.is_none_or(|v| v == Vendor::Zego) => {
+            if let Some(secret) = creds::zego_secret(args.secret_file.as_deref())? {
+                // The app id is not used to decrypt; the demo one stands in when unset.
+                let app_id = match env_value("ZEGO_APP_ID") {
+                    Some(id) => creds::zego_app_id(Some(&id))?,
+                    None => zego_token04::AppId::new(rtc_tokens::DEMO_ZEGO_APP_ID)?,
+                };
+                keys.zego = Some(ZegoProvider::new(app_id, secret));
+            }
+            expected_app_id = env_value("ZEGO_APP_ID").map(|v| ("ZEGO_APP_ID", v));
+        }
+        Some(Vendor::Agora) if vendor.is_none_or(|v| v == Vendor::Agora) => {
+            if let Some(cert) = creds::agora_certificate(args.secret_file.as_deref())? {
+                let app_id = agora_dynamic_key::AppId::new(rtc_tokens::DEMO_AGORA_APP_ID)?;
+                keys.agora = Some(rtc_tokens::AgoraProvider::new(app_id, cert));
+            }
+            expected_app_id = env_value("AGORA_APP_ID").map(|v| ("AGORA_APP_ID", v));
+        }
+        _ => {}
+    }
+    let options = parse::Options {
+        vendor,
+        channel: args.channel.clone(),
+        uid,
+        now: args.at.unwrap_or_else(rtc_tokens::unix_now),
+        ignore_expiry: args.ignore_expiry,
+        hints: true,
+    };
+    let mut report = parse::analyse(&token, &keys, &options);
+    if let (Some((var, want)), Some(have)) = (expected_app_id, &report.app_id)
+        && want != *have
+    {
+        report.warnings.push(format!(
+            "the token is for app id {have}, but {var} is {want}"
+        ));
+    }
+    let rejected = report.first_problem().map(str::to_owned);
+    let stdout = if json {
+        json_text(&report)
+    } else {
+        report.render(style)
+    };
+    Ok(Outcome { stdout, rejected })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_errors_do_not_echo_tokens() {
+        let text = "unexpected argument '007eJxTYBBb9mfJ8s0AAAAAAAAAAAA' found";
+        assert_eq!(redact_tokens(text), "unexpected argument '<token>' found");
+        assert_eq!(
+            redact_tokens("invalid value 'x' for '--uid'"),
+            "invalid value 'x' for '--uid'"
+        );
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,443 @@
+//! `rtc-tokens build`: the facade for what its request expresses, the vendor
+//! crates' builders for the rest (rtm2 permissions, FPA, APaaS).
+
+use std::collections::BTreeMap;
+
+use agora_dynamic_key::access_token2::{PermissionType, Permissions, ResourceType};
+use agora_dynamic_key::builder::{Issued, TokenBuilder};
+use anyhow::{Context as _, anyhow, bail};
+use rtc_tokens::{
+    AgoraProvider, AgoraVersion, DEFAULT_RENEW_BEFORE_SECS, IssuedToken, PrivilegeExpiries, Role,
+    TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor, ZegoProvider,
+};
+use serde::Serialize;
+
+use crate::cli::{
+    AgoraCreds, AgoraKind, AgoraVersionArg, RoleArg, RtcPrivilegeArgs, ZegoBuild, ZegoMode,
+};
+use crate::output::{Style, field};
+use crate::{creds, time};
+
+/// A built token, as `build --json` prints it.
+#[derive(Debug, Serialize)]
+pub struct Built {
+    /// `zego` or `agora`.
+    pub vendor: Vendor,
+    /// `04`, `006` or `007`.
+    pub version: TokenVersion,
+    /// What the token is for: `rtc`, `rtc_rtm`, `rtm`, `rtm2`, `chat_user`, `chat_app`,
+    /// `fpa`, `apaas_room_user`, `apaas_user` or `apaas_app`.
+    pub kind: &'static str,
+    /// ZEGO only: `gcm` or `cbc` (null for Agora).
+    pub mode: Option<&'static str>,
+    /// The token.
+    pub token: String,
+    /// Issue time, unix seconds.
+    pub issued_at: u64,
+    /// Issue time, RFC 3339 UTC.
+    pub issued_at_utc: String,
+    /// Expiry, unix seconds.
+    pub expires_at: u64,
+    /// Expiry, RFC 3339 UTC.
+    pub expires_at_utc: String,
+    /// When a client should fetch a new token, unix seconds.
+    pub renew_at: u64,
+    /// When a client should fetch a new token, RFC 3339 UTC.
+    pub renew_at_utc: String,
+    /// Things worth knowing about this token (capped validity, 006 semantics…).
+    pub notes: Vec<String>,
+}
+
+impl Built {
+    /// From a token the facade issued.
+    pub fn from_facade(
+        kind: &'static str,
+        mode: Option<&'static str>,
+        issued: IssuedToken,
+    ) -> Self {
+        Self {
+            vendor: issued.vendor,
+            version: issued.version,
+            kind,
+            mode,
+            issued_at_utc: time::rfc3339(issued.issued_at),
+            expires_at_utc: time::rfc3339(issued.expires_at),
+            renew_at_utc: time::rfc3339(issued.renew_at),
+            token: issued.token,
+            issued_at: issued.issued_at,
+            expires_at: issued.expires_at,
+            renew_at: issued.renew_at,
+            notes: Vec::new(),
+        }
+    }
+
+    /// From a vendor builder's result (Agora 007 kinds the facade cannot express).
+    fn from_agora(kind: &'static str, issued: Issued) -> Self {
+        let issued_at = u64::from(issued.issued_at);
+        let mut built = Self::from_facade(
+            kind,
+            None,
+            IssuedToken {
+                token: issued.token,
+                vendor: Vendor::Agora,
+                version: TokenVersion::Agora007,
+                issued_at,
+                expires_at: issued.expires_at,
+                renew_at: rtc_tokens::renew_at(
+                    issued_at,
+                    issued.expires_at,
+                    DEFAULT_RENEW_BEFORE_SECS,
+                ),
+            },
+        );
+        if issued.capped {
+            built.notes.push(capped_note());
+        }
+        built
+    }
+
+    /// Adds the note that a 006 token's own expiry is not its privileges' expiry.
+    pub fn note_006(&mut self, validity_secs: u32, now: u64) {
+        let max = agora_dynamic_key::MAX_VALIDITY_SECS;
+        let privileges = now.saturating_add(u64::from(validity_secs.clamp(1, max)));
+        self.notes.push(format!(
+            "006: the token itself always lasts 24 h; its privileges expire at {} ({})",
+            time::rfc3339(privileges),
+            time::relative(privileges, now)
+        ));
+    }
+
+    /// The human-readable form.
+    pub fn render(&self, style: Style, now: u64) -> String {
+        let mut out = format!("{}\n\n", self.token);
+        let what = match self.mode {
+            Some(mode) => format!("{} {} {} ({mode})", self.vendor, self.version, self.kind),
+            None => format!("{} {} {}", self.vendor, self.version, self.kind),
+        };
+        field(&mut out, style, "token", &what);
+        let at = |t: u64| format!("{} ({})", time::rfc3339(t), time::relative(t, now));
+        field(&mut out, style, "issued", &at(self.issued_at));
+        field(&mut out, style, "expires", &at(self.expires_at));
+        field(&mut out, style, "renew at", &at(self.renew_at));
+        for note in &self.notes {
+            out.push_str(&format!("{} {note}\n", style.warn("note:")));
+        }
+        out
+    }
+}
+
+fn capped_note() -> String {
+    format!(
+        "validity capped at {} s: Agora's servers accept a token for at most 24 hours",
+        agora_dynamic_key::MAX_VALIDITY_SECS
+    )
+}
+
+/// Builds a ZEGO token04 through the facade.
+///
+/// # Errors
+///
+/// Missing or invalid app id or secret, or a request ZEGO refuses.
+pub fn zego(args: &ZegoBuild, now: u64) -> anyhow::Result<Built> {
+    let app_id = creds::zego_app_id(args.app_id.as_deref())?;
+    let secret = creds::zego_secret(args.secret_file.as_deref())?
+        .ok_or_else(|| creds::missing(creds::ZEGO_SECRET))?;
+    let (mode, mode_name) = match args.mode {
+        ZegoMode::Gcm => (zego_token04::Mode::Gcm, "gcm"),
+        ZegoMode::Cbc => (zego_token04::Mode::Cbc, "cbc"),
+    };
+    let provider = ZegoProvider::new(app_id, secret).with_mode(mode);
+    let request = TokenRequest {
+        user_id: Some(args.user.clone()),
+        room: args.room.clone(),
+        role: if args.login_only {
+            Role::Subscriber
+        } else {
+            Role::Publisher
+        },
+        validity_secs: args.validity,
+        stream_ids: args.streams.clone(),
+        ..TokenRequest::default()
+    };
+    let issued = provider.issue_at(&request, now)?;
+    let mut built = Built::from_facade("rtc", Some(mode_name), issued);
+    if mode == zego_token04::Mode::Cbc {
+        built.notes.push(
+            "cbc is ZEGO's legacy mode and is not authenticated; prefer gcm where clients allow"
+                .to_owned(),
+        );
+    }
+    Ok(built)
+}
+
+fn agora_keys(
+    c: &AgoraCreds,
+) -> anyhow::Result<(agora_dynamic_key::AppId, agora_dynamic_key::AppCertificate)> {
+    let app_id = creds::agora_app_id(c.app_id.as_deref())?;
+    let cert = creds::agora_certificate(c.secret_file.as_deref())?
+        .ok_or_else(|| creds::missing(creds::AGORA_CERTIFICATE))?;
+    Ok((app_id, cert))
+}
+
+fn role(r: RoleArg) -> Role {
+    match r {
+        RoleArg::Publisher => Role::Publisher,
+        RoleArg::Subscriber => Role::Subscriber,
+    }
+}
+
+fn privilege_expiries(p: &RtcPrivilegeArgs) -> Option<PrivilegeExpiries> {
+    let e = PrivilegeExpiries {
+        join: p.join_validity,
+        publish_audio: p.audio_validity,
+        publish_video: p.video_validity,
+        publish_data: p.data_validity,
+    };
+    (e != PrivilegeExpiries::default()).then_some(e)
+}
+
+/// Issues through the facade's Agora provider and notes what the 24-hour rule changed.
+fn via_facade(
+    c: &AgoraCreds,
+    version: AgoraVersionArg,
+    kind: &'static str,
+    request: &TokenRequest,
+    now: u64,
+) -> anyhow::Result<Built> {
+    let (app_id, cert) = agora_keys(c)?;
+    let version = match version {
+        AgoraVersionArg::V007 => AgoraVersion::V007,
+        AgoraVersionArg::V006 => AgoraVersion::V006,
+    };
+    let provider = AgoraProvider::new(app_id, cert).with_version(version);
+    let issued = provider.issue_at(request, now)?;
+    let mut built = Built::from_facade(kind, None, issued);
+    let max = agora_dynamic_key::MAX_VALIDITY_SECS;
+    if request.validity_secs == 0 || request.validity_secs > max {
+        built.notes.push(capped_note());
+    }
+    if version == AgoraVersion::V006 {
+        built.note_006(request.validity_secs, now);
+    }
+    Ok(built)
+}
+
+/// Builds an Agora token: the facade for rtc, rtc-rtm, rtm and chat, the vendor
+/// crate's builders for rtm2, fpa and apaas.
+///
+/// # Errors
+///
+/// Missing or invalid app id or certificate, or a request Agora cannot express.
+pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
+    match kind {
+        AgoraKind::Rtc {
+            creds,
+            channel,
+            uid,
+            account,
+            role: r,
+            validity,
+            privileges,
+            token_version,
+        } => {
+            let request = TokenRequest {
+                kind: TokenKind::Rtc,
+                user_id: account.clone(),
+                uid: *uid,
+                room: Some(channel.clone()),
+                role: role(*r),
+                validity_secs: validity.validity,
+                privilege_expiries: privilege_expiries(privileges),
+                ..TokenRequest::default()
+            };
+            via_facade(creds, *token_version, "rtc", &request, now)
+        }
+        AgoraKind::RtcRtm {
+            creds,
+            channel,
+            uid,
+            user,
+            role: r,
+            validity,
+            privileges,
+        } => {
+            let request = TokenRequest {
+                kind: TokenKind::RtcRtm,
+                user_id: Some(user.clone()),
+                uid: *uid,
+                room: Some(channel.clone()),
+                role: role(*r),
+                validity_secs: validity.validity,
+                privilege_expiries: privilege_expiries(privileges),
+                ..TokenRequest::default()
+            };
+            via_facade(creds, AgoraVersionArg::V007, "rtc_rtm", &request, now)
+        }
+        AgoraKind::Rtm {
+            creds,
+            user,
+            validity,
+            token_version,
+        } => {
+            let request = TokenRequest {
+                kind: TokenKind::Rtm,
+                user_id: Some(user.clone()),
+                validity_secs: validity.validity,
+                ..TokenRequest::default()
+            };
+            via_facade(creds, *token_version, "rtm", &request, now)
+        }
+        AgoraKind::ChatUser {
+            creds,
+            user,
+            validity,
+        } => {
+            let request = TokenRequest {
+                kind: TokenKind::Chat,
+                user_id: Some(user.clone()),
+                validity_secs: validity.validity,
+                ..TokenRequest::default()
+            };
+            via_facade(creds, AgoraVersionArg::V007, "chat_user", &request, now)
+        }
+        AgoraKind::ChatApp { creds, validity } => {
+            let request = TokenRequest {
+                kind: TokenKind::ChatApp,
+                validity_secs: validity.validity,
+                ..TokenRequest::default()
+            };
+            via_facade(creds, AgoraVersionArg::V007, "chat_app", &request, now)
+        }
+        AgoraKind::Rtm2 {
+            creds,
+            user,
+            permissions,
+            validity,
+        } => {
+            let permissions = parse_permissions(permissions)?;
+            let b = builder(creds, now)?;
+            Ok(Built::from_agora(
+                "rtm2",
+                b.rtm_with_permissions(user, &permissions, validity.validity)?,
+            ))
+        }
+        AgoraKind::Fpa { creds } => Ok(Built::from_agora("fpa", builder(creds, now)?.fpa()?)),
+        AgoraKind::ApaasRoomUser {
+            creds,
+            room,
+            user,
+            role,
+            validity,
+        } => {
+            let b = builder(creds, now)?;
+            Ok(Built::from_agora(
+                "apaas_room_user",
+                b.apaas_room_user(room, user, *role, validity.validity)?,
+            ))
+        }
+        AgoraKind::ApaasUser {
+            creds,
+            user,
+            validity,
+        } => {
+            let b = builder(creds, now)?;
+            Ok(Built::from_agora(
+                "apaas_user",
+                b.apaas_user(user, validity.validity)?,
+            ))
+        }
+        AgoraKind::ApaasApp { creds, validity } => {
+            let b = builder(creds, now)?;
+            Ok(Built::from_agora(
+                "apaas_app",
+                b.apaas_app(validity.validity)?,
+            ))
+        }
+    }
+}
+
+fn builder(c: &AgoraCreds, now: u64) -> anyhow::Result<TokenBuilder> {
+    let (app_id, cert) = agora_keys(c)?;
+    let now =
+        u32::try_from(now).context("the clock is past 2106, beyond agora's u32 timestamps")?;
+    Ok(TokenBuilder::new(app_id, cert).with_now(now))
+}
+
+/// Parses `RESOURCE:PERMISSION:NAME[,NAME...]` options into rtm2 permissions.
+/// Several options for the same resource and permission add up.
+///
+/// # Errors
+///
+/// A malformed option, naming it.
+pub fn parse_permissions(options: &[String]) -> anyhow::Result<Permissions> {
+    let mut merged: BTreeMap<(u16, u16), Vec<String>> = BTreeMap::new();
+    for option in options {
+        let mut parts = option.splitn(3, ':');
+        let (Some(resource), Some(permission), Some(names)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            bail!("--permission {option:?}: expected RESOURCE:PERMISSION:NAME[,NAME...]");
+        };
+        let resource = resource_type(resource).ok_or_else(|| {
+            anyhow!("--permission {option:?}: unknown resource type {resource:?}")
+        })?;
+        let permission = permission_type(permission).ok_or_else(|| {
+            anyhow!("--permission {option:?}: unknown permission {permission:?} (read or write)")
+        })?;
+        let list = merged.entry((resource, permission)).or_default();
+        list.extend(
+            names
+                .split(',')
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    let mut permissions = Permissions::new();
+    for ((resource, permission), list) in merged {
+        permissions.add(resource, permission, list);
+    }
+    Ok(permissions)
+}
+
+fn resource_type(s: &str) -> Option<u16> {
+    let t = match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+        "message-channels" | "message-channel" | "messages" => ResourceType::MessageChannels,
+        "stream-channels" | "stream-channel" | "streams" => ResourceType::StreamChannels,
+        "group-channels" | "group-channel" | "groups" => ResourceType::GroupChannels,
+        "server-groups" | "server-group" => ResourceType::ServerGroups,
+        "users" | "user" => ResourceType::Users,
+        other => return other.parse().ok(),
+    };
+    Some(t.into())
+}
+
+fn permission_type(s: &str) -> Option<u16> {
+    let t = match s.trim().to_ascii_lowercase().as_str() {
+        "read" | "r" => PermissionType::Read,
+        "write" | "w" => PermissionType::Write,
+        other => return other.parse().ok(),
+    };
+    Some(t.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permissions_parse_and_merge() {
+        let p = parse_permissions(&[
+            "message-channels:read:a,b".to_owned(),
+            "0:0:c".to_owned(),
+            "users:write:".to_owned(),
+            "9:65535:x".to_owned(),
+        ])
+        .unwrap();
+        assert_eq!(p.get(0, 0).unwrap(), ["a", "b", "c"]);
+        assert_eq!(p.get(4, 1).unwrap(), [] as [String; 0]);
+        assert_eq!(p.get(9, 65535).unwrap(), ["x"]);
+        for bad in ["read:a", "planets:read:a", "users:maybe:a"] {
+            assert!(parse_permissions(&[bad.to_owned()]).is_err(), "{bad}");
+        }
+    }
+}

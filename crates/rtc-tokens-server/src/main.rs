@@ -1,2 +1,145 @@
-//! Work in progress.
-fn main() {}
+//! `rtc-tokens-server`: the HTTP token service binary. See the crate README.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use rtc_tokens_server::config::{self, LoadOptions};
+use rtc_tokens_server::{AppState, Auth, serve};
+use tracing_subscriber::EnvFilter;
+
+/// HTTP token service for ZEGOCLOUD and Agora.
+///
+/// Configuration comes from the environment (see the README's table) or a
+/// TOML file; secrets are never taken from a flag.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on (default 127.0.0.1:8080; also BIND_ADDR, SERVER_PORT, PORT).
+    #[arg(long, value_name = "ADDR")]
+    bind: Option<SocketAddr>,
+    /// TOML file with a [server] table and the [zego]/[agora] vendor tables.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Serve without API keys. Only on a trusted network.
+    #[arg(long)]
+    insecure_no_auth: bool,
+    /// Use the built-in, publicly known demo credentials. Never in production.
+    #[arg(long)]
+    demo: bool,
+    /// Log format: json, text, or auto (json unless stdout is a terminal).
+    #[arg(long, env = "LOG_FORMAT", default_value = "auto", value_parser = ["auto", "json", "text"])]
+    log_format: String,
+}
+
+fn init_logging(format: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = match format {
+        "json" => true,
+        "text" => false,
+        _ => !std::io::stdout().is_terminal(),
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(true);
+    if json {
+        builder.json().flatten_event(true).init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!(signal = "SIGINT", "shutting down: finishing in-flight requests"),
+        () = terminate => tracing::info!(signal = "SIGTERM", "shutting down: finishing in-flight requests"),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    init_logging(&args.log_format);
+    let options = LoadOptions {
+        config_file: args.config,
+        bind: args.bind,
+        insecure_no_auth: args.insecure_no_auth,
+        demo: args.demo,
+    };
+    let settings = match config::load(&options, &|name| std::env::var(name).ok()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "invalid configuration");
+            return ExitCode::from(2);
+        }
+    };
+    for warning in &settings.warnings {
+        tracing::warn!("{warning}");
+    }
+    if settings.demo {
+        tracing::warn!(
+            "DEMO MODE: issuing tokens with the built-in, publicly known demo credentials; \
+             they are worthless to real ZEGO/Agora apps. Never run --demo in production"
+        );
+    }
+    let auth = match &settings.server.auth {
+        Auth::ApiKeys(keys) => format!("{} api key(s)", keys.len()),
+        Auth::Disabled => {
+            tracing::warn!(
+                "AUTHENTICATION DISABLED (--insecure-no-auth): anyone who can reach this port \
+                 can mint tokens"
+            );
+            "disabled".to_owned()
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(settings.server.bind).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(bind = %settings.server.bind, error = %e, "cannot listen");
+            return ExitCode::from(2);
+        }
+    };
+    let addr = listener
+        .local_addr()
+        .map_or_else(|_| settings.server.bind.to_string(), |a| a.to_string());
+    let vendors: Vec<String> = settings
+        .providers
+        .vendors()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    tracing::info!(
+        addr = %addr,
+        vendors = %vendors.join(","),
+        auth = %auth,
+        rate_limit_per_minute = settings.server.rate_limit.map_or(0, |r| r.per_minute),
+        "listening"
+    );
+    let state = AppState::new(settings.providers, settings.server);
+    match serve(listener, state, shutdown_signal()).await {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "shutdown did not complete cleanly");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! Drop-in for AgoraIO-Community/agora-token-service: the same paths,
+//! parameters and JSON keys, with the Agora provider configured here.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use rtc_tokens::{Role, TokenKind, TokenRequest, Vendor};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+type Params = Result<Path<HashMap<String, String>>, PathRejection>;
+type QueryParams = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+/// `GET /ping` → `{"message":"pong"}` (open, like the original).
+pub(crate) async fn ping() -> Response {
+    super::json(&json!({"message": "pong"}))
+}
+
+fn path(params: Params) -> Result<HashMap<String, String>, ApiError> {
+    params.map(|Path(p)| p).map_err(|e| ApiError::from_path(&e))
+}
+
+fn expiry(state: &AppState, query: QueryParams) -> Result<u32, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::from_query(&e))?;
+    super::compat_validity(
+        query.get("expiry").map(String::as_str),
+        "expiry",
+        state.config().max_validity_secs,
+    )
+}
+
+fn param<'a>(p: &'a HashMap<String, String>, name: &str) -> Result<&'a str, ApiError> {
+    p.get(name)
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::invalid(format!("{name}: is required")))
+}
+
+fn role(value: &str) -> Result<Role, ApiError> {
+    value
+        .parse()
+        .map_err(|_| ApiError::invalid("role: expected publisher or subscriber"))
+}
+
+/// An RTC request for `channel` and user `id`, read as `token_type`
+/// (`uid`: a number, 0 = any user; `userAccount`: a string account).
+fn rtc_request(
+    channel: &str,
+    role: Role,
+    token_type: &str,
+    id: &str,
+    validity: u32,
+    id_name: &str,
+) -> Result<TokenRequest, ApiError> {
+    let mut request = TokenRequest {
+        room: Some(channel.to_owned()),
+        role,
+        validity_secs: validity,
+        ..TokenRequest::default()
+    };
+    if token_type == "uid" {
+        let uid = id.parse::<u32>().map_err(|_| {
+            ApiError::invalid(format!(
+                "{id_name}: expected a number from 0 to 4294967295 for tokenType uid"
+            ))
+        })?;
+        request.uid = Some(uid);
+    } else if token_type.eq_ignore_ascii_case("userAccount") {
+        request.user_id = Some(id.to_owned());
+    } else {
+        return Err(ApiError::invalid("tokenType: expected uid or userAccount"));
+    }
+    Ok(request)
+}
+
+fn rtm_request(user: &str, validity: u32) -> TokenRequest {
+    TokenRequest {
+        kind: TokenKind::Rtm,
+        user_id: Some(user.to_owned()),
+        validity_secs: validity,
+        ..TokenRequest::default()
+    }
+}
+
+fn chat_request(user: Option<&str>, validity: u32) -> TokenRequest {
+    TokenRequest {
+        kind: if user.is_some() {
+            TokenKind::Chat
+        } else {
+            TokenKind::ChatApp
+        },
+        user_id: user.map(str::to_owned),
+        validity_secs: validity,
+        ..TokenRequest::default()
+    }
+}
+
+/// `GET /rtc/{channelName}/{role}/{tokenType}/{rtcuid}/?expiry=` → `{"rtcToken"}`.
+pub(crate) async fn rtc(
+    State(state): State<AppState>,
+    params: Params,
+    query: QueryParams,
+) -> Result<Response, ApiError> {
+    let p = path(params)?;
+    let provider = super::provider(&state, Vendor::Agora)?;
+    let validity = expiry(&state, query)?;
+    let request = rtc_request(
+        param(&p, "channelName")?,
+        role(param(&p, "role")?)?,
+        param(&p, "tokenType")?,
+        param(&p, "rtcuid")?,
+        validity,
+        "rtcuid",
+    )?;
+    let issued = super::issue(&state, provider, &request)?;
+    Ok(super::json(&json!({"rtcToken": issued.token})))
+}
+
+/// `GET /rtm/{rtmuid}/?expiry=` → `{"rtmToken"}`.
+pub(crate) async fn rtm(
+    State(state): State<AppState>,
+    params: Params,
+    query: QueryParams,
+) -> Result<Response, ApiError> {
+    let p = path(params)?;
+    let provider = super::provider(&state, Vendor::Agora)?;
+    let validity = expiry(&state, query)?;
+    let user = param(&p, "rtmuid")?;
+    if user == "0" {
+        return Err(ApiError::invalid("rtmuid: must not be 0"));
+    }
+    let issued = super::issue(&state, provider, &rtm_request(user, validity))?;
+    Ok(super::json(&json!({"rtmToken": issued.token})))
+}
+
+/// `GET /rte/{channelName}/{role}/{tokenType}/{rtcuid}/[{rtmuid}/]?expiry=`
+/// → `{"rtcToken", "rtmToken"}`; the RTM user defaults to `rtcuid` unless it is 0.
+pub(crate) async fn rte(
+    State(state): State<AppState>,
+    params: Params,
+    query: QueryParams,
+) -> Result<Response, ApiError> {
+    let p = path(params)?;
+    let provider = super::provider(&state, Vendor::Agora)?;
+    let validity = expiry(&state, query)?;
+    let rtc_uid = param(&p, "rtcuid")?;
+    let rtm_uid = match p
+        .get("rtmuid")
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        Some(u) => u,
+        None if rtc_uid != "0" => rtc_uid,
+        None => return Err(ApiError::invalid("rtmuid: is required when rtcuid is 0")),
+    };
+    if rtm_uid == "0" {
+        return Err(ApiError::invalid("rtmuid: must not be 0"));
+    }
+    let rtc_request = rtc_request(
+        param(&p, "channelName")?,
+        role(param(&p, "role")?)?,
+        param(&p, "tokenType")?,
+        rtc_uid,
+        validity,
+        "rtcuid",
+    )?;
+    let rtc = super::issue(&state, provider, &rtc_request)?;
+    let rtm = super::issue(&state, provider, &rtm_request(rtm_uid, validity))?;
+    Ok(super::json(
+        &json!({"rtcToken": rtc.token, "rtmToken": rtm.token}),
+    ))
+}
+
+/// `GET /chat/app/?expiry=` → `{"chatToken"}` (an app/administrator token).
+pub(crate) async fn chat_app(
+    State(state): State<AppState>,
+    query: QueryParams,
+) -> Result<Response, ApiError> {
+    let provider = super::provider(&state, Vendor::Agora)?;
+    let validity = expiry(&state, query)?;
+    let issued = super::issue(&state, provider, &chat_request(None, validity))?;
+    Ok(super::json(&json!({"chatToken": issued.token})))
+}
+
+/// `GET /chat/account/{chatid}/?expiry=` → `{"chatToken"}` (a user token).
+pub(crate) async fn chat_account(
+    State(state): State<AppState>,
+    params: Params,
+    query: QueryParams,
+) -> Result<Response, ApiError> {
+    let p = path(params)?;
+    let provider = super::provider(&state, Vendor::Agora)?;
+    let validity = expiry(&state, query)?;
+    let user = param(&p, "chatid")?;
+    let issued = super::issue(&state, provider, &chat_request(Some(user), validity))?;
+    Ok(super::json(&json!({"chatToken": issued.token})))
+}
+
+/// `POST /getToken` with `{tokenType, channel?, role?, uid?, expire?}` → `{"token"}`.
+///
+/// As the original: keys are matched case-insensitively and unknown keys
+/// ignored; no content type is required; `expire` 0 or absent means 3600;
+/// a missing role means subscriber; an all-digit `uid` is a numeric uid,
+/// anything else an account; `chat` without `uid` is an app token.
+pub(crate) async fn get_token(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| ApiError::from_body(&e))?;
+    let map = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return Err(ApiError::invalid("request body must be a JSON object")),
+        Err(e) => return Err(ApiError::invalid(format!("malformed JSON: {e}"))),
+    };
+    let field = |name: &str| {
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    };
+    let text = |name: &'static str| -> Result<Option<String>, ApiError> {
+        match field(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.trim().to_owned()).filter(|s| !s.is_empty())),
+            Some(Value::Number(n)) if name == "uid" => Ok(Some(n.to_string())),
+            Some(_) => Err(ApiError::invalid(format!("{name}: expected a string"))),
+        }
+    };
+    let max = state.config().max_validity_secs;
+    let validity = match field("expire") {
+        None | Some(Value::Null) => super::COMPAT_DEFAULT_VALIDITY.min(max),
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(0) => super::COMPAT_DEFAULT_VALIDITY.min(max),
+            Some(secs) => u32::try_from(secs).unwrap_or(u32::MAX).min(max),
+            None => {
+                return Err(ApiError::invalid(
+                    "expire: expected a whole number of seconds",
+                ));
+            }
+        },
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "expire: expected a whole number of seconds",
+            ));
+        }
+    };
+    let token_type = text("tokenType")?;
+    let provider = super::provider(&state, Vendor::Agora)?;
+    let request = match token_type.as_deref() {
+        Some("rtc") => {
+            let channel =
+                text("channel")?.ok_or_else(|| ApiError::invalid("channel: is required"))?;
+            let uid = text("uid")?.ok_or_else(|| ApiError::invalid("uid: is required"))?;
+            let role = match text("role")? {
+                Some(r) => role(&r)?,
+                None => Role::Subscriber,
+            };
+            let numeric = uid.bytes().all(|b| b.is_ascii_digit());
+            rtc_request(
+                &channel,
+                role,
+                if numeric { "uid" } else { "userAccount" },
+                &uid,
+                validity,
+                "uid",
+            )?
+        }
+        Some("rtm") => {
+            let uid = text("uid")?.ok_or_else(|| ApiError::invalid("uid: is required"))?;
+            rtm_request(&uid, validity)
+        }
+        Some("chat") => chat_request(text("uid")?.as_deref(), validity),
+        _ => return Err(ApiError::invalid("tokenType: expected rtc, rtm or chat")),
+    };
+    let issued = super::issue(&state, provider, &request)?;
+    Ok(super::json(&json!({"token": issued.token})))
+}

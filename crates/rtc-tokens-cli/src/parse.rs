@@ -510,7 +510,7 @@ impl Report {
         let now = self.checked_at;
         let mut out = format!("{}\n", style.bold(&title(self)));
         let at = |t: u64| format!("{} ({})", time::rfc3339(t), time::relative(t, now));
-        if self.vendor.is_some() {
+        if self.detail.is_some() {
             let v = verification_text(self.verification);
             let v = match self.verification {
                 Check::Verified | Check::DecryptedUnauthenticated => style.good(v),

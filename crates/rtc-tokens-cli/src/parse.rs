@@ -180,9 +180,18 @@ impl Report {
         self.detail = serde_json::to_value(&p.detail).ok();
         // Agora's servers count a 007 validity of 0 or over 24 h as 24 h.
         if let VendorDetail::Agora007 {
-            issue_ts, expire, ..
+            issue_ts,
+            expire,
+            unknown_service_type,
+            ..
         } = p.detail
         {
+            if let Some(t) = unknown_service_type {
+                self.warnings.push(format!(
+                    "unknown service type {t}: decoding stopped there (the signature still covers \
+                     the rest)"
+                ));
+            }
             let max = agora_dynamic_key::MAX_VALIDITY_SECS;
             if expire == 0 || expire > max {
                 let effective = u64::from(issue_ts).saturating_add(u64::from(max));

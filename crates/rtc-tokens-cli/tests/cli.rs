@@ -806,13 +806,15 @@ fn rejected_tokens_are_explained_in_plain_words() {
 }
 
 #[test]
-fn token_from_stdin() {
-    let built = run_json(
-        with_zego(cli()),
-        &["build", "zego", "--user", "stdin-user"],
-        0,
-    );
-    let token = built["token"].as_str().unwrap();
+fn human_build_output_pipes_into_parse() {
+    // The human form prints the token alone on its first line.
+    let out = with_zego(cli())
+        .args(["build", "zego", "--user", "stdin-user"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let token = text.lines().next().unwrap();
+    assert!(text.contains("renew at"), "{text}");
     let out = with_zego(cli())
         .args(["parse", "--json"])
         .write_stdin(format!("  {token}\n"))

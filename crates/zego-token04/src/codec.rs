@@ -2,11 +2,14 @@
 
 use aes::Aes256;
 use aes::cipher::block_padding::{NoPadding, Pkcs7};
-use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
-use aes_gcm::aead::{AeadInOut, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce, Tag};
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit};
+use aes_gcm::aead::AeadInOut;
+use aes_gcm::{Nonce, Tag};
+use std::sync::LazyLock;
+
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::Simd;
+use base64::engine::general_purpose::PAD;
 use subtle::{ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater, ConstantTimeLess};
 
 use crate::claims::{self, Claims};
@@ -26,6 +29,10 @@ pub const MAX_TOKEN_LEN: usize = 2 + MAX_BODY_LEN.div_ceil(3) * 4;
 pub const MAX_GCM_PLAINTEXT_LEN: usize = U16_MAX - TAG_LEN;
 /// Longest plaintext (claims JSON) a CBC token can carry.
 pub const MAX_CBC_PLAINTEXT_LEN: usize = 65_519;
+
+/// Strict padded standard base64 (canonical padding, no trailing bits),
+/// using AVX2/NEON when the CPU has it.
+static BASE64: LazyLock<Simd> = LazyLock::new(|| Simd::standard(PAD));
 
 /// Everything that goes into one token.
 pub(crate) struct SealInputs<'a> {
@@ -79,17 +86,20 @@ pub(crate) fn seal(
         Mode::Gcm => MAX_GCM_PLAINTEXT_LEN,
         Mode::Cbc => MAX_CBC_PLAINTEXT_LEN,
     };
-    // Fixed JSON text (61 bytes) + four integers + two escaped strings.
-    let pt_bound = json::escaped_len(i.user_id)
-        .saturating_add(json::escaped_len(i.payload))
-        .saturating_add(61 + 4 * json::I64_MAX_LEN);
-    let escaped_strings = pt_bound.saturating_sub(61 + 4 * json::I64_MAX_LEN);
-    if escaped_strings > max_pt {
+    // Escaping only lengthens strings, so this cheap check refuses huge
+    // inputs before any work; the exact check follows the write.
+    if i.user_id.len().saturating_add(i.payload.len()) > max_pt {
         return Err(Error::TooLong);
     }
-
+    // Fixed JSON text (61 bytes) + four integers + the raw strings + room
+    // for some escapes, the GCM tag and mode byte or the CBC padding.
+    let pt_guess = i
+        .user_id
+        .len()
+        .saturating_add(i.payload.len())
+        .saturating_add(61 + 4 * json::I64_MAX_LEN + 64);
     let hdr = i.mode.iv_len().saturating_add(12);
-    let mut body = Vec::with_capacity(hdr.saturating_add(pt_bound).saturating_add(TAG_LEN + 1));
+    let mut body = Vec::with_capacity(hdr.saturating_add(pt_guess).saturating_add(TAG_LEN + 1));
     body.extend_from_slice(&i.expire.to_be_bytes());
     body.extend_from_slice(&[0, 0]); // IV length, patched below
     body.extend_from_slice(i.iv);
@@ -118,10 +128,10 @@ pub(crate) fn seal(
 
     match i.mode {
         Mode::Gcm => {
-            let cipher = Aes256Gcm::new(secret.key().into());
             let nonce = Nonce::try_from(i.iv).map_err(|_| Error::InvalidIvLength)?;
             let msg = body.get_mut(hdr..).ok_or(Error::TooLong)?;
-            let tag = cipher
+            let tag = secret
+                .gcm()
                 .encrypt_inout_detached(&nonce, &[], msg.into())
                 .map_err(|_| Error::TooLong)?;
             body.extend_from_slice(&tag);
@@ -129,7 +139,7 @@ pub(crate) fn seal(
         }
         Mode::Cbc => {
             body.resize(hdr.saturating_add(ct_len), 0);
-            let enc = cbc::Encryptor::<Aes256>::new_from_slices(secret.key(), i.iv)
+            let enc = cbc::Encryptor::<Aes256>::inner_iv_slice_init(secret.aes().clone(), i.iv)
                 .map_err(|_| Error::InvalidIvLength)?;
             let buf = body.get_mut(hdr..).ok_or(Error::TooLong)?;
             enc.encrypt_padded::<Pkcs7>(buf, pt_len)
@@ -138,10 +148,14 @@ pub(crate) fn seal(
     }
 
     let b64_len = base64::encoded_len(body.len(), true).ok_or(Error::TooLong)?;
-    let mut token = String::with_capacity(b64_len.saturating_add(2));
-    token.push_str("04");
-    STANDARD.encode_string(&body, &mut token);
-    Ok(token)
+    let mut token = vec![0u8; b64_len.saturating_add(2)];
+    let (prefix, b64) = token.split_at_mut_checked(2).ok_or(Error::TooLong)?;
+    prefix.copy_from_slice(b"04");
+    BASE64
+        .encode_slice(&body, b64)
+        .map_err(|_| Error::TooLong)?;
+    // Only ASCII was written.
+    String::from_utf8(token).map_err(|_| Error::TooLong)
 }
 
 /// Where the pieces of a decoded body are.
@@ -169,9 +183,12 @@ fn decode(token: &str) -> Result<Vec<u8>, Error> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(Error::Malformed("token too long"));
     }
-    STANDARD
-        .decode(b64)
-        .map_err(|_| Error::Malformed("invalid base64"))
+    let mut body = vec![0u8; b64.len().div_ceil(4).saturating_mul(3)];
+    let n = BASE64
+        .decode_slice(b64, &mut body)
+        .map_err(|_| Error::Malformed("invalid base64"))?;
+    body.truncate(n);
+    Ok(body)
 }
 
 fn take<'a>(rest: &mut &'a [u8], n: usize, what: &'static str) -> Result<&'a [u8], Error> {
@@ -255,14 +272,14 @@ pub(crate) fn open(token: &str, secret: &ServerSecret) -> Result<Claims, Error> 
 }
 
 fn open_gcm(secret: &ServerSecret, iv: &[u8], ct: &mut [u8]) -> Result<Claims, Error> {
-    let cipher = Aes256Gcm::new(secret.key().into());
     let nonce = Nonce::try_from(iv).map_err(|_| Error::Malformed("bad iv length"))?;
     let split = ct.len().saturating_sub(TAG_LEN);
     let (msg, tag) = ct
         .split_at_mut_checked(split)
         .ok_or(Error::Malformed("bad ciphertext length"))?;
     let tag = Tag::try_from(&*tag).map_err(|_| Error::Malformed("bad ciphertext length"))?;
-    cipher
+    secret
+        .gcm()
         .decrypt_inout_detached(&nonce, &[], (&mut *msg).into(), &tag)
         .map_err(|_| Error::Decrypt)?;
     // Authenticated: whatever is wrong now was written by a key holder.
@@ -278,7 +295,7 @@ fn open_gcm(secret: &ServerSecret, iv: &[u8], ct: &mut [u8]) -> Result<Claims, E
 /// the padding check runs without early exit and the JSON is read whether
 /// or not the padding was good, to keep timing alike.
 fn open_cbc(secret: &ServerSecret, iv: &[u8], ct: &mut [u8]) -> Result<Claims, Error> {
-    let dec = cbc::Decryptor::<Aes256>::new_from_slices(secret.key(), iv)
+    let dec = cbc::Decryptor::<Aes256>::inner_iv_slice_init(secret.aes().clone(), iv)
         .map_err(|_| Error::Malformed("bad iv length"))?;
     let pt = dec
         .decrypt_padded::<NoPadding>(ct)
@@ -328,6 +345,62 @@ mod tests {
         assert_eq!(MAX_BODY_LEN, 8 + 2 + 12 + 2 + U16_MAX + 1);
         assert_eq!((MAX_CBC_PLAINTEXT_LEN / 16 + 1) * 16, 65_520);
         assert_eq!(((MAX_CBC_PLAINTEXT_LEN + 1) / 16 + 1) * 16, 65_536);
+    }
+
+    /// The SIMD engine must be exactly as strict as the scalar standard one.
+    #[test]
+    fn simd_base64_matches_scalar() {
+        use base64::engine::general_purpose::STANDARD;
+        let mut cases: Vec<String> = vec![
+            "".into(),
+            "=".into(),
+            "A".into(),
+            "AA".into(),
+            "AA=".into(),
+            "AA==".into(),
+            "AB==".into(),
+            "AAA=".into(),
+            "AAB=".into(),
+            "AAAA".into(),
+            "AAAA====".into(),
+            "AA==AA==".into(),
+            "A A=".into(),
+            "AA-_".into(),
+            "AA\n==".into(),
+        ];
+        let mut x = 0x1234_5678_u32;
+        for len in 0..200 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    x.to_le_bytes()[0]
+                })
+                .collect();
+            let enc = STANDARD.encode(&bytes);
+            assert_eq!(BASE64.encode(&bytes), enc);
+            cases.push(enc.clone());
+            // Corrupt one character in a few ways.
+            for (i, c) in [(0usize, '*'), (len / 2, '-'), (len, '='), (len + 1, 'B')] {
+                if let Some(pos) = enc.char_indices().nth(i).map(|(p, _)| p) {
+                    let mut m = enc.clone();
+                    m.replace_range(pos..=pos, &c.to_string());
+                    cases.push(m);
+                }
+            }
+            cases.push(format!("{enc}A"));
+            cases.push(enc.trim_end_matches('=').to_string());
+        }
+        for c in cases {
+            let want = STANDARD.decode(&c).ok();
+            let mut buf = vec![0u8; c.len().div_ceil(4) * 3];
+            let got = BASE64
+                .decode_slice(&c, &mut buf)
+                .ok()
+                .map(|n| buf[..n].to_vec());
+            assert_eq!(got, want, "{c:?}");
+        }
     }
 
     #[test]

@@ -10,27 +10,55 @@ use std::borrow::Cow;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// How each byte is written: 0 as is, 1 with a two-byte escape, 2 as
+/// `\u00xx`, 3 maybe the start of U+2028/U+2029.
+// Evaluated at compile time: an out-of-range index would fail the build.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = 2;
+        b += 1;
+    }
+    t[b'"' as usize] = 1;
+    t[b'\\' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[b'\r' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[b'<' as usize] = 2;
+    t[b'>' as usize] = 2;
+    t[b'&' as usize] = 2;
+    t[0xe2] = 3;
+    t
+};
+
+#[inline]
+fn class(b: u8) -> u8 {
+    CLASS.get(usize::from(b)).copied().unwrap_or(0)
+}
+
 /// Number of bytes [`write_str`] appends for `s` (including the quotes).
 pub(crate) fn escaped_len(s: &str) -> usize {
     let bytes = s.as_bytes();
-    let mut extra: usize = 2;
-    let mut i = bytes.iter().enumerate();
-    while let Some((pos, &b)) = i.next() {
-        let add = match b {
-            b'"' | b'\\' | b'\n' | b'\r' | b'\t' => 1,
-            b'<' | b'>' | b'&' => 5,
-            0..=0x1f => 5,
-            0xe2 if is_line_sep(bytes, pos) => {
-                // 3 bytes of UTF-8 become 6 bytes of escape.
-                i.next();
-                i.next();
-                3
+    let mut len = bytes.len().saturating_add(2);
+    for (pos, &b) in bytes.iter().enumerate() {
+        let add = match class(b) {
+            0 => 0,
+            1 => 1,
+            2 => 5,
+            // 3 bytes of UTF-8 become 6 bytes of escape.
+            _ => {
+                if is_line_sep(bytes, pos) {
+                    3
+                } else {
+                    0
+                }
             }
-            _ => 0,
         };
-        extra = extra.saturating_add(add);
+        len = len.saturating_add(add);
     }
-    bytes.len().saturating_add(extra)
+    len
 }
 
 /// Whether `bytes[pos..]` starts with U+2028 or U+2029 (E2 80 A8/A9).
@@ -45,46 +73,46 @@ fn is_line_sep(bytes: &[u8], pos: usize) -> bool {
 /// Appends `s` as a JSON string literal, escaped exactly as Go 1.19 does
 /// with HTML escaping on (the `json.Marshal` default).
 pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
     out.push(b'"');
-    let mut start = 0usize;
-    let mut iter = bytes.iter().enumerate();
-    while let Some((pos, &b)) = iter.next() {
-        let short: Option<u8> = match b {
-            b'"' => Some(b'"'),
-            b'\\' => Some(b'\\'),
-            b'\n' => Some(b'n'),
-            b'\r' => Some(b'r'),
-            b'\t' => Some(b't'),
-            _ => None,
+    let mut rest = s.as_bytes();
+    loop {
+        let Some(run) = rest.iter().position(|&b| class(b) != 0) else {
+            out.extend_from_slice(rest);
+            break;
         };
-        let needs_u = matches!(b, 0..=0x1f | b'<' | b'>' | b'&');
-        let sep = b == 0xe2 && is_line_sep(bytes, pos);
-        if short.is_none() && !needs_u && !sep {
-            continue;
-        }
-        out.extend_from_slice(bytes.get(start..pos).unwrap_or_default());
-        if let Some(c) = short {
-            out.extend_from_slice(&[b'\\', c]);
-            start = pos.saturating_add(1);
-        } else if needs_u {
-            let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-            let lo = HEX.get(usize::from(b & 0x0f)).copied().unwrap_or(b'0');
-            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
-            start = pos.saturating_add(1);
-        } else {
-            let last = if bytes.get(pos.saturating_add(2)) == Some(&0xa8) {
-                b'8'
-            } else {
-                b'9'
-            };
-            out.extend_from_slice(&[b'\\', b'u', b'2', b'0', b'2', last]);
-            iter.next();
-            iter.next();
-            start = pos.saturating_add(3);
+        let Some((head, tail)) = rest.split_at_checked(run) else {
+            break;
+        };
+        out.extend_from_slice(head);
+        let Some((&b, after)) = tail.split_first() else {
+            break;
+        };
+        rest = after;
+        match class(b) {
+            1 => {
+                let c = match b {
+                    b'\n' => b'n',
+                    b'\r' => b'r',
+                    b'\t' => b't',
+                    other => other,
+                };
+                out.extend_from_slice(&[b'\\', c]);
+            }
+            2 => {
+                let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+                let lo = HEX.get(usize::from(b & 0x0f)).copied().unwrap_or(b'0');
+                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
+            }
+            _ => match after {
+                [0x80, last @ (0xa8 | 0xa9), more @ ..] => {
+                    let digit = if *last == 0xa8 { b'8' } else { b'9' };
+                    out.extend_from_slice(&[b'\\', b'u', b'2', b'0', b'2', digit]);
+                    rest = more;
+                }
+                _ => out.push(b),
+            },
         }
     }
-    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
     out.push(b'"');
 }
 
@@ -119,6 +147,85 @@ pub(crate) fn write_u64(out: &mut Vec<u8>, mut v: u64) {
 /// Upper bound of the decimal length of an i64 (sign included).
 pub(crate) const I64_MAX_LEN: usize = 20;
 
+/// Position of the first `"`, `\\` or control character (< 0x20): the bytes
+/// that end a plain run inside a JSON string. Eight bytes at a time.
+fn find_string_special(bytes: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0usize;
+    for chunk in chunks.by_ref() {
+        let w = u64::from_le_bytes(chunk.try_into().ok()?);
+        // Classic "has byte less than n" / "has zero byte" tests: the lowest
+        // flagged byte is always exact (false positives only above it).
+        let ctl = w.wrapping_sub(LO.wrapping_mul(0x20)) & !w & HI;
+        let q = w ^ LO.wrapping_mul(u64::from(b'"'));
+        let quote = q.wrapping_sub(LO) & !q & HI;
+        let b = w ^ LO.wrapping_mul(u64::from(b'\\'));
+        let bslash = b.wrapping_sub(LO) & !b & HI;
+        let m = ctl | quote | bslash;
+        if m != 0 {
+            let byte = usize::try_from(m.trailing_zeros() / 8).ok()?;
+            return offset.checked_add(byte);
+        }
+        offset = offset.checked_add(8)?;
+    }
+    let tail = chunks.remainder();
+    let pos = tail
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    offset.checked_add(pos)
+}
+
+/// Decodes the escape that follows a backslash; returns the character and
+/// the number of bytes used (surrogate pairs must be complete).
+fn decode_escape(after: &[u8]) -> Result<(char, usize), JsonError> {
+    let (&b, rest) = after.split_first().ok_or(JsonError::Syntax)?;
+    let c = match b {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let hi = hex4(rest)?;
+            return match hi {
+                0xd800..=0xdbff => {
+                    let lo = match rest.get(4..) {
+                        Some([b'\\', b'u', more @ ..]) => hex4(more)?,
+                        _ => return Err(JsonError::Syntax),
+                    };
+                    if !(0xdc00..=0xdfff).contains(&lo) {
+                        return Err(JsonError::Syntax);
+                    }
+                    let cp = 0x10000u32
+                        .saturating_add((hi.saturating_sub(0xd800)) << 10)
+                        .saturating_add(lo.saturating_sub(0xdc00));
+                    Ok((char::from_u32(cp).ok_or(JsonError::Syntax)?, 11))
+                }
+                0xdc00..=0xdfff => Err(JsonError::Syntax),
+                _ => Ok((char::from_u32(hi).ok_or(JsonError::Syntax)?, 5)),
+            };
+        }
+        _ => return Err(JsonError::Syntax),
+    };
+    Ok((c, 1))
+}
+
+/// Reads four hex digits.
+fn hex4(bytes: &[u8]) -> Result<u32, JsonError> {
+    let digits = bytes.get(..4).ok_or(JsonError::Syntax)?;
+    let mut v = 0u32;
+    for &d in digits {
+        let n = char::from(d).to_digit(16).ok_or(JsonError::Syntax)?;
+        v = (v << 4) | n;
+    }
+    Ok(v)
+}
+
 /// Why JSON was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum JsonError {
@@ -134,7 +241,8 @@ pub(crate) enum JsonError {
 /// Deepest nesting accepted inside unknown values.
 const MAX_DEPTH: u32 = 64;
 
-/// A number as read: an integer if it had no fraction or exponent and fits i128.
+/// A number as read: an integer if it had no fraction or exponent and its
+/// magnitude fits a u64.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Number {
     Int(i128),
@@ -167,8 +275,16 @@ impl<'a> Reader<'a> {
 
     #[inline]
     fn skip_ws(&mut self) {
-        let trimmed = self.rest.trim_start_matches([' ', '\t', '\n', '\r']);
-        self.rest = trimmed;
+        let n = self
+            .rest
+            .as_bytes()
+            .iter()
+            .position(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(self.rest.len());
+        if n > 0 {
+            // Whitespace is ASCII, so `n` is a char boundary.
+            self.rest = self.rest.get(n..).unwrap_or_default();
+        }
     }
 
     fn expect(&mut self, b: u8) -> Result<(), JsonError> {
@@ -262,22 +378,18 @@ impl<'a> Reader<'a> {
         }
         self.advance(1)?;
         let bytes = self.rest.as_bytes();
-        let run = bytes
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            .ok_or(JsonError::Syntax)?;
+        let run = find_string_special(bytes).ok_or(JsonError::Syntax)?;
         if bytes.get(run) == Some(&b'"') {
             let s = self.rest.get(..run).ok_or(JsonError::Syntax)?;
             self.advance(run.saturating_add(1))?;
             return Ok(Cow::Borrowed(s));
         }
-        let mut owned = String::with_capacity(run.saturating_add(16));
+        // With escapes: copy plain runs, decode escapes. The decoded string
+        // is never longer than the rest of the text.
+        let mut owned = String::with_capacity(self.rest.len());
         loop {
             let bytes = self.rest.as_bytes();
-            let run = bytes
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-                .ok_or(JsonError::Syntax)?;
+            let run = find_string_special(bytes).ok_or(JsonError::Syntax)?;
             owned.push_str(self.rest.get(..run).ok_or(JsonError::Syntax)?);
             match bytes.get(run) {
                 Some(b'"') => {
@@ -285,62 +397,14 @@ impl<'a> Reader<'a> {
                     return Ok(Cow::Owned(owned));
                 }
                 Some(b'\\') => {
-                    self.advance(run.saturating_add(1))?;
-                    let c = self.escape()?;
+                    let after = bytes.get(run.saturating_add(1)..).unwrap_or_default();
+                    let (c, used) = decode_escape(after)?;
                     owned.push(c);
+                    self.advance(run.saturating_add(1).saturating_add(used))?;
                 }
                 _ => return Err(JsonError::Syntax),
             }
         }
-    }
-
-    /// Reads the escape after a backslash.
-    fn escape(&mut self) -> Result<char, JsonError> {
-        let b = self.peek().ok_or(JsonError::Syntax)?;
-        self.advance(1)?;
-        Ok(match b {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let hi = self.hex4()?;
-                match hi {
-                    0xd800..=0xdbff => {
-                        if !self.rest.starts_with("\\u") {
-                            return Err(JsonError::Syntax);
-                        }
-                        self.advance(2)?;
-                        let lo = self.hex4()?;
-                        if !(0xdc00..=0xdfff).contains(&lo) {
-                            return Err(JsonError::Syntax);
-                        }
-                        let cp = 0x10000u32
-                            .saturating_add((hi.saturating_sub(0xd800)) << 10)
-                            .saturating_add(lo.saturating_sub(0xdc00));
-                        char::from_u32(cp).ok_or(JsonError::Syntax)?
-                    }
-                    0xdc00..=0xdfff => return Err(JsonError::Syntax),
-                    _ => char::from_u32(hi).ok_or(JsonError::Syntax)?,
-                }
-            }
-            _ => return Err(JsonError::Syntax),
-        })
-    }
-
-    fn hex4(&mut self) -> Result<u32, JsonError> {
-        let digits = self.rest.as_bytes().get(..4).ok_or(JsonError::Syntax)?;
-        let mut v = 0u32;
-        for &d in digits {
-            let n = char::from(d).to_digit(16).ok_or(JsonError::Syntax)?;
-            v = (v << 4) | n;
-        }
-        self.advance(4)?;
-        Ok(v)
     }
 
     /// Reads a number (the next non-whitespace byte must start one).
@@ -353,17 +417,27 @@ impl<'a> Reader<'a> {
             pos = 1;
         }
         let int_start = pos;
-        let mut acc: Option<i128> = Some(0);
-        while let Some(&d) = bytes.get(pos) {
-            if !d.is_ascii_digit() {
-                break;
-            }
-            acc = acc
-                .and_then(|a| a.checked_mul(10))
-                .and_then(|a| a.checked_add(i128::from(d.wrapping_sub(b'0'))));
-            pos = pos.saturating_add(1);
-        }
-        let int_len = pos.saturating_sub(int_start);
+        let int_len = bytes
+            .get(int_start..)
+            .unwrap_or_default()
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(bytes.len().saturating_sub(int_start));
+        pos = int_start.saturating_add(int_len);
+        let digits = bytes.get(int_start..pos).unwrap_or_default();
+        let digit = |d: &u8| u64::from(d.wrapping_sub(b'0'));
+        // Up to 19 digits always fit a u64; longer runs are checked.
+        let acc: Option<u64> = if digits.len() <= 19 {
+            Some(
+                digits
+                    .iter()
+                    .fold(0u64, |a, d| a.wrapping_mul(10).wrapping_add(digit(d))),
+            )
+        } else {
+            digits.iter().try_fold(0u64, |a, d| {
+                a.checked_mul(10).and_then(|a| a.checked_add(digit(d)))
+            })
+        };
         if int_len == 0 || (int_len > 1 && bytes.get(int_start) == Some(&b'0')) {
             return Err(JsonError::Syntax);
         }
@@ -395,7 +469,10 @@ impl<'a> Reader<'a> {
         }
         self.advance(pos)?;
         Ok(match (is_int, acc) {
-            (true, Some(v)) => Number::Int(if neg { v.saturating_neg() } else { v }),
+            (true, Some(v)) => {
+                let v = i128::from(v);
+                Number::Int(if neg { v.saturating_neg() } else { v })
+            }
             _ => Number::NotInt,
         })
     }
@@ -527,6 +604,37 @@ mod tests {
             esc("\u{7f}\u{80}\u{9f}é😀\u{2027}\u{202a}"),
             "\"\u{7f}\u{80}\u{9f}é😀\u{2027}\u{202a}\""
         );
+    }
+
+    #[test]
+    fn special_byte_search() {
+        let naive = |b: &[u8]| b.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        let mut x = 0x9e37_79b9_u32;
+        for len in 0..80 {
+            for _ in 0..50 {
+                let v: Vec<u8> = (0..len)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 17;
+                        x ^= x << 5;
+                        // Mostly plain bytes, some specials, some high bytes.
+                        match x % 16 {
+                            0 => b'"',
+                            1 => b'\\',
+                            2 => (x >> 8) as u8 % 0x20,
+                            3 => 0x80 | (x >> 8) as u8,
+                            _ => 0x20 + (x >> 8) as u8 % 0x5f,
+                        }
+                    })
+                    .collect();
+                assert_eq!(find_string_special(&v), naive(&v), "{v:?}");
+            }
+        }
+        for b in 0..=255u8 {
+            let mut v = vec![b'a'; 20];
+            v[11] = b;
+            assert_eq!(find_string_special(&v), naive(&v), "{b}");
+        }
     }
 
     #[test]

@@ -4,7 +4,10 @@ use core::fmt;
 use core::num::NonZeroU32;
 use core::str::FromStr;
 
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use aes::Aes256;
+use aes::cipher::KeyInit;
+use aes_gcm::Aes256Gcm;
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::Error;
 
@@ -186,11 +189,18 @@ impl TryFrom<&str> for UserId {
 /// The ZEGO ServerSecret: exactly 32 bytes, used as the AES-256 key as it is.
 ///
 /// The console shows it as 32 hex characters; those 32 ASCII bytes *are* the
-/// key (it is never hex-decoded, and case matters). The bytes are wiped on
-/// drop, `Debug` prints a redaction, and there is deliberately no `Display`,
-/// `Serialize` or accessor.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct ServerSecret([u8; 32]);
+/// key (it is never hex-decoded, and case matters). The AES key schedules are
+/// computed once here and wiped on drop; `Debug` prints a redaction, and
+/// there is deliberately no `Display`, `Serialize`, comparison or accessor.
+#[derive(Clone)]
+pub struct ServerSecret {
+    gcm: Aes256Gcm,
+    aes: Aes256,
+}
+
+// Both fields wipe their key material in their own `Drop` (the `zeroize`
+// features of `aes` and `aes-gcm` are enabled); see the test below.
+impl ZeroizeOnDrop for ServerSecret {}
 
 impl ServerSecret {
     /// Validates a secret.
@@ -208,12 +218,21 @@ impl ServerSecret {
     /// # Errors
     /// [`Error::InvalidSecret`] (ZEGO code 5) unless `secret` is exactly 32 bytes.
     pub fn from_bytes(secret: &[u8]) -> Result<Self, Error> {
-        let key: [u8; 32] = secret.try_into().map_err(|_| Error::InvalidSecret)?;
-        Ok(Self(key))
+        let key: Zeroizing<[u8; 32]> =
+            Zeroizing::new(secret.try_into().map_err(|_| Error::InvalidSecret)?);
+        let aes = Aes256::new((&*key).into());
+        let gcm = Aes256Gcm::from(aes.clone());
+        Ok(Self { gcm, aes })
     }
 
-    pub(crate) fn key(&self) -> &[u8; 32] {
-        &self.0
+    /// The AES-256-GCM cipher.
+    pub(crate) fn gcm(&self) -> &Aes256Gcm {
+        &self.gcm
+    }
+
+    /// The raw AES-256 cipher, for CBC.
+    pub(crate) fn aes(&self) -> &Aes256 {
+        &self.aes
     }
 }
 
@@ -263,5 +282,13 @@ mod tests {
         assert_eq!(e.zego_code(), Some(5));
         let s = ServerSecret::new("fa94dd0f974cf2e293728a526b028271").unwrap();
         assert_eq!(format!("{s:?}"), "ServerSecret(<redacted>)");
+    }
+
+    #[test]
+    fn key_material_is_wiped_on_drop() {
+        fn wipes<T: ZeroizeOnDrop>() {}
+        wipes::<Aes256>();
+        wipes::<Aes256Gcm>();
+        wipes::<ServerSecret>();
     }
 }

@@ -694,7 +694,7 @@ pub struct AccessToken2 {
     pub expire: u32,
     /// Services in insertion order (packed stably sorted by type).
     pub services: Vec<Service>,
-    salt: u32,
+    pub(crate) salt: u32,
     salt_failed: bool,
 }
 

@@ -89,6 +89,7 @@ pub struct TokenBuilder {
     app_id: AppId,
     cert: AppCertificate,
     now: Option<u32>,
+    #[cfg(feature = "hazmat")]
     salt: Option<u32>,
 }
 

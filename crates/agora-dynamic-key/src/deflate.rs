@@ -34,7 +34,11 @@ pub(crate) fn zlib_compress(data: &[u8]) -> Vec<u8> {
     if data.len() > SMALL_MAX {
         return miniz_oxide::deflate::compress_to_vec_zlib(data, 6);
     }
-    let mut enc = Encoder::default();
+    let mut enc = Encoder {
+        syms: Vec::new(),
+        lit_freq: [0; 286],
+        dist_freq: [0; 30],
+    };
     enc.lz77(data);
     let mut w = BitWriter::with_capacity(data.len().wrapping_add(16));
     w.out.extend_from_slice(&[0x78, 0x9c]);
@@ -66,11 +70,10 @@ enum Sym {
     Match { len: u16, dist: u16 },
 }
 
-#[derive(Default)]
 struct Encoder {
     syms: Vec<Sym>,
-    lit_freq: Vec<u32>,
-    dist_freq: Vec<u32>,
+    lit_freq: [u32; 286],
+    dist_freq: [u32; 30],
 }
 
 fn inc(v: &mut [u32], i: usize) {
@@ -144,10 +147,8 @@ impl Encoder {
         let n = data.len();
         self.syms.clear();
         self.syms.reserve(n);
-        self.lit_freq.clear();
-        self.lit_freq.resize(286, 0);
-        self.dist_freq.clear();
-        self.dist_freq.resize(30, 0);
+        self.lit_freq = [0; 286];
+        self.dist_freq = [0; 30];
 
         // Hash table sized to the input: 2^8 .. 2^12 heads. Entries hold position + 1.
         let bits = n.max(256).next_power_of_two().ilog2().min(12);
@@ -182,7 +183,10 @@ impl Encoder {
             let mut cand = head.get(hash3(data, i, shift)).copied().unwrap_or(0) as usize;
             while cand != 0 && chain > 0 {
                 let c = cand.wrapping_sub(1);
-                if c >= i {
+                // Position 0 is never a candidate, as in zlib (whose NIL is position 0): it
+                // holds the signature's length prefix `20 00`, and a far length-3 match to it
+                // usually costs a new distance code for nothing.
+                if c >= i || c == 0 {
                     break;
                 }
                 if data.get(c.wrapping_add(best_len)) == data.get(i.wrapping_add(best_len)) {
@@ -312,11 +316,15 @@ impl Encoder {
         } else {
             w.put(0b101, 3); // BFINAL=1, BTYPE=10
             dynamic.emit(w);
+            let mut lit_code = [0u16; 286];
+            let mut dist_code = [0u16; 30];
+            canonical_codes(&dynamic.lit_len, &mut lit_code);
+            canonical_codes(&dynamic.dist_len, &mut dist_code);
             self.emit_syms(
                 w,
-                &dynamic.lit_code,
+                &lit_code,
                 &dynamic.lit_len,
-                &dynamic.dist_code,
+                &dist_code,
                 &dynamic.dist_len,
             );
         }
@@ -353,7 +361,7 @@ impl Encoder {
 }
 
 /// Canonical Huffman codes, bit-reversed for LSB-first output (RFC 1951 §3.2.2).
-fn canonical_codes(lens: &[u8]) -> Vec<u16> {
+fn canonical_codes(lens: &[u8], codes: &mut [u16]) {
     let mut bl_count = [0u16; 16];
     for &l in lens {
         if let Some(c) = bl_count.get_mut(usize::from(l)) {
@@ -371,137 +379,158 @@ fn canonical_codes(lens: &[u8]) -> Vec<u16> {
             *n = code;
         }
     }
-    lens.iter()
-        .map(|&l| {
-            if l == 0 {
-                return 0;
-            }
-            let Some(n) = next.get_mut(usize::from(l)) else {
-                return 0;
-            };
-            let c = *n;
-            *n = n.wrapping_add(1);
-            c.reverse_bits() >> (16u32.wrapping_sub(u32::from(l)))
-        })
-        .collect()
+    for (&l, out) in lens.iter().zip(codes.iter_mut()) {
+        *out = 0;
+        if l == 0 {
+            continue;
+        }
+        let Some(n) = next.get_mut(usize::from(l)) else {
+            continue;
+        };
+        let c = *n;
+        *n = n.wrapping_add(1);
+        *out = c.reverse_bits() >> (16u32.wrapping_sub(u32::from(l)));
+    }
 }
 
-/// Optimal Huffman code lengths for `freq`, limited to `limit` bits.
+const MAX_SYMS: usize = 288;
+
+/// Optimal Huffman code lengths for `freq` (at most [`MAX_SYMS`] symbols), limited to
+/// `limit` bits, written to `lens`.
 ///
-/// Fewer than two used symbols get a complete two-symbol code (as zlib does). If the optimal
-/// tree is too deep, frequencies are halved (keeping them non-zero) and the tree rebuilt.
-fn huffman_lengths(freq: &[u32], limit: u8) -> Vec<u8> {
-    let mut lens = vec![0u8; freq.len()];
-    let mut f: Vec<u32> = freq.to_vec();
+/// Uses the in-place algorithm of Moffat and Katajainen on the sorted weights (no tree
+/// allocation). Fewer than two used symbols get a complete two-symbol code, as zlib does. If
+/// the optimal code is too deep, the weights are halved (staying non-zero) and it is rebuilt.
+fn huffman_lengths(freq: &[u32], limit: u8, lens: &mut [u8]) {
+    lens.fill(0);
+    let mut keys = [0u32; MAX_SYMS];
+    let mut a = [0u32; MAX_SYMS];
+    let mut shift = 0u32;
     loop {
-        let mut leaves: Vec<(u32, usize)> = f
-            .iter()
-            .enumerate()
-            .filter(|&(_, &x)| x > 0)
-            .map(|(i, &x)| (x, i))
-            .collect();
-        match leaves.len() {
-            0 => return lens,
-            1 => {
-                let s = leaves.first().map_or(0, |l| l.1);
-                let other = usize::from(s == 0);
-                for i in [s, other] {
-                    if let Some(l) = lens.get_mut(i) {
-                        *l = 1;
-                    }
-                }
-                return lens;
+        let mut m = 0usize;
+        for (i, &x) in freq.iter().enumerate() {
+            if x > 0
+                && let Some(k) = keys.get_mut(m)
+            {
+                // weight (< 2^23) above the symbol (< 2^9): sorting keys sorts by weight.
+                *k = ((x >> shift).clamp(1, (1 << 23) - 1) << 9) | (i as u32);
+                m = m.wrapping_add(1);
             }
-            _ => {}
         }
-        leaves.sort_unstable();
-        let m = leaves.len();
-        // Nodes 0..m are leaves (ascending weight), m.. are internal nodes in creation order.
-        let total = m.wrapping_mul(2).wrapping_sub(1);
-        let mut weight: Vec<u64> = leaves.iter().map(|l| u64::from(l.0)).collect();
-        weight.resize(total, 0);
-        let mut parent = vec![0usize; total];
-        let (mut li, mut ii) = (0usize, m);
-        for next in m..total {
-            let mut pick = || {
-                let take_leaf = li < m && (ii >= next || weight.get(li) <= weight.get(ii));
-                let idx = if take_leaf { li } else { ii };
-                if take_leaf {
-                    li = li.wrapping_add(1);
-                } else {
-                    ii = ii.wrapping_add(1);
-                }
-                idx
-            };
-            let a = pick();
-            let b = pick();
-            let w = weight
-                .get(a)
-                .copied()
-                .unwrap_or(0)
-                .wrapping_add(weight.get(b).copied().unwrap_or(0));
-            if let Some(x) = weight.get_mut(next) {
-                *x = w;
-            }
-            for c in [a, b] {
-                if let Some(p) = parent.get_mut(c) {
-                    *p = next;
+        let (Some(keys), Some(a)) = (keys.get_mut(..m), a.get_mut(..m)) else {
+            return;
+        };
+        if m < 2 {
+            let s = keys.first().map_or(0, |k| (k & 511) as usize);
+            for i in [s, usize::from(s == 0)] {
+                if let Some(l) = lens.get_mut(i) {
+                    *l = 1;
                 }
             }
+            return;
         }
-        // Depths: parents always have larger indices, the root is the last node.
-        let mut depth = vec![0u8; total];
-        let mut max_depth = 0u8;
-        for node in (0..total.wrapping_sub(1)).rev() {
-            let p = parent.get(node).copied().unwrap_or(0);
-            let d = depth.get(p).copied().unwrap_or(0).saturating_add(1);
-            if let Some(x) = depth.get_mut(node) {
-                *x = d;
-            }
-            max_depth = max_depth.max(d);
+        keys.sort_unstable();
+        for (w, k) in a.iter_mut().zip(keys.iter()) {
+            *w = k >> 9;
         }
-        if max_depth <= limit {
-            for (k, leaf) in leaves.iter().enumerate() {
-                if let (Some(l), Some(&d)) = (lens.get_mut(leaf.1), depth.get(k)) {
-                    *l = d;
+        minimum_redundancy(a);
+        if a.first().copied().unwrap_or(0) <= u32::from(limit) {
+            for (k, &d) in keys.iter().zip(a.iter()) {
+                if let Some(l) = lens.get_mut((k & 511) as usize) {
+                    *l = d as u8;
                 }
             }
-            return lens;
+            return;
         }
-        for x in &mut f {
-            if *x > 0 {
-                *x = (*x >> 1).max(1);
-            }
+        shift = shift.wrapping_add(1);
+    }
+}
+
+/// In-place minimum-redundancy code lengths (Moffat & Katajainen, 1995): `a` holds weights
+/// sorted ascending (`len >= 2`) and receives the code lengths (largest first).
+fn minimum_redundancy(a: &mut [u32]) {
+    let n = a.len();
+    let get = |a: &[u32], i: usize| a.get(i).copied().unwrap_or(0);
+    let set = |a: &mut [u32], i: usize, v: u32| {
+        if let Some(x) = a.get_mut(i) {
+            *x = v;
         }
+    };
+    // Phase 1: build the tree; internal nodes store their weights, then parent indices.
+    set(a, 0, get(a, 0).wrapping_add(get(a, 1)));
+    let (mut root, mut leaf) = (0usize, 2usize);
+    for next in 1..n.wrapping_sub(1) {
+        if leaf >= n || get(a, root) < get(a, leaf) {
+            set(a, next, get(a, root));
+            set(a, root, next as u32);
+            root = root.wrapping_add(1);
+        } else {
+            set(a, next, get(a, leaf));
+            leaf = leaf.wrapping_add(1);
+        }
+        if leaf >= n || (root < next && get(a, root) < get(a, leaf)) {
+            set(a, next, get(a, next).wrapping_add(get(a, root)));
+            set(a, root, next as u32);
+            root = root.wrapping_add(1);
+        } else {
+            set(a, next, get(a, next).wrapping_add(get(a, leaf)));
+            leaf = leaf.wrapping_add(1);
+        }
+    }
+    // Phase 2: internal node depths.
+    set(a, n.wrapping_sub(2), 0);
+    for next in (0..n.wrapping_sub(2)).rev() {
+        let p = get(a, next) as usize;
+        set(a, next, get(a, p).wrapping_add(1));
+    }
+    // Phase 3: leaf depths.
+    let (mut avail, mut used, mut depth) = (1usize, 0usize, 0u32);
+    let mut root = n.wrapping_sub(2) as isize;
+    let mut next = n.wrapping_sub(1) as isize;
+    while avail > 0 {
+        while root >= 0 && get(a, root as usize) == depth {
+            used = used.wrapping_add(1);
+            root = root.wrapping_sub(1);
+        }
+        while avail > used {
+            set(a, next as usize, depth);
+            next = next.wrapping_sub(1);
+            avail = avail.wrapping_sub(1);
+        }
+        avail = used.wrapping_mul(2);
+        depth = depth.wrapping_add(1);
+        used = 0;
     }
 }
 
 /// Fixed-Huffman tables (RFC 1951 §3.2.6), built once.
 struct Tables {
-    lit_len: Vec<u8>,
-    lit_code: Vec<u16>,
-    dist_len: Vec<u8>,
-    dist_code: Vec<u16>,
+    lit_len: [u8; 288],
+    lit_code: [u16; 288],
+    dist_len: [u8; 30],
+    dist_code: [u16; 30],
 }
 
 fn fixed_tables() -> &'static Tables {
     static FIXED: OnceLock<Tables> = OnceLock::new();
     FIXED.get_or_init(|| {
-        let lit_len: Vec<u8> = (0..288usize)
-            .map(|i| match i {
+        let mut t = Tables {
+            lit_len: [8; 288],
+            lit_code: [0; 288],
+            dist_len: [5; 30],
+            dist_code: [0; 30],
+        };
+        for (i, l) in t.lit_len.iter_mut().enumerate() {
+            *l = match i {
                 0..=143 => 8,
                 144..=255 => 9,
                 256..=279 => 7,
                 _ => 8,
-            })
-            .collect();
-        let dist_len = vec![5u8; 30];
-        Tables {
-            lit_code: canonical_codes(&lit_len),
-            lit_len,
-            dist_code: canonical_codes(&dist_len),
-            dist_len,
+            };
         }
+        canonical_codes(&t.lit_len, &mut t.lit_code);
+        canonical_codes(&t.dist_len, &mut t.dist_code);
+        t
     })
 }
 
@@ -511,23 +540,26 @@ pub(crate) const CL_ORDER: [usize; 19] = [
 ];
 
 struct DynamicHeader {
-    lit_len: Vec<u8>,
-    lit_code: Vec<u16>,
-    dist_len: Vec<u8>,
-    dist_code: Vec<u16>,
+    lit_len: [u8; 286],
+    dist_len: [u8; 30],
     hlit: usize,
     hdist: usize,
     hclen: usize,
     /// Run-length encoded code lengths: (code-length symbol, extra value).
     rle: Vec<(u8, u8)>,
-    cl_len: Vec<u8>,
-    cl_code: Vec<u16>,
+    cl_len: [u8; 19],
 }
 
 impl DynamicHeader {
     fn new(enc: &Encoder) -> Self {
-        let lit_len = huffman_lengths(&enc.lit_freq, 15);
-        let dist_len = huffman_lengths(&enc.dist_freq, 15);
+        let mut lit_len = [0u8; 286];
+        let mut dist_len = [0u8; 30];
+        huffman_lengths(&enc.lit_freq, 15, &mut lit_len);
+        // No matches: send a single zero-length distance code (RFC 1951 §3.2.7 allows "no
+        // distance codes"), as miniz does; zlib sends two 1-bit codes, which costs bytes.
+        if enc.dist_freq.iter().any(|&f| f > 0) {
+            huffman_lengths(&enc.dist_freq, 15, &mut dist_len);
+        }
         let hlit = lit_len
             .iter()
             .rposition(|&l| l != 0)
@@ -538,27 +570,22 @@ impl DynamicHeader {
             .rposition(|&l| l != 0)
             .map_or(1, |p| p.wrapping_add(1))
             .max(1);
-        let all: Vec<u8> = lit_len
-            .iter()
-            .take(hlit)
-            .chain(dist_len.iter().take(hdist))
-            .copied()
-            .collect();
-        let rle = rle_lengths(&all);
+        let rle = rle_lengths(
+            lit_len.get(..hlit).unwrap_or(&[]),
+            dist_len.get(..hdist).unwrap_or(&[]),
+        );
         let mut cl_freq = [0u32; 19];
         for &(s, _) in &rle {
             inc(&mut cl_freq, usize::from(s));
         }
-        let cl_len = huffman_lengths(&cl_freq, 7);
+        let mut cl_len = [0u8; 19];
+        huffman_lengths(&cl_freq, 7, &mut cl_len);
         let hclen = CL_ORDER
             .iter()
             .rposition(|&s| cl_len.get(s).copied().unwrap_or(0) != 0)
             .map_or(4, |p| p.wrapping_add(1))
             .max(4);
         Self {
-            lit_code: canonical_codes(&lit_len),
-            dist_code: canonical_codes(&dist_len),
-            cl_code: canonical_codes(&cl_len),
             lit_len,
             dist_len,
             hlit,
@@ -597,10 +624,12 @@ impl DynamicHeader {
         for &s in CL_ORDER.iter().take(self.hclen) {
             w.put(u64::from(self.cl_len.get(s).copied().unwrap_or(0)), 3);
         }
+        let mut cl_code = [0u16; 19];
+        canonical_codes(&self.cl_len, &mut cl_code);
         for &(s, e) in &self.rle {
             let i = usize::from(s);
             w.put(
-                u64::from(self.cl_code.get(i).copied().unwrap_or(0)),
+                u64::from(cl_code.get(i).copied().unwrap_or(0)),
                 u32::from(self.cl_len.get(i).copied().unwrap_or(0)),
             );
             match s {
@@ -615,8 +644,17 @@ impl DynamicHeader {
 
 /// Run-length encodes code lengths with symbols 16 (repeat previous 3-6), 17 (3-10 zeros)
 /// and 18 (11-138 zeros).
-fn rle_lengths(lens: &[u8]) -> Vec<(u8, u8)> {
-    let mut out = Vec::with_capacity(lens.len());
+fn rle_lengths(lit: &[u8], dist: &[u8]) -> Vec<(u8, u8)> {
+    let mut all = [0u8; 316];
+    let total = lit.len().wrapping_add(dist.len());
+    if let Some(dst) = all.get_mut(..lit.len()) {
+        dst.copy_from_slice(lit);
+    }
+    if let Some(dst) = all.get_mut(lit.len()..total) {
+        dst.copy_from_slice(dist);
+    }
+    let lens = all.get(..total).unwrap_or(&[]);
+    let mut out = Vec::with_capacity(64);
     let mut i = 0usize;
     while let Some(&l) = lens.get(i) {
         let run = lens
@@ -748,10 +786,189 @@ mod tests {
             (a, b) = (b, a + b);
         }
         for limit in [7u8, 15] {
-            let l = huffman_lengths(&f, limit);
+            let mut l = vec![0u8; f.len()];
+            huffman_lengths(&f, limit, &mut l);
             assert!(l.iter().all(|&x| x >= 1 && x <= limit));
             let kraft: f64 = l.iter().map(|&x| 2f64.powi(-i32::from(x))).sum();
             assert!(kraft <= 1.0 + 1e-12);
         }
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use crate::access_token2::{
+        AccessToken2, Permissions, ServiceApaas, ServiceChat, ServiceRtc, ServiceRtm, ServiceRtm2,
+    };
+    use crate::{AppCertificate, AppId};
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use std::io::{Read, Write};
+
+    fn inflate(z: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::ZlibDecoder::new(z)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    fn level6(data: &[u8]) -> usize {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+        e.write_all(data).unwrap();
+        e.finish().unwrap().len()
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[0-9a-f]{0,64}",
+            "[0-9a-f]{32}",
+            "[a-zA-Z0-9_-]{0,64}",
+            any::<u32>().prop_map(|u| u.to_string()),
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        ]
+    }
+
+    /// Realistic 007 bodies: a few services with hex, uuid, numeric or word identifiers.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        let svc = prop_oneof![
+            (text(), text(), any::<bool>()).prop_map(|(c, u, p)| {
+                let mut s = ServiceRtc::new(c, u);
+                for id in if p { 1..5 } else { 1..2 } {
+                    s.add_raw_privilege(id, 3600);
+                }
+                crate::access_token2::Service::from(s)
+            }),
+            text().prop_map(|u| ServiceRtm::new(u)
+                .with_privilege(crate::access_token2::RtmPrivilege::Login, 3600)
+                .into()),
+            text().prop_map(|u| ServiceChat::new(u).into()),
+            (text(), text()).prop_map(|(r, u)| ServiceApaas::new(r, u).into()),
+            (text(), vec(text(), 0..4)).prop_map(|(u, l)| {
+                let mut p = Permissions::new();
+                p.add(0, 0, l.clone());
+                p.add(1, 1, l);
+                ServiceRtm2::new(u, p).into()
+            }),
+        ];
+        (vec(svc, 1..4), any::<u32>(), any::<u32>()).prop_map(|(services, salt, ts)| {
+            let mut t = AccessToken2::new(
+                AppId::new("970CA35de60c44645bbae8a215061b33").unwrap(),
+                ts,
+                3600,
+            );
+            t.salt = salt;
+            t.services = services;
+            t.content(&AppCertificate::new("5CFd2fd1755d40ecb72977518be15d3b").unwrap())
+                .unwrap()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn round_trips_arbitrary(data in vec(any::<u8>(), 0..3000), small in vec(0u8..4, 0..3000)) {
+            for d in [&data, &small] {
+                let z = zlib_compress(d);
+                prop_assert_eq!(&inflate(&z), d);
+                prop_assert_eq!(&crate::inflate::zlib_decompress(&z, 1 << 20).unwrap(), d);
+            }
+        }
+
+        #[test]
+        fn realistic_bodies_within_two_bytes_of_level6(b in body()) {
+            let z = zlib_compress(&b);
+            prop_assert_eq!(&inflate(&z), &b);
+            let l6 = level6(&b);
+            prop_assert!(z.len() <= l6 + 2, "{} bytes vs level 6 {} for a {}-byte body", z.len(), l6, b.len());
+        }
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn split_timing() {
+        let body: Vec<u8> = hex::decode("2000c731521be14613488eac3ef393d403a87ea96102529dc5d633e12faabcce540f2000393730434133356465363063343436343562626165386132313530363162333347f4100058020000010000000100010004000100580200000200580200000300580200000400580200002000376437323336356562393833343835333937653365336639643436306264646100000a0032383832333431323733").unwrap();
+        let n = 200_000;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(zlib_compress(std::hint::black_box(&body)));
+        }
+        eprintln!("total {:?}", t.elapsed() / n);
+        let mut enc = Encoder {
+            syms: Vec::new(),
+            lit_freq: [0; 286],
+            dist_freq: [0; 30],
+        };
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            enc.lz77(std::hint::black_box(&body));
+        }
+        eprintln!("lz77 {:?}", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(DynamicHeader::new(std::hint::black_box(&enc)).total_bits(&enc));
+        }
+        eprintln!("dynamic {:?}", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        let mut l = [0u8; 286];
+        for _ in 0..n {
+            huffman_lengths(std::hint::black_box(&enc.lit_freq), 15, &mut l);
+            std::hint::black_box(&l);
+        }
+        eprintln!("huffman lit {:?}", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(rle_lengths(std::hint::black_box(&l[..257]), &[1u8; 30]));
+        }
+        eprintln!("rle {:?}", t.elapsed() / n);
+        let mut keys: Vec<u32> = enc
+            .lit_freq
+            .iter()
+            .enumerate()
+            .filter(|x| *x.1 > 0)
+            .map(|(i, &f)| f << 9 | i as u32)
+            .collect();
+        eprintln!("m = {}", keys.len());
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            let mut k = keys.clone();
+            k.sort_unstable();
+            std::hint::black_box(&k);
+        }
+        eprintln!("sort {:?}", t.elapsed() / n);
+        keys.sort_unstable();
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            let f = fixed_tables();
+            let mut w = BitWriter::with_capacity(200);
+            enc.emit_syms(&mut w, &f.lit_code, &f.lit_len, &f.dist_code, &f.dist_len);
+            std::hint::black_box(w.out);
+        }
+        eprintln!("emit {:?}", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(adler32(std::hint::black_box(&body)));
+        }
+        eprintln!("adler {:?}", t.elapsed() / n);
+    }
+}
+#[cfg(test)]
+mod dump {
+    #[test]
+    #[ignore]
+    fn dump() {
+        let b = std::fs::read("/tmp/fail.bin").unwrap();
+        std::fs::write("/tmp/ours.z", super::zlib_compress(&b)).unwrap();
+        std::fs::write(
+            "/tmp/miniz.z",
+            miniz_oxide::deflate::compress_to_vec_zlib(&b, 6),
+        )
+        .unwrap();
     }
 }

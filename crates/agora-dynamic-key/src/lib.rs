@@ -219,15 +219,52 @@ impl fmt::Debug for AppCertificate {
 }
 
 /// Draws a salt uniformly from `1..=99_999_999` using the operating system's CSPRNG.
+///
+/// Random words are fetched from the OS in batches of 64 per thread (one `getrandom` call
+/// instead of one per token; the system call costs about as much as the rest of a 006
+/// token). Salts are not secret: they only make tokens issued in the same second differ.
 pub(crate) fn random_salt() -> Result<u32, Error> {
     const RANGE: u32 = 99_999_999;
     // Largest multiple of RANGE that fits in u32: rejection sampling keeps it uniform.
     const ZONE: u32 = u32::MAX - (u32::MAX % RANGE);
     loop {
-        let x = getrandom::u32().map_err(|_| Error::Random)?;
+        let x = random_u32()?;
         if x < ZONE {
             return Ok((x % RANGE).wrapping_add(1));
         }
+    }
+}
+
+struct RandomPool {
+    words: [u32; 64],
+    left: usize,
+}
+
+thread_local! {
+    static POOL: core::cell::RefCell<RandomPool> =
+        const { core::cell::RefCell::new(RandomPool { words: [0; 64], left: 0 }) };
+}
+
+fn random_u32() -> Result<u32, Error> {
+    let pooled = POOL.try_with(|cell| {
+        let mut pool = cell.try_borrow_mut().ok()?;
+        if pool.left == 0 {
+            let mut bytes = [0u8; 256];
+            getrandom::fill(&mut bytes).ok()?;
+            for (w, c) in pool.words.iter_mut().zip(bytes.as_chunks::<4>().0) {
+                *w = u32::from_le_bytes(*c);
+            }
+            bytes.zeroize();
+            pool.left = pool.words.len();
+        }
+        pool.left = pool.left.checked_sub(1)?;
+        let i = pool.left;
+        pool.words.get_mut(i).map(core::mem::take)
+    });
+    match pooled {
+        Ok(Some(x)) => Ok(x),
+        // No thread-local storage (thread teardown) or re-entrancy: ask the OS directly.
+        _ => getrandom::u32().map_err(|_| Error::Random),
     }
 }
 

@@ -1,2 +1,140 @@
-//! Work in progress.
-fn main() {}
+//! Project automation: `cargo xtask <command>`.
+//!
+//! - `ci` — everything CI runs: fmt check, clippy, tests, conformance.
+//! - `conformance [--vectors PATH]...` — run conformance suites (files or
+//!   directories of `*.json`); by default the project's `conformance/vectors`
+//!   and `../shared/conformance/vectors` when it exists.
+//! - `bench` — the criterion benchmarks of both vendor crates, briefly.
+
+mod conformance;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let mut args = std::env::args().skip(1);
+    let Some(command) = args.next() else {
+        eprintln!("usage: cargo xtask <ci|conformance [--vectors PATH]...|bench>");
+        return Ok(ExitCode::from(2));
+    };
+    let rest: Vec<String> = args.collect();
+    match command.as_str() {
+        "ci" => ci(),
+        "conformance" => {
+            let paths = vector_args(&rest)?;
+            let report = conformance::run_paths(&paths)?;
+            Ok(if report.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        "bench" => bench(&rest),
+        other => bail!("unknown command {other:?}"),
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// The default vector locations: the project's copy, then `../shared`'s when present.
+pub fn default_vector_paths() -> Vec<PathBuf> {
+    let root = root();
+    let mut paths = vec![root.join("conformance/vectors")];
+    let shared = root.join("../shared/conformance/vectors");
+    if shared.is_dir() {
+        paths.push(shared);
+    }
+    paths
+}
+
+fn vector_args(args: &[String]) -> Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--vectors" => {
+                let p = it.next().context("--vectors needs a path")?;
+                paths.push(PathBuf::from(p));
+            }
+            s if s.starts_with("--vectors=") => {
+                paths.push(PathBuf::from(&s["--vectors=".len()..]));
+            }
+            other => bail!("unknown argument {other:?}"),
+        }
+    }
+    if paths.is_empty() {
+        paths = default_vector_paths();
+    }
+    Ok(paths)
+}
+
+fn cargo(args: &[&str]) -> Result<()> {
+    eprintln!("$ cargo {}", args.join(" "));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(root())
+        .status()?;
+    if !status.success() {
+        bail!("cargo {} failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn ci() -> Result<ExitCode> {
+    cargo(&["fmt", "--all", "--", "--check"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    cargo(&["test", "--workspace", "--all-features"])?;
+    eprintln!("$ cargo xtask conformance");
+    let report = conformance::run_paths(&default_vector_paths())?;
+    Ok(if report.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn bench(rest: &[String]) -> Result<ExitCode> {
+    let extra: Vec<&str> = rest.iter().map(String::as_str).collect();
+    for package in ["zego-token04", "agora-dynamic-key"] {
+        let mut args = vec![
+            "bench",
+            "-p",
+            package,
+            "--features",
+            "hazmat",
+            "--",
+            "--warm-up-time",
+            "1",
+        ];
+        args.extend(["--measurement-time", "3"]);
+        args.extend(&extra);
+        cargo(&args)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

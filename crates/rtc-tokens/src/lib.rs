@@ -1,4 +1,4 @@
-//! Work in progress.
+#![doc = include_str!("../README.md")]
 #![cfg_attr(
     not(test),
     deny(
@@ -9,3 +9,29 @@
         clippy::panic
     )
 )]
+
+mod agora;
+pub mod config;
+mod error;
+mod provider;
+mod types;
+mod zego;
+
+pub use agora::{
+    AgoraProvider, AgoraVersion, DEMO_AGORA_APP_CERTIFICATE, DEMO_AGORA_APP_ID, service_json,
+};
+pub use config::Config;
+pub use error::{Error, ErrorKind};
+pub use provider::{Providers, TokenProvider, check_expiry, renew_at, require_verified, unix_now};
+pub use types::{
+    DEFAULT_RENEW_BEFORE_SECS, DEFAULT_VALIDITY_SECS, ExpiryCheck, IssuedToken, ParseOptions,
+    ParsedToken, PrivilegeExpiries, PrivilegeView, Role, TokenKind, TokenRequest, TokenVersion,
+    Vendor, VendorDetail, Verification,
+};
+pub use zego::{DEMO_ZEGO_APP_ID, DEMO_ZEGO_SERVER_SECRET, ZegoProvider};
+
+/// The ZEGOCLOUD token04 crate, re-exported.
+pub use zego_token04;
+
+/// The Agora AccessToken/AccessToken2 crate, re-exported.
+pub use agora_dynamic_key;

@@ -1,0 +1,611 @@
+//! The Agora provider (AccessToken2 007 by default, AccessToken 006 on request).
+
+use std::fmt;
+use std::str::FromStr;
+
+use agora_dynamic_key::access_token::{self, ParsedAccessToken};
+use agora_dynamic_key::access_token2::{ParsedAccessToken2, Service};
+use agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcRole, TokenBuilder};
+use agora_dynamic_key::{AppCertificate, AppId};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use crate::provider::renew_at;
+use crate::{
+    DEFAULT_RENEW_BEFORE_SECS, Error, ErrorKind, IssuedToken, ParseOptions, ParsedToken,
+    PrivilegeView, Role, TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
+    VendorDetail, Verification,
+};
+
+/// Clearly fake demo app id, for examples and `rtc-tokens demo` only.
+pub const DEMO_AGORA_APP_ID: &str = "0123456789abcdef0123456789abcdef";
+/// Clearly fake demo app certificate, for examples and `rtc-tokens demo` only.
+pub const DEMO_AGORA_APP_CERTIFICATE: &str = "fedcba9876543210fedcba9876543210";
+
+/// Which Agora token format a provider issues.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AgoraVersion {
+    /// AccessToken (`006`), legacy: RTC and RTM only.
+    #[serde(rename = "006")]
+    V006,
+    /// AccessToken2 (`007`), current (default).
+    #[default]
+    #[serde(rename = "007")]
+    V007,
+}
+
+impl fmt::Display for AgoraVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::V006 => "006",
+            Self::V007 => "007",
+        })
+    }
+}
+
+impl FromStr for AgoraVersion {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "006" | "6" => Ok(Self::V006),
+            "007" | "7" => Ok(Self::V007),
+            _ => Err(Error::invalid_input(
+                Some(Vendor::Agora),
+                "token version must be 006 or 007",
+            )),
+        }
+    }
+}
+
+/// Issues and checks Agora tokens.
+///
+/// Request mapping (007): `rtc` uses `uid` (0 = any user) or else `user_id` as
+/// the account, with the role's privileges (per-privilege validities when
+/// given); `rtm` and `chat` use `user_id`; `rtc_rtm` puts `uid` (or `user_id`)
+/// in the RTC service and `user_id` in the RTM service; `chat_app` takes no
+/// user. Validities are capped at 24 hours. 006 issues `rtc` and `rtm` only.
+#[derive(Clone, Debug)]
+pub struct AgoraProvider {
+    app_id: AppId,
+    certificate: AppCertificate,
+    version: AgoraVersion,
+    renew_before: u32,
+}
+
+impl AgoraProvider {
+    /// A provider for `app_id` with its app certificate, issuing 007 tokens.
+    #[must_use]
+    pub fn new(app_id: AppId, certificate: AppCertificate) -> Self {
+        Self {
+            app_id,
+            certificate,
+            version: AgoraVersion::V007,
+            renew_before: DEFAULT_RENEW_BEFORE_SECS,
+        }
+    }
+
+    /// A provider on the built-in, clearly fake demo credentials.
+    #[must_use]
+    #[allow(
+        clippy::expect_used,
+        reason = "constant demo credentials, checked by a unit test"
+    )]
+    pub fn demo() -> Self {
+        let app_id = AppId::new(DEMO_AGORA_APP_ID).expect("demo app id is valid");
+        let cert = AppCertificate::new(DEMO_AGORA_APP_CERTIFICATE).expect("demo cert is valid");
+        Self::new(app_id, cert)
+    }
+
+    /// Issues tokens of `version` (007 by default).
+    #[must_use]
+    pub fn with_version(mut self, version: AgoraVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Sets how long before expiry clients are told to renew.
+    #[must_use]
+    pub fn with_renew_before(mut self, secs: u32) -> Self {
+        self.renew_before = secs;
+        self
+    }
+
+    /// The version new tokens use.
+    #[must_use]
+    pub fn version(&self) -> AgoraVersion {
+        self.version
+    }
+
+    fn builder(&self, now: u32) -> TokenBuilder {
+        TokenBuilder::new(self.app_id.clone(), self.certificate.clone()).with_now(now)
+    }
+
+    fn issue_007(&self, b: &TokenBuilder, r: &TokenRequest) -> Result<Issued, Error> {
+        let v = r.validity_secs;
+        let role = rtc_role(r.role);
+        let issued = match r.kind {
+            TokenKind::Rtc => {
+                let channel = channel(r)?;
+                let user = RtcUser::of(r)?;
+                match (r.privilege_expiries, r.role) {
+                    (Some(p), Role::Subscriber) if p.has_publish() => {
+                        return Err(agora_err(
+                            "a subscriber cannot be given publish privilege expiries",
+                        ));
+                    }
+                    (Some(p), Role::Subscriber) => match user {
+                        RtcUser::Uid(uid) => {
+                            b.rtc_with_uid(channel, uid, role, v, p.join.unwrap_or(v))
+                        }
+                        RtcUser::Account(a) => {
+                            b.rtc_with_account(channel, a, role, v, p.join.unwrap_or(v))
+                        }
+                    },
+                    (Some(p), Role::Publisher) => {
+                        let p = expiries(p, v);
+                        match user {
+                            RtcUser::Uid(uid) => b.rtc_with_uid_and_privileges(channel, uid, v, p),
+                            RtcUser::Account(a) => {
+                                b.rtc_with_account_and_privileges(channel, a, v, p)
+                            }
+                        }
+                    }
+                    (None, _) => match user {
+                        RtcUser::Uid(uid) => b.rtc_with_uid(channel, uid, role, v, v),
+                        RtcUser::Account(a) => b.rtc_with_account(channel, a, role, v, v),
+                    },
+                }
+            }
+            TokenKind::RtcRtm => {
+                let channel = channel(r)?;
+                let rtm_user = user_id(r)?;
+                if r.privilege_expiries.is_none() && r.uid.is_none() {
+                    b.rtc_with_rtm(channel, rtm_user, role, v, v)
+                } else {
+                    let p = r.privilege_expiries.unwrap_or_default();
+                    if r.role == Role::Subscriber && p.has_publish() {
+                        return Err(agora_err(
+                            "a subscriber cannot be given publish privilege expiries",
+                        ));
+                    }
+                    let account = match r.uid {
+                        Some(0) => String::new(),
+                        Some(uid) => uid.to_string(),
+                        None => rtm_user.to_owned(),
+                    };
+                    b.rtc_with_rtm2(channel, &account, role, v, expiries(p, v), rtm_user, v)
+                }
+            }
+            TokenKind::Rtm => {
+                no_room_uid_or_role(r)?;
+                b.rtm(user_id(r)?, v)
+            }
+            TokenKind::Chat => {
+                no_room_uid_or_role(r)?;
+                b.chat_user(user_id(r)?, v)
+            }
+            TokenKind::ChatApp => {
+                no_room_uid_or_role(r)?;
+                if r.user_id.is_some() {
+                    return Err(agora_err("a chat_app token names no user: drop user_id"));
+                }
+                b.chat_app(v)
+            }
+        };
+        Ok(issued?)
+    }
+
+    fn issue_006(&self, b: &TokenBuilder, r: &TokenRequest, now: u32) -> Result<Issued, Error> {
+        if r.privilege_expiries.is_some() {
+            return Err(agora_err(
+                "006 cannot express per-privilege expiries: use 007",
+            ));
+        }
+        let capped = r
+            .validity_secs
+            .clamp(1, agora_dynamic_key::MAX_VALIDITY_SECS);
+        let privilege_ts = now.saturating_add(capped);
+        let role = match r.role {
+            Role::Publisher => access_token::Role::Publisher,
+            Role::Subscriber => access_token::Role::Subscriber,
+        };
+        let issued = match r.kind {
+            TokenKind::Rtc => {
+                let channel = channel(r)?;
+                match RtcUser::of(r)? {
+                    RtcUser::Uid(uid) => b.rtc006_with_uid(channel, uid, role, privilege_ts),
+                    RtcUser::Account(a) => b.rtc006_with_account(channel, a, role, privilege_ts),
+                }
+            }
+            TokenKind::Rtm => {
+                no_room_uid_or_role(r)?;
+                b.rtm006(user_id(r)?, privilege_ts)
+            }
+            other => {
+                return Err(agora_err(&format!("006 has no {other} tokens: use 007")));
+            }
+        };
+        Ok(issued?)
+    }
+}
+
+enum RtcUser<'a> {
+    Uid(u32),
+    Account(&'a str),
+}
+
+impl<'a> RtcUser<'a> {
+    fn of(r: &'a TokenRequest) -> Result<Self, Error> {
+        match (r.uid, r.user_id.as_deref()) {
+            (Some(uid), None) => Ok(Self::Uid(uid)),
+            (None, Some(account)) => Ok(Self::Account(account)),
+            (Some(_), Some(_)) => Err(agora_err(
+                "an rtc token names one user: give uid or user_id, not both (rtc_rtm takes both)",
+            )),
+            (None, None) => Err(agora_err("uid or user_id is required")),
+        }
+    }
+}
+
+fn agora_err(message: &str) -> Error {
+    Error::invalid_input(Some(Vendor::Agora), message)
+}
+
+fn channel(r: &TokenRequest) -> Result<&str, Error> {
+    if !r.stream_ids.is_empty() {
+        return Err(agora_err(
+            "stream_ids are a zego restriction that agora cannot express",
+        ));
+    }
+    r.room
+        .as_deref()
+        .ok_or_else(|| agora_err("room (the channel name) is required"))
+}
+
+fn user_id(r: &TokenRequest) -> Result<&str, Error> {
+    r.user_id
+        .as_deref()
+        .ok_or_else(|| agora_err("user_id is required"))
+}
+
+fn no_room_uid_or_role(r: &TokenRequest) -> Result<(), Error> {
+    let what = r.kind.as_str();
+    if r.room.is_some() {
+        return Err(agora_err(&format!(
+            "{what} tokens carry no channel: drop room"
+        )));
+    }
+    if r.uid.is_some() {
+        return Err(agora_err(&format!(
+            "{what} tokens carry no numeric uid: use user_id"
+        )));
+    }
+    if r.role == Role::Subscriber {
+        return Err(agora_err(&format!(
+            "{what} tokens have no roles: drop role"
+        )));
+    }
+    if !r.stream_ids.is_empty() {
+        return Err(agora_err(
+            "stream_ids are a zego restriction that agora cannot express",
+        ));
+    }
+    if r.privilege_expiries.is_some() {
+        return Err(agora_err(&format!(
+            "{what} tokens have no per-privilege expiries"
+        )));
+    }
+    Ok(())
+}
+
+fn rtc_role(role: Role) -> RtcRole {
+    match role {
+        Role::Publisher => RtcRole::Publisher,
+        Role::Subscriber => RtcRole::Subscriber,
+    }
+}
+
+fn expiries(p: crate::PrivilegeExpiries, validity: u32) -> RtcPrivilegeExpiries {
+    RtcPrivilegeExpiries {
+        join: p.join.unwrap_or(validity),
+        publish_audio: p.publish_audio.unwrap_or(validity),
+        publish_video: p.publish_video.unwrap_or(validity),
+        publish_data: p.publish_data.unwrap_or(validity),
+    }
+}
+
+impl TokenProvider for AgoraProvider {
+    fn vendor(&self) -> Vendor {
+        Vendor::Agora
+    }
+
+    fn app_id(&self) -> String {
+        self.app_id.as_str().to_owned()
+    }
+
+    fn issue_at(&self, request: &TokenRequest, now: u64) -> Result<IssuedToken, Error> {
+        let now = u32::try_from(now).map_err(|_| agora_err("the clock is past 2106"))?;
+        let builder = self.builder(now);
+        let (issued, version) = match self.version {
+            AgoraVersion::V007 => (self.issue_007(&builder, request)?, TokenVersion::Agora007),
+            AgoraVersion::V006 => (
+                self.issue_006(&builder, request, now)?,
+                TokenVersion::Agora006,
+            ),
+        };
+        let issued_at = u64::from(issued.issued_at);
+        // A 006 token's `ts` is always now + 24 h; its privileges expire earlier,
+        // and that is when the token stops working. Parsing reports the same.
+        let expires_at = match version {
+            TokenVersion::Agora006 => issued.expires_at.min(
+                issued_at.saturating_add(u64::from(
+                    request
+                        .validity_secs
+                        .clamp(1, agora_dynamic_key::MAX_VALIDITY_SECS),
+                )),
+            ),
+            _ => issued.expires_at,
+        };
+        Ok(IssuedToken {
+            token: issued.token,
+            vendor: Vendor::Agora,
+            version,
+            issued_at,
+            expires_at,
+            renew_at: renew_at(issued_at, expires_at, self.renew_before),
+        })
+    }
+
+    fn inspect(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
+        let token = token.trim();
+        match options.check_version(token) {
+            Ok(TokenVersion::Agora007) => self.inspect_007(token),
+            Ok(TokenVersion::Agora006) => self.inspect_006(token, options),
+            _ => Err(Error::new(
+                ErrorKind::Version,
+                Some(Vendor::Agora),
+                "not an agora token: expected a 006 or 007 prefix",
+            )),
+        }
+    }
+}
+
+impl AgoraProvider {
+    fn inspect_007(&self, token: &str) -> Result<ParsedToken, Error> {
+        let parsed = ParsedAccessToken2::parse(token)?;
+        let verification = match parsed.verify(&self.certificate) {
+            Ok(()) => Verification::Verified,
+            Err(e) if e.kind() == agora_dynamic_key::ErrorKind::Signature => {
+                Verification::SignatureInvalid
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let issue_ts = u64::from(parsed.issue_ts);
+        let (user, room) = principal(&parsed.services);
+        let privileges = parsed
+            .services
+            .iter()
+            .flat_map(|s| {
+                let ty = s.service_type() as u16;
+                s.privileges()
+                    .iter()
+                    .map(move |(&id, &secs)| PrivilegeView {
+                        service: service_name(ty).to_owned(),
+                        name: privilege_name_007(ty, id),
+                        expires_at: (secs != 0).then(|| issue_ts.saturating_add(u64::from(secs))),
+                    })
+            })
+            .collect();
+        Ok(ParsedToken {
+            vendor: Vendor::Agora,
+            version: TokenVersion::Agora007,
+            app_id: parsed.app_id.clone(),
+            user,
+            room,
+            issued_at: Some(issue_ts),
+            expires_at: parsed.expires_at(),
+            privileges,
+            verification,
+            detail: VendorDetail::Agora007 {
+                salt: parsed.salt,
+                issue_ts: parsed.issue_ts,
+                expire: parsed.expire,
+                services: parsed.services.iter().map(service_json).collect(),
+                unknown_service_type: parsed.unknown_service_type,
+            },
+        })
+    }
+
+    fn inspect_006(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
+        let parsed = ParsedAccessToken::parse(token)?;
+        let verification = match (&options.channel, &options.uid) {
+            (Some(channel), Some(uid)) => match parsed.verify(&self.certificate, channel, uid) {
+                Ok(()) => Verification::Verified,
+                Err(e) if e.kind() == agora_dynamic_key::ErrorKind::Signature => {
+                    Verification::SignatureInvalid
+                }
+                Err(e) => return Err(e.into()),
+            },
+            _ => Verification::NotChecked,
+        };
+        let privileges = parsed
+            .privileges
+            .iter()
+            .map(|(&id, &ts)| PrivilegeView {
+                service: if id == 1000 { "rtm" } else { "rtc" }.to_owned(),
+                name: privilege_name_006(id),
+                expires_at: (ts != 0).then_some(u64::from(ts)),
+            })
+            .collect();
+        Ok(ParsedToken {
+            vendor: Vendor::Agora,
+            version: TokenVersion::Agora006,
+            app_id: parsed.app_id.clone(),
+            user: options.uid.clone(),
+            room: options.channel.clone(),
+            issued_at: None,
+            // The token stops working at its own `ts` or when its privileges
+            // expire, whichever comes first (0 = a privilege without expiry).
+            expires_at: parsed
+                .privileges
+                .values()
+                .filter(|&&ts| ts != 0)
+                .map(|&ts| u64::from(ts))
+                .chain([u64::from(parsed.ts)])
+                .min()
+                .unwrap_or(u64::from(parsed.ts)),
+            privileges,
+            verification,
+            detail: VendorDetail::Agora006 {
+                salt: parsed.salt,
+                ts: parsed.ts,
+                crc_channel_name: parsed.crc_channel_name,
+                crc_uid: parsed.crc_uid,
+                privileges: parsed.privileges.iter().map(|(&k, &v)| (k, v)).collect(),
+            },
+        })
+    }
+}
+
+/// The user and room a 007 token names: from its first RTC service, else the
+/// first service that names a user.
+fn principal(services: &[Service]) -> (Option<String>, Option<String>) {
+    for s in services {
+        if let Service::Rtc(rtc) = s {
+            return (Some(rtc.uid.clone()), Some(rtc.channel_name.clone()));
+        }
+    }
+    for s in services {
+        let found = match s {
+            Service::Rtm(x) => Some((x.user_id.clone(), None)),
+            Service::Rtm2(x) => Some((x.user_id.clone(), None)),
+            Service::Chat(x) if !x.user_id.is_empty() => Some((x.user_id.clone(), None)),
+            Service::Streaming(x) => Some((x.account.clone(), Some(x.channel_name.clone()))),
+            Service::Fcdn(x) => Some((x.account.clone(), Some(x.channel_name.clone()))),
+            Service::Apaas(x) if !x.user_uuid.is_empty() => Some((
+                x.user_uuid.clone(),
+                Some(x.room_uuid.clone()).filter(|r| !r.is_empty()),
+            )),
+            _ => None,
+        };
+        if let Some((user, room)) = found {
+            return (Some(user), room);
+        }
+    }
+    (None, None)
+}
+
+fn service_name(ty: u16) -> &'static str {
+    match ty {
+        1 => "rtc",
+        2 => "rtm",
+        3 => "streaming",
+        4 => "fpa",
+        5 => "chat",
+        6 => "fcdn",
+        7 => "apaas",
+        8 => "rtm2",
+        _ => "unknown",
+    }
+}
+
+fn privilege_name_007(ty: u16, id: u16) -> String {
+    let name = match (ty, id) {
+        (1, 1) => "join channel",
+        (1, 2) => "publish audio",
+        (1, 3) => "publish video",
+        (1, 4) => "publish data stream",
+        (2 | 8, 1) => "log in to rtm",
+        (3, 1) => "publish mix stream",
+        (3, 2) => "publish raw stream",
+        (4, 1) => "log in to fpa",
+        (5, 1) => "chat user",
+        (5, 2) => "chat app administrator",
+        (6, 1) => "publish to cdn",
+        (6, 2) => "play from cdn",
+        (7, 1) => "apaas room user",
+        (7, 2) => "apaas user",
+        (7, 3) => "apaas app",
+        _ => return format!("privilege {id}"),
+    };
+    name.to_owned()
+}
+
+fn privilege_name_006(id: u16) -> String {
+    let name = match id {
+        1 => "join channel",
+        2 => "publish audio",
+        3 => "publish video",
+        4 => "publish data stream",
+        101 => "administrate channel",
+        1000 => "log in to rtm",
+        _ => return format!("privilege {id}"),
+    };
+    name.to_owned()
+}
+
+fn privileges_json(map: &std::collections::BTreeMap<u16, u32>) -> Value {
+    Value::Object(map.iter().map(|(k, v)| (k.to_string(), json!(v))).collect())
+}
+
+/// A 007 service as the conformance schema writes it: `type`, its fields and
+/// `privileges` (privilege id as a decimal string → seconds).
+#[must_use]
+pub fn service_json(service: &Service) -> Value {
+    let mut obj = Map::new();
+    let name = service_name(service.service_type() as u16);
+    obj.insert("type".into(), json!(name));
+    match service {
+        Service::Rtc(s) => {
+            obj.insert("channel_name".into(), json!(s.channel_name));
+            obj.insert("uid".into(), json!(s.uid));
+        }
+        Service::Rtm(s) => {
+            obj.insert("user_id".into(), json!(s.user_id));
+        }
+        Service::Streaming(s) => {
+            obj.insert("channel_name".into(), json!(s.channel_name));
+            obj.insert("account".into(), json!(s.account));
+        }
+        Service::Fpa(_) => {}
+        Service::Chat(s) => {
+            obj.insert("user_id".into(), json!(s.user_id));
+        }
+        Service::Fcdn(s) => {
+            obj.insert("channel_name".into(), json!(s.channel_name));
+            obj.insert("account".into(), json!(s.account));
+        }
+        Service::Apaas(s) => {
+            obj.insert("room_uuid".into(), json!(s.room_uuid));
+            obj.insert("user_uuid".into(), json!(s.user_uuid));
+            obj.insert("role".into(), json!(s.role));
+        }
+        Service::Rtm2(s) => {
+            obj.insert("user_id".into(), json!(s.user_id));
+            let mut perms = Map::new();
+            for (resource, permission, list) in s.permissions.iter() {
+                let inner = perms
+                    .entry(resource.to_string())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(inner) = inner {
+                    inner.insert(permission.to_string(), json!(list));
+                }
+            }
+            obj.insert("permissions".into(), Value::Object(perms));
+        }
+    }
+    obj.insert("privileges".into(), privileges_json(service.privileges()));
+    Value::Object(obj)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_credentials_are_valid() {
+        assert!(AppId::new(DEMO_AGORA_APP_ID).is_ok());
+        assert!(AppCertificate::new(DEMO_AGORA_APP_CERTIFICATE).is_ok());
+    }
+}

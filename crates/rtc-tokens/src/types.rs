@@ -1,0 +1,580 @@
+//! Vendor-neutral request, issued token and parsed view.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, ErrorKind};
+
+/// The default validity of a requested token: one hour.
+pub const DEFAULT_VALIDITY_SECS: u32 = 3_600;
+
+/// The default time before expiry at which a client should fetch a new token:
+/// 30 seconds, when Agora's SDKs fire their will-expire callbacks.
+pub const DEFAULT_RENEW_BEFORE_SECS: u32 = 30;
+
+/// A token vendor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Vendor {
+    /// ZEGOCLOUD (token04).
+    #[serde(alias = "zegocloud")]
+    Zego,
+    /// Agora (AccessToken 006 and AccessToken2 007).
+    Agora,
+}
+
+impl Vendor {
+    /// The vendor's stable lowercase name: `zego` or `agora`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Zego => "zego",
+            Self::Agora => "agora",
+        }
+    }
+}
+
+impl fmt::Display for Vendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Vendor {
+    type Err = Error;
+
+    /// Parses `zego` (or `zegocloud`) and `agora`, in any case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zego" | "zegocloud" => Ok(Self::Zego),
+            "agora" => Ok(Self::Agora),
+            _ => Err(Error::invalid_input(
+                None,
+                "unknown vendor: expected zego or agora",
+            )),
+        }
+    }
+}
+
+/// A token format version, as its prefix reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TokenVersion {
+    /// ZEGO token04 (`04…`).
+    #[serde(rename = "04")]
+    Zego04,
+    /// Agora AccessToken (`006…`).
+    #[serde(rename = "006")]
+    Agora006,
+    /// Agora AccessToken2 (`007…`).
+    #[serde(rename = "007")]
+    Agora007,
+}
+
+impl TokenVersion {
+    /// The version prefix: `04`, `006` or `007`.
+    #[must_use]
+    pub const fn prefix(self) -> &'static str {
+        match self {
+            Self::Zego04 => "04",
+            Self::Agora006 => "006",
+            Self::Agora007 => "007",
+        }
+    }
+
+    /// The vendor whose format this is.
+    #[must_use]
+    pub const fn vendor(self) -> Vendor {
+        match self {
+            Self::Zego04 => Vendor::Zego,
+            Self::Agora006 | Self::Agora007 => Vendor::Agora,
+        }
+    }
+
+    /// Recognises the vendor and version from a token's prefix.
+    ///
+    /// # Errors
+    ///
+    /// `version` when the token starts with none of `04`, `006`, `007`
+    /// (or is empty).
+    pub fn detect(token: &str) -> Result<Self, Error> {
+        let token = token.trim();
+        if token.starts_with("006") {
+            Ok(Self::Agora006)
+        } else if token.starts_with("007") {
+            Ok(Self::Agora007)
+        } else if token.starts_with("04") {
+            Ok(Self::Zego04)
+        } else {
+            Err(Error::new(
+                ErrorKind::Version,
+                None,
+                "not a known token: expected a 04 (zego), 006 or 007 (agora) prefix",
+            ))
+        }
+    }
+}
+
+impl fmt::Display for TokenVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.prefix())
+    }
+}
+
+/// What a token is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// Real-time audio and video in a room or channel (both vendors).
+    #[default]
+    Rtc,
+    /// Agora real-time messaging (Signaling) login.
+    Rtm,
+    /// Agora RTC and RTM in one token.
+    RtcRtm,
+    /// Agora Chat user token.
+    Chat,
+    /// Agora Chat app (administrator) token.
+    ChatApp,
+}
+
+impl TokenKind {
+    /// The stable snake_case name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Rtc => "rtc",
+            Self::Rtm => "rtm",
+            Self::RtcRtm => "rtc_rtm",
+            Self::Chat => "chat",
+            Self::ChatApp => "chat_app",
+        }
+    }
+}
+
+impl fmt::Display for TokenKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for TokenKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "rtc" => Ok(Self::Rtc),
+            "rtm" => Ok(Self::Rtm),
+            "rtc_rtm" | "rte" => Ok(Self::RtcRtm),
+            "chat" => Ok(Self::Chat),
+            "chat_app" => Ok(Self::ChatApp),
+            _ => Err(Error::invalid_input(
+                None,
+                "unknown token kind: expected rtc, rtm, rtc_rtm, chat or chat_app",
+            )),
+        }
+    }
+}
+
+/// The user's role in the room or channel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// May join and publish.
+    #[default]
+    Publisher,
+    /// May join and receive only (Agora's audience).
+    #[serde(alias = "audience")]
+    Subscriber,
+}
+
+impl Role {
+    /// `publisher` or `subscriber`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Publisher => "publisher",
+            Self::Subscriber => "subscriber",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "publisher" | "host" | "broadcaster" => Ok(Self::Publisher),
+            "subscriber" | "audience" => Ok(Self::Subscriber),
+            _ => Err(Error::invalid_input(
+                None,
+                "unknown role: expected publisher or subscriber",
+            )),
+        }
+    }
+}
+
+/// Per-privilege validities for an Agora RTC token, in seconds from issue.
+///
+/// A missing value means "as long as the token". Only Agora 007 can express
+/// them; a ZEGO or 006 request carrying them is refused.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivilegeExpiries {
+    /// Joining the channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join: Option<u32>,
+    /// Publishing audio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_audio: Option<u32>,
+    /// Publishing video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_video: Option<u32>,
+    /// Publishing data streams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_data: Option<u32>,
+}
+
+impl PrivilegeExpiries {
+    /// Whether any publishing privilege is set.
+    #[must_use]
+    pub const fn has_publish(&self) -> bool {
+        self.publish_audio.is_some() || self.publish_video.is_some() || self.publish_data.is_some()
+    }
+}
+
+/// A vendor-neutral token request.
+///
+/// See the crate documentation for how each field lands in a ZEGO token04 and
+/// in an Agora 006 or 007 token. A combination the chosen vendor cannot express
+/// is refused with `invalid_input`, never silently dropped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// What the token is for (default: RTC).
+    #[serde(default)]
+    pub kind: TokenKind,
+    /// The user's string id (ZEGO user id; Agora user account / RTM user id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Agora's numeric uid (0 = any user). ZEGO has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<u32>,
+    /// The room (ZEGO) or channel (Agora).
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "channel")]
+    pub room: Option<String>,
+    /// Publisher (default) or subscriber.
+    #[serde(default)]
+    pub role: Role,
+    /// Requested validity in seconds (default one hour). Agora caps it at 24 hours.
+    #[serde(default = "default_validity")]
+    pub validity_secs: u32,
+    /// ZEGO only: the stream ids the user may publish (empty = any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stream_ids: Vec<String>,
+    /// Agora 007 only: per-privilege validities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privilege_expiries: Option<PrivilegeExpiries>,
+}
+
+const fn default_validity() -> u32 {
+    DEFAULT_VALIDITY_SECS
+}
+
+impl Default for TokenRequest {
+    fn default() -> Self {
+        Self {
+            kind: TokenKind::Rtc,
+            user_id: None,
+            uid: None,
+            room: None,
+            role: Role::Publisher,
+            validity_secs: DEFAULT_VALIDITY_SECS,
+            stream_ids: Vec::new(),
+            privilege_expiries: None,
+        }
+    }
+}
+
+impl TokenRequest {
+    /// An RTC request for a user (by string id) in a room, as publisher, for one hour.
+    #[must_use]
+    pub fn rtc(user_id: impl Into<String>, room: impl Into<String>) -> Self {
+        Self {
+            user_id: Some(user_id.into()),
+            room: Some(room.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the kind.
+    #[must_use]
+    pub fn with_kind(mut self, kind: TokenKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Sets the role.
+    #[must_use]
+    pub fn with_role(mut self, role: Role) -> Self {
+        self.role = role;
+        self
+    }
+
+    /// Sets the validity in seconds.
+    #[must_use]
+    pub fn with_validity(mut self, secs: u32) -> Self {
+        self.validity_secs = secs;
+        self
+    }
+
+    /// Sets Agora's numeric uid.
+    #[must_use]
+    pub fn with_uid(mut self, uid: u32) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+
+    /// Sets the ZEGO stream ids the user may publish.
+    #[must_use]
+    pub fn with_stream_ids<I, S>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.stream_ids = ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets Agora's per-privilege validities.
+    #[must_use]
+    pub fn with_privilege_expiries(mut self, expiries: PrivilegeExpiries) -> Self {
+        self.privilege_expiries = Some(expiries);
+        self
+    }
+}
+
+/// A token issued by a provider.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedToken {
+    /// The token string to hand to the client.
+    pub token: String,
+    /// The vendor that will accept it.
+    pub vendor: Vendor,
+    /// The token format.
+    pub version: TokenVersion,
+    /// Issue time, unix seconds.
+    pub issued_at: u64,
+    /// The expiry actually applied, unix seconds (Agora's is capped at 24 hours).
+    pub expires_at: u64,
+    /// When the client should fetch a new token, unix seconds.
+    pub renew_at: u64,
+}
+
+impl fmt::Debug for IssuedToken {
+    /// Omits the token itself: issued tokens are credentials and stay out of logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssuedToken")
+            .field("token", &"<redacted>")
+            .field("vendor", &self.vendor)
+            .field("version", &self.version)
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("renew_at", &self.renew_at)
+            .finish()
+    }
+}
+
+/// How far a parse could check a token's integrity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verification {
+    /// The signature (Agora HMAC) or the authentication tag (ZEGO GCM) checked out.
+    Verified,
+    /// ZEGO CBC: it decrypted with the secret and its padding and JSON are valid,
+    /// but CBC is not authenticated, so an altered token could still decrypt.
+    DecryptedUnauthenticated,
+    /// The signature does not match the configured certificate.
+    SignatureInvalid,
+    /// The signature could not be checked (an Agora 006 token without the
+    /// channel name and uid it was built for).
+    NotChecked,
+}
+
+impl Verification {
+    /// Whether the token is accepted as authentic.
+    #[must_use]
+    pub const fn is_ok(self) -> bool {
+        matches!(self, Self::Verified | Self::DecryptedUnauthenticated)
+    }
+}
+
+/// One privilege of a parsed token, in plain words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivilegeView {
+    /// The service it belongs to (`rtc`, `rtm`, `chat`, `room`…).
+    pub service: String,
+    /// What it allows, in plain words (`join channel`, `publish audio`…).
+    pub name: String,
+    /// When it expires, unix seconds, if the format says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<u64>,
+}
+
+/// The vendor-neutral view of a parsed token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ParsedToken {
+    /// The vendor.
+    pub vendor: Vendor,
+    /// The format.
+    pub version: TokenVersion,
+    /// The app id inside the token.
+    pub app_id: String,
+    /// The user (ZEGO user id; Agora uid/account/user id), when the token names one.
+    pub user: Option<String>,
+    /// The room or channel, when the token names one.
+    pub room: Option<String>,
+    /// Issue time, unix seconds (absent for 006, which does not carry it).
+    pub issued_at: Option<u64>,
+    /// Expiry, unix seconds.
+    pub expires_at: u64,
+    /// The privileges, in plain words.
+    pub privileges: Vec<PrivilegeView>,
+    /// How far the token's integrity was checked.
+    pub verification: Verification,
+    /// Vendor-specific detail.
+    pub detail: VendorDetail,
+}
+
+/// The vendor-specific part of a parsed token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "format", rename_all = "snake_case")]
+pub enum VendorDetail {
+    /// ZEGO token04.
+    Zego04 {
+        /// `gcm` or `cbc`.
+        mode: String,
+        /// Creation time.
+        ctime: i64,
+        /// Expiry.
+        expire: i64,
+        /// The random nonce inside the JSON.
+        nonce: i32,
+        /// The payload string (empty for an identity token).
+        payload: String,
+    },
+    /// Agora AccessToken 006.
+    Agora006 {
+        /// The salt.
+        salt: u32,
+        /// The token's own expiry timestamp.
+        ts: u32,
+        /// CRC32 of the channel name.
+        crc_channel_name: u32,
+        /// CRC32 of the uid string.
+        crc_uid: u32,
+        /// Privilege id → absolute expiry timestamp.
+        privileges: Vec<(u16, u32)>,
+    },
+    /// Agora AccessToken2 007.
+    Agora007 {
+        /// The salt.
+        salt: u32,
+        /// Issue time.
+        issue_ts: u32,
+        /// Validity in seconds from `issue_ts`.
+        expire: u32,
+        /// The services in wire order, each a JSON object as the conformance schema writes it.
+        services: Vec<serde_json::Value>,
+        /// Parsing stopped at this unknown service type (the rest is still signed).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unknown_service_type: Option<u16>,
+    },
+}
+
+/// When a parse checks expiry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExpiryCheck {
+    /// Against the system clock (default).
+    #[default]
+    Now,
+    /// Against the given unix time.
+    At(u64),
+    /// Not at all (for inspecting old tokens and conformance).
+    Skip,
+}
+
+/// Options for [`TokenProvider::verify`](crate::TokenProvider::verify) and
+/// [`TokenProvider::inspect`](crate::TokenProvider::inspect).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// When to check expiry (used by `verify`).
+    pub expiry: ExpiryCheck,
+    /// Agora 006 only: the channel name the token was built for.
+    pub channel: Option<String>,
+    /// Agora 006 only: the uid string the token was built for (`""` for uid 0).
+    pub uid: Option<String>,
+    /// Accept only this format (e.g. refuse legacy 006 tokens): another
+    /// version's token fails with `version`. `None` accepts every format the
+    /// provider knows.
+    pub version: Option<TokenVersion>,
+}
+
+impl ParseOptions {
+    /// Options that check expiry against `now`.
+    #[must_use]
+    pub fn at(now: u64) -> Self {
+        Self {
+            expiry: ExpiryCheck::At(now),
+            ..Self::default()
+        }
+    }
+
+    /// Options that skip the expiry check.
+    #[must_use]
+    pub fn skip_expiry() -> Self {
+        Self {
+            expiry: ExpiryCheck::Skip,
+            ..Self::default()
+        }
+    }
+
+    /// Accepts only tokens of `version`.
+    #[must_use]
+    pub fn only(mut self, version: TokenVersion) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// Fails with `version` when `version` is set and the token is of another.
+    ///
+    /// # Errors
+    ///
+    /// `version` when the token's prefix is unknown or not the one required.
+    pub fn check_version(&self, token: &str) -> Result<TokenVersion, Error> {
+        let detected = TokenVersion::detect(token)?;
+        match self.version {
+            Some(wanted) if wanted != detected => Err(Error::new(
+                ErrorKind::Version,
+                Some(wanted.vendor()),
+                format!("expected a {wanted} token, got a {detected} token"),
+            )),
+            _ => Ok(detected),
+        }
+    }
+
+    /// Adds the channel name and uid an Agora 006 token is verified with.
+    #[must_use]
+    pub fn with_channel_uid(mut self, channel: impl Into<String>, uid: impl Into<String>) -> Self {
+        self.channel = Some(channel.into());
+        self.uid = Some(uid.into());
+        self
+    }
+}

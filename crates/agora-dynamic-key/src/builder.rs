@@ -186,6 +186,7 @@ impl TokenBuilder {
             app_id,
             cert,
             now: None,
+            #[cfg(feature = "hazmat")]
             salt: None,
         }
     }

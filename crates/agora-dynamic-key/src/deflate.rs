@@ -958,17 +958,3 @@ mod timing {
         eprintln!("adler {:?}", t.elapsed() / n);
     }
 }
-#[cfg(test)]
-mod dump {
-    #[test]
-    #[ignore]
-    fn dump() {
-        let b = std::fs::read("/tmp/fail.bin").unwrap();
-        std::fs::write("/tmp/ours.z", super::zlib_compress(&b)).unwrap();
-        std::fs::write(
-            "/tmp/miniz.z",
-            miniz_oxide::deflate::compress_to_vec_zlib(&b, 6),
-        )
-        .unwrap();
-    }
-}

@@ -2,6 +2,7 @@
 //!
 //! Build cases need the `hazmat` feature (fixed salts); without it only parse and reject
 //! cases run.
+#![cfg_attr(not(feature = "hazmat"), allow(dead_code))]
 
 use std::collections::BTreeMap;
 use std::io::Read;

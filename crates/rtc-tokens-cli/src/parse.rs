@@ -399,14 +399,18 @@ fn agora(
     if let (Some((crc_channel, crc_uid)), true) = (crcs, with_channel_uid) {
         let channel = options.channel.as_deref().unwrap_or_default();
         let uid = options.uid.as_deref().unwrap_or_default();
+        // 006 names its channel and uid only through these CRC32s: report
+        // them as the token's only when they match.
         if crc32fast::hash(channel.as_bytes()) != crc_channel {
             wrong_principal = true;
+            r.room = None;
             r.warnings.push(format!(
                 "the token was not built for channel {channel:?} (its CRC32 differs)"
             ));
         }
         if crc32fast::hash(uid.as_bytes()) != crc_uid {
             wrong_principal = true;
+            r.user = None;
             r.warnings.push(format!(
                 "the token was not built for uid/account {uid:?} (its CRC32 differs; uid 0 is \"\")"
             ));

@@ -525,6 +525,10 @@ fn agora_006_verifies_only_with_channel_and_uid() {
         1,
     );
     assert_eq!(parsed["verification"], "signature_invalid");
+    assert_eq!(
+        (parsed["user"].clone(), parsed["room"].as_str()),
+        (Value::Null, Some("lobby"))
+    );
     assert_eq!(parsed["problems"][0]["kind"], "signature");
     assert!(
         parsed["warnings"][0]

@@ -96,15 +96,13 @@ impl Built {
         built
     }
 
-    /// Adds the note that a 006 token's own expiry is not its privileges' expiry.
-    pub fn note_006(&mut self, validity_secs: u32, now: u64) {
-        let max = agora_dynamic_key::MAX_VALIDITY_SECS;
-        let privileges = now.saturating_add(u64::from(validity_secs.clamp(1, max)));
-        self.notes.push(format!(
-            "006: the token itself always lasts 24 h; its privileges expire at {} ({})",
-            time::rfc3339(privileges),
-            time::relative(privileges, now)
-        ));
+    /// Adds the note that a 006 token's own `ts` is not when it stops working.
+    pub fn note_006(&mut self) {
+        self.notes.push(
+            "006: the token's own ts is always 24 h after issue; it stops working when its \
+             privileges expire (expires_at)"
+                .to_owned(),
+        );
     }
 
     /// The human-readable form.
@@ -217,7 +215,7 @@ fn via_facade(
         built.notes.push(capped_note());
     }
     if version == AgoraVersion::V006 {
-        built.note_006(request.validity_secs, now);
+        built.note_006();
     }
     Ok(built)
 }

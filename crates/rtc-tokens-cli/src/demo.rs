@@ -116,7 +116,7 @@ pub fn run(now: u64) -> anyhow::Result<Demo> {
     });
 
     let mut built = Built::from_facade("rtc", None, agora006.issue_at(&request, now)?);
-    built.note_006(request.validity_secs, now);
+    built.note_006();
     let with_channel_uid = Options {
         channel: Some("demo-room".to_owned()),
         uid: Some("42".to_owned()),

@@ -117,8 +117,17 @@ impl AgoraProvider {
         self.version
     }
 
+    /// The vendor crate's builder on this provider's credentials, for the
+    /// tokens a vendor-neutral [`TokenRequest`] cannot express (rtm2
+    /// permissions, FPA, APaaS/Education). Its clock is the system's; call
+    /// [`TokenBuilder::with_now`] to fix it.
+    #[must_use]
+    pub fn token_builder(&self) -> TokenBuilder {
+        TokenBuilder::new(self.app_id.clone(), self.certificate.clone())
+    }
+
     fn builder(&self, now: u32) -> TokenBuilder {
-        TokenBuilder::new(self.app_id.clone(), self.certificate.clone()).with_now(now)
+        self.token_builder().with_now(now)
     }
 
     fn issue_007(&self, b: &TokenBuilder, r: &TokenRequest) -> Result<Issued, Error> {
@@ -404,7 +413,8 @@ impl AgoraProvider {
             user,
             room,
             issued_at: Some(issue_ts),
-            expires_at: parsed.expires_at(),
+            // As Agora's servers apply it: 0 or more than 24 h counts as 24 h.
+            expires_at: parsed.effective_expires_at(),
             privileges,
             verification,
             detail: VendorDetail::Agora007 {

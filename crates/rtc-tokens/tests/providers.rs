@@ -556,3 +556,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn agora_007_expiry_follows_the_24h_rule_when_parsing() {
+    use agora_dynamic_key::access_token2::{AccessToken2, Service, ServiceRtc};
+    let p = AgoraProvider::demo();
+    let app_id = agora_dynamic_key::AppId::new(rtc_tokens::DEMO_AGORA_APP_ID).unwrap();
+    let cert =
+        agora_dynamic_key::AppCertificate::new(rtc_tokens::DEMO_AGORA_APP_CERTIFICATE).unwrap();
+    for (expire, effective) in [(0, 86_400), (600, 600), (u32::MAX, 86_400)] {
+        let mut token = AccessToken2::new(app_id.clone(), 1_700_000_000, expire);
+        token.add_service(Service::Rtc(ServiceRtc {
+            channel_name: "ch".into(),
+            uid: "1".into(),
+            privileges: [(1, 0)].into_iter().collect(),
+        }));
+        let parsed = p
+            .inspect(&token.build(&cert).unwrap(), &ParseOptions::default())
+            .unwrap();
+        assert_eq!(
+            parsed.expires_at,
+            1_700_000_000 + effective,
+            "expire {expire}"
+        );
+    }
+    // The builder is reachable for tokens a neutral request cannot express.
+    let fpa = p.token_builder().with_now(NOW as u32).fpa().unwrap();
+    assert!(p.verify(&fpa.token, &ParseOptions::at(NOW)).is_ok());
+}

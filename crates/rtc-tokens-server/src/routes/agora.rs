@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::error::ApiError;
 
 type Params = Result<Path<HashMap<String, String>>, PathRejection>;
-type QueryParams = Result<Query<HashMap<String, String>>, QueryRejection>;
+type QueryParams = Result<Query<ExpiryQuery>, QueryRejection>;
 
 /// `GET /ping` → `{"message":"pong"}` (open, like the original).
 pub(crate) async fn ping() -> Response {
@@ -28,10 +28,16 @@ fn path(params: Params) -> Result<HashMap<String, String>, ApiError> {
 fn expiry(state: &AppState, query: QueryParams) -> Result<u32, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::from_query(&e))?;
     super::compat_validity(
-        query.get("expiry").map(String::as_str),
+        query.expiry.as_deref(),
         "expiry",
         state.config().max_validity_secs,
     )
+}
+
+/// The compatibility routes' query string: only `expiry` is read.
+#[derive(serde::Deserialize)]
+pub(crate) struct ExpiryQuery {
+    expiry: Option<String>,
 }
 
 fn param<'a>(p: &'a HashMap<String, String>, name: &str) -> Result<&'a str, ApiError> {
@@ -103,22 +109,32 @@ fn chat_request(user: Option<&str>, validity: u32) -> TokenRequest {
 /// `GET /rtc/{channelName}/{role}/{tokenType}/{rtcuid}/?expiry=` → `{"rtcToken"}`.
 pub(crate) async fn rtc(
     State(state): State<AppState>,
-    params: Params,
+    params: Result<Path<(String, String, String, String)>, PathRejection>,
     query: QueryParams,
 ) -> Result<Response, ApiError> {
-    let p = path(params)?;
+    // The hot route: a tuple extractor and a borrowed response avoid map allocations.
+    let Path((channel, role_name, token_type, uid)) =
+        params.map_err(|e| ApiError::from_path(&e))?;
     let provider = super::provider(&state, Vendor::Agora)?;
     let validity = expiry(&state, query)?;
     let request = rtc_request(
-        param(&p, "channelName")?,
-        role(param(&p, "role")?)?,
-        param(&p, "tokenType")?,
-        param(&p, "rtcuid")?,
+        &channel,
+        role(&role_name)?,
+        &token_type,
+        &uid,
         validity,
         "rtcuid",
     )?;
     let issued = super::issue(&state, provider, &request)?;
-    Ok(super::json(&json!({"rtcToken": issued.token})))
+    Ok(super::json(&RtcToken {
+        rtc_token: &issued.token,
+    }))
+}
+
+#[derive(serde::Serialize)]
+struct RtcToken<'a> {
+    #[serde(rename = "rtcToken")]
+    rtc_token: &'a str,
 }
 
 /// `GET /rtm/{rtmuid}/?expiry=` → `{"rtmToken"}`.

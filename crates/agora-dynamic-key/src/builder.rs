@@ -11,8 +11,8 @@
 //!
 //! [`Issued`] reports the validity applied and whether any value given was changed. For
 //! tokens that must carry exactly what they are given, use
-//! [`AccessToken`](crate::access_token::AccessToken) and
-//! [`AccessToken2`](crate::access_token2::AccessToken2) directly.
+//! [`AccessToken`] and
+//! [`AccessToken2`] directly.
 //!
 //! Where the references disagree (spec §6) these builders follow python3/go: 006 roles give
 //! Attendee, Publisher and Admin the publish privileges (not java/ruby, D5); the integer uid 0

@@ -5,7 +5,10 @@
 //!   directories of `*.json`); by default the project's `conformance/vectors`
 //!   and `../shared/conformance/vectors` when it exists.
 //! - `bench` — the criterion benchmarks of both vendor crates, briefly.
+//! - `bench-server [--duration SECS] [--connections N] [--enforce]...` — load
+//!   test of `rtc-tokens-server` on loopback with `wrk` (installs it if missing).
 
+mod bench_server;
 mod conformance;
 
 use std::path::{Path, PathBuf};
@@ -26,7 +29,7 @@ fn main() -> ExitCode {
 fn run() -> Result<ExitCode> {
     let mut args = std::env::args().skip(1);
     let Some(command) = args.next() else {
-        eprintln!("usage: cargo xtask <ci|conformance [--vectors PATH]...|bench>");
+        eprintln!("usage: cargo xtask <ci|conformance [--vectors PATH]...|bench|bench-server>");
         return Ok(ExitCode::from(2));
     };
     let rest: Vec<String> = args.collect();
@@ -42,6 +45,7 @@ fn run() -> Result<ExitCode> {
             })
         }
         "bench" => bench(&rest),
+        "bench-server" => bench_server::run(&rest),
         other => bail!("unknown command {other:?}"),
     }
 }

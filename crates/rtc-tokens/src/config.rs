@@ -70,6 +70,102 @@ struct RawAgora {
     version: Option<String>,
 }
 
+/// The names a source gives the settings of one vendor, for error messages:
+/// app id, secret, secret file, mode/version.
+type Names = [&'static str; 4];
+
+const ZEGO_ENV: Names = [
+    "ZEGO_APP_ID",
+    "ZEGO_SERVER_SECRET",
+    "ZEGO_SERVER_SECRET_FILE",
+    "ZEGO_TOKEN_MODE",
+];
+const ZEGO_TOML: Names = [
+    "zego.app_id",
+    "zego.server_secret",
+    "zego.server_secret_file",
+    "zego.mode",
+];
+const AGORA_ENV: Names = [
+    "AGORA_APP_ID",
+    "AGORA_APP_CERTIFICATE",
+    "AGORA_APP_CERTIFICATE_FILE",
+    "AGORA_TOKEN_VERSION",
+];
+const AGORA_TOML: Names = [
+    "agora.app_id",
+    "agora.app_certificate",
+    "agora.app_certificate_file",
+    "agora.version",
+];
+
+impl RawZego {
+    fn provider(
+        self,
+        names: Names,
+        base_dir: Option<&Path>,
+        renew_before: u32,
+    ) -> Result<ZegoProvider, Error> {
+        let [app_name, secret_name, file_name, mode_name] = names;
+        let app_id = self
+            .app_id
+            .ok_or_else(|| Error::config(app_name, "is required"))?;
+        let app_id = u32::try_from(app_id)
+            .ok()
+            .and_then(|id| zego_token04::AppId::new(id).ok())
+            .ok_or_else(|| Error::config(app_name, "must be a non-zero 32-bit integer"))?;
+        let secret = secret(
+            (secret_name, self.server_secret.map(Zeroizing::new)),
+            (file_name, self.server_secret_file),
+            base_dir,
+        )?;
+        let secret = zego_token04::ServerSecret::new(&secret)
+            .map_err(|_| Error::config(secret_name, "must be exactly 32 bytes"))?;
+        let mode = match self.mode {
+            Some(m) => m
+                .trim()
+                .parse()
+                .map_err(|_| Error::config(mode_name, "must be gcm or cbc"))?,
+            None => zego_token04::Mode::Gcm,
+        };
+        Ok(ZegoProvider::new(app_id, secret)
+            .with_mode(mode)
+            .with_renew_before(renew_before))
+    }
+}
+
+impl RawAgora {
+    fn provider(
+        self,
+        names: Names,
+        base_dir: Option<&Path>,
+        renew_before: u32,
+    ) -> Result<AgoraProvider, Error> {
+        let [app_name, cert_name, file_name, version_name] = names;
+        let app_id = self
+            .app_id
+            .ok_or_else(|| Error::config(app_name, "is required"))?;
+        let app_id = agora_dynamic_key::AppId::new(app_id.trim())
+            .map_err(|_| Error::config(app_name, "must be 32 hex characters"))?;
+        let cert = secret(
+            (cert_name, self.app_certificate.map(Zeroizing::new)),
+            (file_name, self.app_certificate_file),
+            base_dir,
+        )?;
+        let cert = agora_dynamic_key::AppCertificate::new(&cert)
+            .map_err(|_| Error::config(cert_name, "must be 32 hex characters"))?;
+        let version: AgoraVersion = match self.version {
+            Some(v) => v
+                .parse()
+                .map_err(|_| Error::config(version_name, "must be 006 or 007"))?,
+            None => AgoraVersion::V007,
+        };
+        Ok(AgoraProvider::new(app_id, cert)
+            .with_version(version)
+            .with_renew_before(renew_before))
+    }
+}
+
 impl Config {
     /// Reads the process environment.
     ///
@@ -88,96 +184,43 @@ impl Config {
     /// `invalid_input` naming the missing or malformed setting.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let renew_before_secs = match get("RTC_RENEW_BEFORE_SECS") {
-            Some(v) => v
-                .trim()
-                .parse()
-                .map_err(|_| Error::config("RTC_RENEW_BEFORE_SECS", "must be a whole number"))?,
-            None => DEFAULT_RENEW_BEFORE_SECS,
-        };
-        let zego = if [
-            "ZEGO_APP_ID",
-            "ZEGO_SERVER_SECRET",
-            "ZEGO_SERVER_SECRET_FILE",
-        ]
-        .iter()
-        .any(|n| get(n).is_some())
-        {
-            let app_id = get("ZEGO_APP_ID")
-                .ok_or_else(|| Error::config("ZEGO_APP_ID", "is required"))?
-                .trim()
-                .parse::<u64>()
-                .map_err(|_| Error::config("ZEGO_APP_ID", "must be a non-zero 32-bit integer"))?;
-            let secret = secret(
-                (
-                    "ZEGO_SERVER_SECRET",
-                    get("ZEGO_SERVER_SECRET").map(Zeroizing::new),
-                ),
-                (
-                    "ZEGO_SERVER_SECRET_FILE",
-                    get("ZEGO_SERVER_SECRET_FILE").map(PathBuf::from),
-                ),
-                None,
-            )?;
-            Some(zego_provider(
+        let any = |names: Names| names[..3].iter().any(|n| get(n).is_some());
+        let zego = if any(ZEGO_ENV) {
+            let app_id = match get(ZEGO_ENV[0]) {
+                Some(v) => Some(v.trim().parse::<u64>().map_err(|_| {
+                    Error::config(ZEGO_ENV[0], "must be a non-zero 32-bit integer")
+                })?),
+                None => None,
+            };
+            Some(RawZego {
                 app_id,
-                &secret,
-                get("ZEGO_TOKEN_MODE").as_deref(),
-                renew_before_secs,
-                ["ZEGO_APP_ID", "ZEGO_SERVER_SECRET", "ZEGO_TOKEN_MODE"],
-            )?)
+                server_secret: get(ZEGO_ENV[1]),
+                server_secret_file: get(ZEGO_ENV[2]).map(PathBuf::from),
+                mode: get(ZEGO_ENV[3]),
+            })
         } else {
             None
         };
-        let agora = if [
-            "AGORA_APP_ID",
-            "AGORA_APP_CERTIFICATE",
-            "AGORA_APP_CERTIFICATE_FILE",
-        ]
-        .iter()
-        .any(|n| get(n).is_some())
-        {
-            let app_id =
-                get("AGORA_APP_ID").ok_or_else(|| Error::config("AGORA_APP_ID", "is required"))?;
-            let cert = secret(
-                (
-                    "AGORA_APP_CERTIFICATE",
-                    get("AGORA_APP_CERTIFICATE").map(Zeroizing::new),
-                ),
-                (
-                    "AGORA_APP_CERTIFICATE_FILE",
-                    get("AGORA_APP_CERTIFICATE_FILE").map(PathBuf::from),
-                ),
-                None,
-            )?;
-            Some(agora_provider(
-                &app_id,
-                &cert,
-                get("AGORA_TOKEN_VERSION").as_deref(),
-                renew_before_secs,
-                [
-                    "AGORA_APP_ID",
-                    "AGORA_APP_CERTIFICATE",
-                    "AGORA_TOKEN_VERSION",
-                ],
-            )?)
-        } else {
-            None
-        };
-        let default_vendor = match get("RTC_VENDOR") {
-            Some(v) => Some(
-                v.parse()
-                    .map_err(|_| Error::config("RTC_VENDOR", "must be zego or agora"))?,
-            ),
-            None => None,
-        };
-        Self {
-            default_vendor,
+        let agora = any(AGORA_ENV).then(|| RawAgora {
+            app_id: get(AGORA_ENV[0]),
+            app_certificate: get(AGORA_ENV[1]),
+            app_certificate_file: get(AGORA_ENV[2]).map(PathBuf::from),
+            version: get(AGORA_ENV[3]),
+        });
+        let renew_before_secs =
+            match get("RTC_RENEW_BEFORE_SECS") {
+                Some(v) => Some(v.trim().parse().map_err(|_| {
+                    Error::config("RTC_RENEW_BEFORE_SECS", "must be a whole number")
+                })?),
+                None => None,
+            };
+        let raw = RawFile {
+            default_vendor: get("RTC_VENDOR"),
             renew_before_secs,
             zego,
             agora,
-        }
-        .checked("RTC_VENDOR")
+        };
+        Self::from_raw(raw, None, [ZEGO_ENV, AGORA_ENV], "RTC_VENDOR")
     }
 
     /// Reads a TOML file. Relative secret-file paths are read from its directory.
@@ -209,54 +252,28 @@ impl Config {
                 .to_owned();
             Error::config("config file", what)
         })?;
+        Self::from_raw(raw, base_dir, [ZEGO_TOML, AGORA_TOML], "default_vendor")
+    }
+
+    fn from_raw(
+        raw: RawFile,
+        base_dir: Option<&Path>,
+        [zego_names, agora_names]: [Names; 2],
+        vendor_setting: &str,
+    ) -> Result<Self, Error> {
         let renew_before_secs = raw.renew_before_secs.unwrap_or(DEFAULT_RENEW_BEFORE_SECS);
         let zego = match raw.zego {
-            Some(z) => {
-                let app_id = z
-                    .app_id
-                    .ok_or_else(|| Error::config("zego.app_id", "is required"))?;
-                let secret = secret(
-                    ("zego.server_secret", z.server_secret.map(Zeroizing::new)),
-                    ("zego.server_secret_file", z.server_secret_file),
-                    base_dir,
-                )?;
-                Some(zego_provider(
-                    app_id,
-                    &secret,
-                    z.mode.as_deref(),
-                    renew_before_secs,
-                    ["zego.app_id", "zego.server_secret", "zego.mode"],
-                )?)
-            }
+            Some(z) => Some(z.provider(zego_names, base_dir, renew_before_secs)?),
             None => None,
         };
         let agora = match raw.agora {
-            Some(a) => {
-                let app_id = a
-                    .app_id
-                    .ok_or_else(|| Error::config("agora.app_id", "is required"))?;
-                let cert = secret(
-                    (
-                        "agora.app_certificate",
-                        a.app_certificate.map(Zeroizing::new),
-                    ),
-                    ("agora.app_certificate_file", a.app_certificate_file),
-                    base_dir,
-                )?;
-                Some(agora_provider(
-                    &app_id,
-                    &cert,
-                    a.version.as_deref(),
-                    renew_before_secs,
-                    ["agora.app_id", "agora.app_certificate", "agora.version"],
-                )?)
-            }
+            Some(a) => Some(a.provider(agora_names, base_dir, renew_before_secs)?),
             None => None,
         };
         let default_vendor = match raw.default_vendor {
             Some(v) => Some(
                 v.parse()
-                    .map_err(|_| Error::config("default_vendor", "must be zego or agora"))?,
+                    .map_err(|_| Error::config(vendor_setting, "must be zego or agora"))?,
             ),
             None => None,
         };
@@ -266,7 +283,7 @@ impl Config {
             zego,
             agora,
         }
-        .checked("default_vendor")
+        .checked(vendor_setting)
     }
 
     fn checked(self, vendor_setting: &str) -> Result<Self, Error> {
@@ -338,53 +355,6 @@ fn secret(
             format!("is required (or {file_name})"),
         )),
     }
-}
-
-fn zego_provider(
-    app_id: u64,
-    secret: &str,
-    mode: Option<&str>,
-    renew_before: u32,
-    [app_name, secret_name, mode_name]: [&str; 3],
-) -> Result<ZegoProvider, Error> {
-    let app_id = u32::try_from(app_id)
-        .ok()
-        .and_then(|id| zego_token04::AppId::new(id).ok())
-        .ok_or_else(|| Error::config(app_name, "must be a non-zero 32-bit integer"))?;
-    let secret = zego_token04::ServerSecret::new(secret)
-        .map_err(|_| Error::config(secret_name, "must be exactly 32 bytes"))?;
-    let mode = match mode {
-        Some(m) => m
-            .trim()
-            .parse()
-            .map_err(|_| Error::config(mode_name, "must be gcm or cbc"))?,
-        None => zego_token04::Mode::Gcm,
-    };
-    Ok(ZegoProvider::new(app_id, secret)
-        .with_mode(mode)
-        .with_renew_before(renew_before))
-}
-
-fn agora_provider(
-    app_id: &str,
-    cert: &str,
-    version: Option<&str>,
-    renew_before: u32,
-    [app_name, cert_name, version_name]: [&str; 3],
-) -> Result<AgoraProvider, Error> {
-    let app_id = agora_dynamic_key::AppId::new(app_id.trim())
-        .map_err(|_| Error::config(app_name, "must be 32 hex characters"))?;
-    let cert = agora_dynamic_key::AppCertificate::new(cert)
-        .map_err(|_| Error::config(cert_name, "must be 32 hex characters"))?;
-    let version: AgoraVersion = match version {
-        Some(v) => v
-            .parse()
-            .map_err(|_| Error::config(version_name, "must be 006 or 007"))?,
-        None => AgoraVersion::V007,
-    };
-    Ok(AgoraProvider::new(app_id, cert)
-        .with_version(version)
-        .with_renew_before(renew_before))
 }
 
 #[cfg(test)]

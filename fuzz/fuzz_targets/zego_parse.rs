@@ -25,8 +25,9 @@ fuzz_target!(|data: &[u8]| {
         (Ok(claims), Ok(header)) => {
             assert_eq!(claims.mode, header.mode);
             assert_eq!(claims.expire, header.expire);
-            assert!(!claims.user_id.is_empty());
-            assert_ne!(claims.app_id, 0);
+            // No assertion on app id 0 or an empty user id: the spec's parse
+            // rule accepts any u32 and any string (build refuses them), and a
+            // CBC IV bit flip can produce them (see SECURITY.md).
             // verify = parse + expiry.
             let before = claims.expire.saturating_sub(1);
             if before < claims.expire {

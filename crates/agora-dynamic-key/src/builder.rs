@@ -41,8 +41,9 @@ pub enum RtcRole {
     Subscriber = 2,
 }
 
-/// A token as issued by [`TokenBuilder`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A token as issued by [`TokenBuilder`]. Its `Debug` omits the token: issued
+/// tokens are credentials and stay out of logs.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Issued {
     /// The token string.
     pub token: String,
@@ -54,6 +55,18 @@ pub struct Issued {
     pub validity_secs: u32,
     /// True when any validity or expiry given was changed by the 24-hour rule.
     pub capped: bool,
+}
+
+impl core::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Issued")
+            .field("token", &"<redacted>")
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("validity_secs", &self.validity_secs)
+            .field("capped", &self.capped)
+            .finish()
+    }
 }
 
 /// Per-privilege RTC validities, seconds relative to the issue time.

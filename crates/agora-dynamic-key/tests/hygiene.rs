@@ -73,12 +73,9 @@ fn tokens_under_construction_hold_no_certificate() {
     assert_no_cert(&format!("{p7:?}"));
 }
 
-/// Known issue, reported: `builder::Issued` derives `Debug`, so
-/// `format!("{issued:?}")` prints the bearer token, unlike
-/// `zego_token04::IssuedToken` and `rtc_tokens::IssuedToken`, which redact
-/// it. Un-ignore when `Issued` gets a redacting `Debug`.
+/// `builder::Issued` redacts the bearer token in `Debug`, like
+/// `zego_token04::IssuedToken` and `rtc_tokens::IssuedToken`.
 #[test]
-#[ignore = "known issue: agora_dynamic_key::builder::Issued's Debug prints the token"]
 fn issued_debug_omits_the_token() {
     let i = builder()
         .rtc_with_uid("chan", 42, RtcRole::Publisher, 600, 600)

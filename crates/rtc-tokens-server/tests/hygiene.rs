@@ -91,6 +91,9 @@ fn good_env() -> Vec<(&'static str, String)> {
     ]
 }
 
+/// A request: method, path, headers, body.
+type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>, Vec<u8>);
+
 struct Resp {
     status: u16,
     body: String,
@@ -262,7 +265,7 @@ async fn logs_never_contain_secrets_keys_or_tokens() {
     let unknown_field =
         json!({"vendor": "zego", "user_id": "a", "server_secret": ZEGO_SECRET}).to_string();
     let huge = format!("{{\"token\": \"{}\"}}", t0.repeat(400));
-    let cases: Vec<(&str, String, Vec<(&str, &str)>, Vec<u8>)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             "GET",
             "/rtm/bob/".into(),

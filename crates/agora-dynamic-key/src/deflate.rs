@@ -115,8 +115,8 @@ const fn pack_match(len: usize, dist: usize) -> u32 {
 struct Freqs {
     lit: [u32; 286],
     dist: [u32; 30],
-    lit_used: [u64; 5],
-    dist_used: [u64; 5],
+    lit_used: [u64; USED_WORDS],
+    dist_used: [u64; USED_WORDS],
     /// Extra bits of all length and distance codes (the same under every code).
     extra_bits: u64,
 }
@@ -126,14 +126,14 @@ impl Freqs {
         Self {
             lit: [0; 286],
             dist: [0; 30],
-            lit_used: [0; 5],
-            dist_used: [0; 5],
+            lit_used: [0; USED_WORDS],
+            dist_used: [0; USED_WORDS],
             extra_bits: 0,
         }
     }
 }
 
-fn count(freq: &mut [u32], used: &mut [u64; 5], i: usize) {
+fn count(freq: &mut [u32], used: &mut [u64; USED_WORDS], i: usize) {
     if let Some(x) = freq.get_mut(i) {
         *x = x.wrapping_add(1);
     }
@@ -183,16 +183,6 @@ fn dist_code(dist: usize) -> (usize, u32, u32) {
             extra as u32,
             (d & ((1usize << extra).wrapping_sub(1))) as u32,
         )
-    }
-}
-
-fn hash3(data: &[u8], i: usize, shift: u32) -> usize {
-    match data.get(i..i.wrapping_add(3)) {
-        Some(&[a, b, c]) => {
-            let v = u32::from(a) | (u32::from(b) << 8) | (u32::from(c) << 16);
-            (v.wrapping_mul(0x9E37_79B1) >> shift) as usize
-        }
-        _ => 0,
     }
 }
 
@@ -252,23 +242,24 @@ impl Encoder {
         let syms = &mut s.syms;
         let freq = &mut self.freq;
 
-        let insert = |head: &mut [u16], prev: &mut [u16], i: usize| {
-            if i.wrapping_add(MIN_MATCH) > n {
-                return;
+        // Hash of the 3 bytes at `i`, when there are 3 bytes (the condition for a match).
+        let hash_at = |i: usize| match data.get(i..i.wrapping_add(MIN_MATCH)) {
+            Some(&[a, b, c]) => {
+                let v = u32::from(a) | (u32::from(b) << 8) | (u32::from(c) << 16);
+                Some((v.wrapping_mul(0x9E37_79B1) >> shift) as usize)
             }
-            let h = hash3(data, i, shift);
+            _ => None,
+        };
+        let insert = |head: &mut [u16], prev: &mut [u16], h: usize, i: usize| {
             if let (Some(hd), Some(p)) = (head.get_mut(h), prev.get_mut(i)) {
                 *p = *hd;
                 *hd = i.wrapping_add(1) as u16;
             }
         };
 
-        // Longest match at `i` among earlier positions (chain of `head`).
-        let find = |head: &[u16], prev: &[u16], i: usize, prev_len: usize| -> (usize, usize) {
+        // Longest match at `i` (whose hash is `h`) among earlier positions.
+        let find = |head: &[u16], prev: &[u16], h: usize, i: usize, prev_len: usize| {
             let max = MAX_MATCH.min(n.wrapping_sub(i));
-            if max < MIN_MATCH {
-                return (0, 0);
-            }
             let mut chain = if prev_len >= GOOD_LENGTH {
                 MAX_CHAIN >> 2
             } else {
@@ -276,7 +267,7 @@ impl Encoder {
             };
             let mut best_len = prev_len.max(MIN_MATCH.wrapping_sub(1));
             let mut best_dist = 0;
-            let mut cand = head.get(hash3(data, i, shift)).copied().unwrap_or(0) as usize;
+            let mut cand = usize::from(head.get(h).copied().unwrap_or(0));
             while cand != 0 && chain > 0 {
                 let c = cand.wrapping_sub(1);
                 // Position 0 is never a candidate, as in zlib (whose NIL is position 0): it
@@ -295,7 +286,7 @@ impl Encoder {
                         }
                     }
                 }
-                cand = prev.get(c).copied().unwrap_or(0) as usize;
+                cand = usize::from(prev.get(c).copied().unwrap_or(0));
                 chain = chain.wrapping_sub(1);
             }
             if best_dist == 0 || (best_len == MIN_MATCH && best_dist > TOO_FAR) {
@@ -305,23 +296,20 @@ impl Encoder {
             }
         };
 
-        let push_lit = |syms: &mut Vec<u32>, freq: &mut Freqs, b: u8| {
-            syms.push(u32::from(b));
-            count(&mut freq.lit, &mut freq.lit_used, usize::from(b));
-        };
-
         let mut i = 0usize;
         let mut prev_len = 0usize;
         let mut prev_dist = 0usize;
         let mut pending = false; // a literal at i - 1 is waiting
         let mut extra_bits = 0u64;
         while i < n {
-            let (cur_len, cur_dist) = if prev_len < MAX_LAZY {
-                find(head, prev, i, prev_len)
-            } else {
-                (0, 0)
+            let h = hash_at(i);
+            let (cur_len, cur_dist) = match h {
+                Some(h) if prev_len < MAX_LAZY => find(head, prev, h, i, prev_len),
+                _ => (0, 0),
             };
-            insert(head, prev, i);
+            if let Some(h) = h {
+                insert(head, prev, h, i);
+            }
             if pending && prev_len >= MIN_MATCH && cur_len <= prev_len {
                 // The match found at i - 1 wins: emit it and skip over it.
                 syms.push(pack_match(prev_len, prev_dist));
@@ -333,7 +321,9 @@ impl Encoder {
                 let end = i.wrapping_sub(1).wrapping_add(prev_len);
                 let mut j = i.wrapping_add(1);
                 while j < end {
-                    insert(head, prev, j);
+                    if let Some(h) = hash_at(j) {
+                        insert(head, prev, h, j);
+                    }
                     j = j.wrapping_add(1);
                 }
                 i = end;
@@ -342,7 +332,8 @@ impl Encoder {
                 prev_dist = 0;
             } else {
                 if pending && let Some(&b) = data.get(i.wrapping_sub(1)) {
-                    push_lit(syms, freq, b);
+                    syms.push(u32::from(b));
+                    count(&mut freq.lit, &mut freq.lit_used, usize::from(b));
                 }
                 pending = true;
                 prev_len = cur_len;
@@ -351,7 +342,8 @@ impl Encoder {
             }
         }
         if pending && let Some(&b) = data.get(n.wrapping_sub(1)) {
-            push_lit(syms, freq, b);
+            syms.push(u32::from(b));
+            count(&mut freq.lit, &mut freq.lit_used, usize::from(b));
         }
         count(&mut freq.lit, &mut freq.lit_used, 256);
         freq.extra_bits = extra_bits;
@@ -469,7 +461,7 @@ fn canonical_codes(lens: &[u8], codes: &mut [u16]) {
 
 /// [`canonical_codes`] over the symbols in `used` only (every symbol with a non-zero length
 /// must be in it), as `code | len << 16`.
-fn canonical_codes_used(lens: &[u8], used: &[u64; 5], codes: &mut [u32]) {
+fn canonical_codes_used(lens: &[u8], used: &[u64; USED_WORDS], codes: &mut [u32]) {
     let mut bl_count = [0u16; 16];
     for_each_used(used, |i| {
         let l = lens.get(i).copied().unwrap_or(0);
@@ -505,11 +497,14 @@ fn canonical_codes_used(lens: &[u8], used: &[u64; 5], codes: &mut [u32]) {
     });
 }
 
+/// Largest alphabet (literal/length symbols, fixed code included).
 const MAX_SYMS: usize = 288;
+/// Words of a symbol bitset.
+const USED_WORDS: usize = MAX_SYMS.div_ceil(64);
 
 /// Bitset of the symbols with a non-zero frequency (at most [`MAX_SYMS`]).
-fn used_bits(freq: &[u32]) -> [u64; 5] {
-    let mut bits = [0u64; 5];
+fn used_bits(freq: &[u32]) -> [u64; USED_WORDS] {
+    let mut bits = [0u64; USED_WORDS];
     for (i, &f) in freq.iter().enumerate() {
         if let Some(w) = bits.get_mut(i >> 6) {
             *w |= u64::from(f > 0) << (i & 63);
@@ -519,7 +514,7 @@ fn used_bits(freq: &[u32]) -> [u64; 5] {
 }
 
 /// Calls `f` for every set bit, in ascending order.
-fn for_each_used(bits: &[u64; 5], mut f: impl FnMut(usize)) {
+fn for_each_used(bits: &[u64; USED_WORDS], mut f: impl FnMut(usize)) {
     for (wi, &word) in bits.iter().enumerate() {
         let mut w = word;
         while w != 0 {
@@ -534,7 +529,7 @@ fn for_each_used(bits: &[u64; 5], mut f: impl FnMut(usize)) {
 #[cfg(test)]
 fn huffman_lengths(freq: &[u32], limit: u8, lens: &mut [u8]) {
     lens.fill(0);
-    huffman_lengths_used(freq, &mut used_bits(freq), limit, lens);
+    huffman_lengths_used::<MAX_SYMS>(freq, &mut used_bits(freq), limit, lens);
 }
 
 /// Optimal Huffman code lengths for the symbols in `used` (their frequencies in `freq`),
@@ -545,9 +540,16 @@ fn huffman_lengths(freq: &[u32], limit: u8, lens: &mut [u8]) {
 /// Uses the in-place algorithm of Moffat and Katajainen on the sorted weights (no tree
 /// allocation). Fewer than two used symbols get a complete two-symbol code, as zlib does. If
 /// the optimal code is too deep, the weights are halved (staying non-zero) and it is rebuilt.
-fn huffman_lengths_used(freq: &[u32], used: &mut [u64; 5], limit: u8, lens: &mut [u8]) {
-    let mut keys = [0u32; MAX_SYMS];
-    let mut a = [0u32; MAX_SYMS];
+///
+/// `N` (at least the alphabet size, at most [`MAX_SYMS`]) sizes the stack arrays.
+fn huffman_lengths_used<const N: usize>(
+    freq: &[u32],
+    used: &mut [u64; USED_WORDS],
+    limit: u8,
+    lens: &mut [u8],
+) {
+    let mut keys = [0u32; N];
+    let mut a = [0u32; N];
     let mut shift = 0u32;
     loop {
         // Compaction of the used symbols (in ascending symbol order) through the bitset.
@@ -580,7 +582,7 @@ fn huffman_lengths_used(freq: &[u32], used: &mut [u64; 5], limit: u8, lens: &mut
         for (w, k) in a.iter_mut().zip(keys.iter()) {
             *w = k >> 9;
         }
-        minimum_redundancy(a);
+        minimum_redundancy::<N>(a);
         if a.first().copied().unwrap_or(0) <= u32::from(limit) {
             for (k, &d) in keys.iter().zip(a.iter()) {
                 if let Some(l) = lens.get_mut((k & 511) as usize) {
@@ -599,7 +601,8 @@ fn huffman_lengths_used(freq: &[u32], used: &mut [u64; 5], limit: u8, lens: &mut
 /// `scratch` must be as long as `keys`.
 fn sort_keys(keys: &mut [u32], scratch: &mut [u32]) {
     const BUCKETS: usize = 64;
-    if keys.iter().any(|&k| (k >> 9) as usize >= BUCKETS) || scratch.len() != keys.len() {
+    let top = keys.iter().map(|&k| (k >> 9) as usize).max().unwrap_or(0);
+    if top >= BUCKETS || scratch.len() != keys.len() {
         keys.sort_unstable();
         return;
     }
@@ -610,7 +613,7 @@ fn sort_keys(keys: &mut [u32], scratch: &mut [u32]) {
         }
     }
     let mut sum = 0u16;
-    for c in &mut start {
+    for c in start.iter_mut().take(top.wrapping_add(2)) {
         sum = sum.wrapping_add(*c);
         *c = sum;
     }
@@ -626,7 +629,7 @@ fn sort_keys(keys: &mut [u32], scratch: &mut [u32]) {
 }
 
 /// Minimum-redundancy code lengths: `a` holds weights sorted ascending (`2 <= len <=
-/// MAX_SYMS`) and receives the code lengths (largest first).
+/// N`) and receives the code lengths (largest first).
 ///
 /// Two-queue Huffman construction (leaves in weight order, internal nodes in creation order,
 /// a leaf winning ties), then depths from the root down. Same lengths as the in-place
@@ -634,12 +637,12 @@ fn sort_keys(keys: &mut [u32], scratch: &mut [u32]) {
 /// the weight array, so each step waits on the store of the previous one; here leaves,
 /// internal weights and parent links live in separate arrays and the steps overlap
 /// (58 used literal symbols: about 3x faster).
-fn minimum_redundancy(a: &mut [u32]) {
-    let n = a.len().min(MAX_SYMS);
+fn minimum_redundancy<const N: usize>(a: &mut [u32]) {
+    let n = a.len().min(N);
     // Internal node k (0..n-1) has weight node_w[k]; parents are internal node indices.
-    let mut node_w = [0u32; MAX_SYMS];
-    let mut node_parent = [0u16; MAX_SYMS];
-    let mut leaf_parent = [0u16; MAX_SYMS];
+    let mut node_w = [0u32; N];
+    let mut node_parent = [0u16; N];
+    let mut leaf_parent = [0u16; N];
     let (mut leaf, mut head) = (0usize, 0usize);
     let internal = n.saturating_sub(1);
     for k in 0..internal {
@@ -680,7 +683,7 @@ fn minimum_redundancy(a: &mut [u32]) {
         }
     }
     // Depths: the root (last node) is at 0; a node is one below its (later) parent.
-    let mut depth = [0u8; MAX_SYMS];
+    let mut depth = [0u8; N];
     for k in (0..internal.saturating_sub(1)).rev() {
         let p = usize::from(node_parent.get(k).copied().unwrap_or(0));
         let d = depth.get(p).copied().unwrap_or(0).wrapping_add(1);
@@ -740,17 +743,58 @@ pub(crate) const CL_ORDER: [usize; 19] = [
 /// Most code-length symbols a header can need (one per literal/length and distance length).
 const MAX_RLE: usize = 286 + 30;
 
-/// Run-length encoded code lengths: `symbol | extra << 8` each.
+/// Run-length encoded code lengths: `symbol | extra << 8` each, and symbol frequencies.
 struct Rle {
     items: [u16; MAX_RLE],
     len: usize,
+    freq: [u32; 19],
 }
 
 impl Rle {
+    const fn new() -> Self {
+        Self {
+            items: [0; MAX_RLE],
+            len: 0,
+            freq: [0; 19],
+        }
+    }
+
     fn push(&mut self, sym: u8, extra: u8) {
         if let Some(x) = self.items.get_mut(self.len) {
             *x = u16::from(sym) | (u16::from(extra) << 8);
             self.len = self.len.wrapping_add(1);
+        }
+        inc(&mut self.freq, usize::from(sym));
+    }
+
+    /// A run of `run` zero lengths: 18 (11-138 zeros), 17 (3-10 zeros), single zeros.
+    fn zeros(&mut self, run: usize) {
+        let mut left = run;
+        while left >= 11 {
+            let r = left.min(138);
+            self.push(18, r.wrapping_sub(11) as u8);
+            left = left.wrapping_sub(r);
+        }
+        if left >= 3 {
+            self.push(17, left.wrapping_sub(3) as u8);
+            left = 0;
+        }
+        for _ in 0..left {
+            self.push(0, 0);
+        }
+    }
+
+    /// A run of `run >= 1` lengths `l > 0`: `l`, then 16 (repeat 3-6 times), single `l`s.
+    fn repeat(&mut self, l: u8, run: usize) {
+        self.push(l, 0);
+        let mut left = run.wrapping_sub(1);
+        while left >= 3 {
+            let r = left.min(6);
+            self.push(16, r.wrapping_sub(3) as u8);
+            left = left.wrapping_sub(r);
+        }
+        for _ in 0..left {
+            self.push(l, 0);
         }
     }
 
@@ -763,8 +807,8 @@ struct DynamicHeader {
     lit_len: [u8; 286],
     dist_len: [u8; 30],
     /// Symbols with a code (the used ones, plus a filler code for a one-symbol alphabet).
-    lit_coded: [u64; 5],
-    dist_coded: [u64; 5],
+    lit_coded: [u64; USED_WORDS],
+    dist_coded: [u64; USED_WORDS],
     hlit: usize,
     hdist: usize,
     hclen: usize,
@@ -773,7 +817,7 @@ struct DynamicHeader {
 }
 
 /// Highest set bit of a bitset, plus one (0 when empty).
-fn used_end(bits: &[u64; 5]) -> usize {
+fn used_end(bits: &[u64; USED_WORDS]) -> usize {
     bits.iter()
         .rposition(|&w| w != 0)
         .zip(bits.iter().rfind(|&&w| w != 0))
@@ -788,24 +832,18 @@ impl DynamicHeader {
         let mut dist_len = [0u8; 30];
         let mut lit_coded = freq.lit_used;
         let mut dist_coded = freq.dist_used;
-        huffman_lengths_used(&freq.lit, &mut lit_coded, 15, &mut lit_len);
+        huffman_lengths_used::<286>(&freq.lit, &mut lit_coded, 15, &mut lit_len);
         // No matches: send a single zero-length distance code (RFC 1951 §3.2.7 allows "no
         // distance codes"), as miniz does; zlib sends two 1-bit codes, which costs bytes.
         if dist_coded.iter().any(|&w| w != 0) {
-            huffman_lengths_used(&freq.dist, &mut dist_coded, 15, &mut dist_len);
+            huffman_lengths_used::<30>(&freq.dist, &mut dist_coded, 15, &mut dist_len);
         }
         let hlit = used_end(&lit_coded).max(257);
         let hdist = used_end(&dist_coded).max(1);
-        let rle = rle_lengths(
-            lit_len.get(..hlit).unwrap_or(&[]),
-            dist_len.get(..hdist).unwrap_or(&[]),
-        );
-        let mut cl_freq = [0u32; 19];
-        for &s in rle.as_slice() {
-            inc(&mut cl_freq, usize::from(s & 0xff));
-        }
+        let rle = rle_coded(&lit_len, &lit_coded, hlit, &dist_len, &dist_coded, hdist);
+        let cl_freq = rle.freq;
         let mut cl_len = [0u8; 19];
-        huffman_lengths_used(&cl_freq, &mut used_bits(&cl_freq), 7, &mut cl_len);
+        huffman_lengths_used::<19>(&cl_freq, &mut used_bits(&cl_freq), 7, &mut cl_len);
         let hclen = CL_ORDER
             .iter()
             .rposition(|&s| cl_len.get(s).copied().unwrap_or(0) != 0)
@@ -827,10 +865,9 @@ impl DynamicHeader {
     fn header_bits(&self) -> u64 {
         let mut bits = 3u64 + 5 + 5 + 4;
         bits = bits.wrapping_add((self.hclen as u64).wrapping_mul(3));
-        for &item in self.rle.as_slice() {
-            let s = item & 0xff;
-            let l = u64::from(self.cl_len.get(usize::from(s)).copied().unwrap_or(0));
-            bits = bits.wrapping_add(l).wrapping_add(cl_extra_bits(s));
+        for (s, (&f, &l)) in self.rle.freq.iter().zip(&self.cl_len).enumerate() {
+            let per = u64::from(l).wrapping_add(cl_extra_bits(s as u16));
+            bits = bits.wrapping_add(u64::from(f).wrapping_mul(per));
         }
         bits
     }
@@ -867,8 +904,58 @@ fn cl_extra_bits(s: u16) -> u64 {
     }
 }
 
+/// [`rle_lengths`] of `lit[..hlit]` and `dist[..hdist]`, walking only the coded symbols
+/// (`lit_coded`, `dist_coded`: exactly the non-zero lengths): the zero runs between them are
+/// gaps, found without reading the zeros.
+fn rle_coded(
+    lit: &[u8; 286],
+    lit_coded: &[u64; USED_WORDS],
+    hlit: usize,
+    dist: &[u8; 30],
+    dist_coded: &[u64; USED_WORDS],
+    hdist: usize,
+) -> Rle {
+    let mut out = Rle::new();
+    // Next position to encode, and the pending run of equal non-zero lengths.
+    let (mut pos, mut run_len, mut run) = (0usize, 0u8, 0usize);
+    let mut step = |p: usize, l: u8, out: &mut Rle| {
+        if p == pos && l == run_len && run > 0 {
+            run = run.wrapping_add(1);
+        } else {
+            if run > 0 {
+                out.repeat(run_len, run);
+            }
+            out.zeros(p.wrapping_sub(pos));
+            run_len = l;
+            run = 1;
+        }
+        pos = p.wrapping_add(1);
+    };
+    for_each_used(lit_coded, |i| {
+        if i < hlit {
+            step(i, lit.get(i).copied().unwrap_or(0), &mut out);
+        }
+    });
+    for_each_used(dist_coded, |i| {
+        if i < hdist {
+            step(
+                hlit.wrapping_add(i),
+                dist.get(i).copied().unwrap_or(0),
+                &mut out,
+            );
+        }
+    });
+    let total = hlit.wrapping_add(hdist);
+    if run > 0 {
+        out.repeat(run_len, run);
+    }
+    out.zeros(total.saturating_sub(pos));
+    out
+}
+
 /// Run-length encodes code lengths with symbols 16 (repeat previous 3-6), 17 (3-10 zeros)
 /// and 18 (11-138 zeros).
+#[cfg(test)]
 fn rle_lengths(lit: &[u8], dist: &[u8]) -> Rle {
     let mut all = [0u8; MAX_RLE];
     let total = lit.len().wrapping_add(dist.len());
@@ -879,10 +966,7 @@ fn rle_lengths(lit: &[u8], dist: &[u8]) -> Rle {
         dst.copy_from_slice(dist);
     }
     let lens = all.get(..total).unwrap_or(&[]);
-    let mut out = Rle {
-        items: [0; MAX_RLE],
-        len: 0,
-    };
+    let mut out = Rle::new();
     let mut i = 0usize;
     while let Some(&l) = lens.get(i) {
         let run = lens
@@ -1001,6 +1085,47 @@ mod tests {
         for c in cases {
             let z = zlib_compress(&c);
             assert_eq!(inflate(&z), c);
+        }
+    }
+
+    #[test]
+    fn rle_of_coded_symbols_equals_full_scan() {
+        let mut seed = 7u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            seed >> 8
+        };
+        for round in 0..3000u32 {
+            let (mut lit, mut dist) = ([0u8; 286], [0u8; 30]);
+            let density = 1 + round % 9;
+            let mut l = 0u8;
+            for x in lit.iter_mut().chain(dist.iter_mut()) {
+                let r = next();
+                if r % 3 != 0 {
+                    // keep the previous value: long equal runs
+                } else {
+                    l = if r % density == 0 {
+                        (r % 15 + 1) as u8
+                    } else {
+                        0
+                    };
+                }
+                *x = l;
+            }
+            let bits = |v: &[u8]| {
+                let mut b = [0u64; 5];
+                for (i, &x) in v.iter().enumerate() {
+                    b[i >> 6] |= u64::from(x != 0) << (i & 63);
+                }
+                b
+            };
+            let (lc, dc) = (bits(&lit), bits(&dist));
+            let hlit = used_end(&lc).max(257);
+            let hdist = used_end(&dc).max(1);
+            let fast = rle_coded(&lit, &lc, hlit, &dist, &dc, hdist);
+            let scan = rle_lengths(&lit[..hlit], &dist[..hdist]);
+            assert_eq!(fast.as_slice(), scan.as_slice(), "round {round}");
+            assert_eq!(fast.freq, scan.freq, "round {round}");
         }
     }
 
@@ -1155,10 +1280,18 @@ mod timing {
         best("huffman lit", || {
             l = [0; 286];
             let mut used = enc.freq.lit_used;
-            huffman_lengths_used(black_box(&enc.freq.lit), &mut used, 15, black_box(&mut l))
+            huffman_lengths_used::<286>(black_box(&enc.freq.lit), &mut used, 15, black_box(&mut l))
         });
         best("rle", || {
-            let _ = black_box(rle_lengths(black_box(&l[..257]), &[1u8; 30]));
+            let d = [1u8; 30];
+            let _ = black_box(rle_coded(
+                black_box(&l),
+                &enc.freq.lit_used,
+                257,
+                &d,
+                &[!0, 0, 0, 0, 0],
+                30,
+            ));
         });
         best("emit", || {
             let mut w = BitWriter::with_capacity(200);

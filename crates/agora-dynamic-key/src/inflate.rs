@@ -49,6 +49,8 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
         cnt: 0,
     };
     let mut out: Vec<u8> = Vec::with_capacity(input.len().saturating_mul(3).min(limit));
+    // Decoding tables for dynamic blocks, set up on the first one and rebuilt in place.
+    let mut tables: Option<Tables> = None;
     loop {
         let last = r.bits(1)?;
         match r.bits(2)? {
@@ -58,8 +60,9 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
                 codes(&mut r, &mut out, limit, lit, dist)?;
             }
             2 => {
-                let (lit, dist) = dynamic(&mut r)?;
-                codes(&mut r, &mut out, limit, &lit, &dist)?;
+                let t = tables.get_or_insert_with(Tables::empty);
+                dynamic(&mut r, t)?;
+                codes(&mut r, &mut out, limit, &t.lit, &t.dist)?;
             }
             _ => return Err(BAD),
         }
@@ -90,7 +93,21 @@ struct Bits<'a> {
 }
 
 impl<'a> Bits<'a> {
+    /// Tops the buffer up to at least 56 bits when 8 input bytes remain (one unaligned
+    /// load), else byte by byte. The bits above `cnt` may hold the next input bits already;
+    /// a reload writes the same bits there again.
     fn refill(&mut self) {
+        if let Some(chunk) = self
+            .data
+            .get(self.pos..)
+            .and_then(|rest| rest.first_chunk::<8>())
+        {
+            let c = self.cnt & 63;
+            self.buf |= u64::from_le_bytes(*chunk) << c;
+            self.pos = self.pos.wrapping_add(((63 ^ c) >> 3) as usize);
+            self.cnt = c | 56;
+            return;
+        }
         while self.cnt <= 56 {
             let Some(&b) = self.data.get(self.pos) else {
                 break;
@@ -155,25 +172,51 @@ fn stored(r: &mut Bits<'_>, out: &mut Vec<u8>, limit: usize) -> Result<(), Error
     Ok(())
 }
 
-const FAST_BITS: u32 = 9;
-const FAST_SIZE: usize = 1 << FAST_BITS;
-const FAST_MASK: u64 = (1 << FAST_BITS) - 1;
+/// Lookup-table sizes: literal/length codes 9 bits, distance codes 8, code-length codes 7
+/// (their longest).
+const LIT_FAST: usize = 1 << 9;
+const DIST_FAST: usize = 1 << 8;
+const CL_FAST: usize = 1 << 7;
 
-/// A canonical Huffman decoder: a 9-bit lookup table plus counting decode for longer codes.
-struct Huffman {
-    /// `symbol << 4 | length`, 0 when the code is longer than 9 bits (or unused).
-    fast: [u16; FAST_SIZE],
+type LitHuffman = Huffman<LIT_FAST>;
+type DistHuffman = Huffman<DIST_FAST>;
+
+/// A canonical Huffman decoder: a lookup table of `FAST` (a power of two, at most 2^15)
+/// entries plus counting decode for longer codes.
+struct Huffman<const FAST: usize> {
+    /// `symbol << 4 | length`, 0 when the code is longer than the table's bits (or unused).
+    fast: [u16; FAST],
     count: [u16; 16],
     symbols: [u16; 288],
 }
 
-impl Huffman {
-    fn new(lens: &[u8]) -> Result<Self, Error> {
-        let mut h = Self {
-            fast: [0; FAST_SIZE],
+impl<const FAST: usize> Huffman<FAST> {
+    const BITS: u32 = FAST.trailing_zeros();
+    const MASK: u64 = (FAST as u64).wrapping_sub(1);
+
+    const fn empty() -> Self {
+        Self {
+            fast: [0; FAST],
             count: [0; 16],
             symbols: [0; 288],
-        };
+        }
+    }
+
+    /// Builds the decoder for code lengths `lens` (at most 288).
+    ///
+    /// The table is filled length by length: the codes of length `len` take one entry each
+    /// in a table of `2^len` entries, which is then doubled by copying for the next length,
+    /// so each entry is written once by a copy instead of once per code replicated into it.
+    fn new(lens: &[u8]) -> Result<Self, Error> {
+        let mut h = Self::empty();
+        h.build(lens)?;
+        Ok(h)
+    }
+
+    /// [`Self::new`] in place (nothing of the previous code survives).
+    fn build(&mut self, lens: &[u8]) -> Result<(), Error> {
+        let h = self;
+        h.count = [0; 16];
         for &l in lens {
             let c = h.count.get_mut(usize::from(l)).ok_or(BAD)?;
             *c = c.wrapping_add(1);
@@ -203,69 +246,79 @@ impl Huffman {
         if let Some(o) = offs.get_mut(1) {
             *o = 0;
         }
-        let mut next_code = [0u32; 16];
-        let mut code = 0u32;
-        for len in 1..16usize {
-            code = code
-                .wrapping_add(u32::from(
-                    h.count.get(len.wrapping_sub(1)).copied().unwrap_or(0),
-                ))
-                .wrapping_shl(1);
-            if let Some(n) = next_code.get_mut(len) {
-                *n = code;
-            }
-        }
-        if let Some(n) = next_code.get_mut(1) {
-            *n = 0;
-        }
+        // Symbols sorted by code length, then symbol: the canonical order.
+        let mut start = offs;
         for (sym, &l) in lens.iter().enumerate() {
             if l == 0 {
                 continue;
             }
-            let li = usize::from(l);
-            if let Some(o) = offs.get_mut(li) {
+            if let Some(o) = start.get_mut(usize::from(l & 15)) {
                 if let Some(s) = h.symbols.get_mut(usize::from(*o)) {
                     *s = sym as u16;
                 }
                 *o = o.wrapping_add(1);
             }
-            let Some(nc) = next_code.get_mut(li) else {
-                continue;
-            };
-            let c = *nc;
-            *nc = nc.wrapping_add(1);
-            if u32::from(l) <= FAST_BITS {
-                let rev = (c.reverse_bits() >> (32u32.wrapping_sub(u32::from(l)))) as usize;
-                let step = 1usize << l;
-                let mut j = rev;
-                let entry = (sym as u16) << 4 | u16::from(l);
-                while let Some(e) = h.fast.get_mut(j) {
-                    *e = entry;
-                    j = j.wrapping_add(step);
-                }
-            }
         }
-        Ok(h)
+        // Lengths below the shortest code have no entries: start the doubling there (the
+        // entries of that first table are all empty).
+        let min_len = (1..=Self::BITS as usize)
+            .find(|&len| h.count.get(len).copied().unwrap_or(0) != 0)
+            .unwrap_or(Self::BITS as usize);
+        let mut size = 1usize << min_len;
+        h.fast.get_mut(..size).unwrap_or(&mut []).fill(0);
+        let mut code = 0u32;
+        let mut idx = 0usize;
+        for len in 1..=(Self::BITS as usize) {
+            if len > min_len {
+                if let Some((lo, hi)) = h.fast.split_at_mut_checked(size)
+                    && let Some(dst) = hi.get_mut(..size)
+                {
+                    dst.copy_from_slice(lo);
+                }
+                size = size.wrapping_mul(2);
+            }
+            let n = usize::from(h.count.get(len).copied().unwrap_or(0));
+            let syms = h.symbols.get(idx..idx.wrapping_add(n)).unwrap_or(&[]);
+            for &sym in syms {
+                let rev = (code.reverse_bits() >> (32u32.wrapping_sub(len as u32))) as usize;
+                if let Some(e) = h.fast.get_mut(rev) {
+                    *e = (sym << 4) | len as u16;
+                }
+                code = code.wrapping_add(1);
+            }
+            idx = idx.wrapping_add(n);
+            code <<= 1;
+        }
+        Ok(())
     }
 
+    /// Decodes one symbol: one table lookup, or [`Self::decode_slow`] for a code longer
+    /// than the table (or an unused or truncated one).
+    #[inline]
     fn decode(&self, r: &mut Bits<'_>) -> Result<usize, Error> {
         if r.cnt < 15 {
             r.refill();
         }
         let e = self
             .fast
-            .get((r.buf & FAST_MASK) as usize)
+            .get((r.buf & Self::MASK) as usize)
             .copied()
             .unwrap_or(0);
         let l = u32::from(e & 15);
-        if l != 0 {
-            if l > r.cnt {
-                return Err(TRUNCATED);
-            }
+        if l != 0 && l <= r.cnt {
             r.consume(l);
             return Ok(usize::from(e >> 4));
         }
-        // Slow path: canonical decoding one bit at a time (codes of 10..=15 bits).
+        self.decode_slow(r, l)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn decode_slow(&self, r: &mut Bits<'_>, table_len: u32) -> Result<usize, Error> {
+        if table_len != 0 {
+            return Err(TRUNCATED);
+        }
+        // Canonical decoding one bit at a time (codes longer than the table).
         let (mut code, mut first, mut index) = (0i32, 0i32, 0i32);
         for len in 1..16usize {
             code |= r.bits(1)? as i32;
@@ -282,9 +335,9 @@ impl Huffman {
     }
 }
 
-fn fixed() -> (&'static Huffman, &'static Huffman) {
-    static FIXED: OnceLock<Option<(Huffman, Huffman)>> = OnceLock::new();
-    static EMPTY: OnceLock<Huffman> = OnceLock::new();
+fn fixed() -> (&'static LitHuffman, &'static DistHuffman) {
+    static FIXED: OnceLock<Option<(LitHuffman, DistHuffman)>> = OnceLock::new();
+    static EMPTY: OnceLock<(LitHuffman, DistHuffman)> = OnceLock::new();
     let tables = FIXED.get_or_init(|| {
         let lit: Vec<u8> = (0..288usize)
             .map(|i| match i {
@@ -300,17 +353,31 @@ fn fixed() -> (&'static Huffman, &'static Huffman) {
         Some((a, b)) => (a, b),
         None => {
             // Unreachable in practice: the fixed code is valid. Decode nothing rather than panic.
-            let e = EMPTY.get_or_init(|| Huffman {
-                fast: [0; FAST_SIZE],
-                count: [0; 16],
-                symbols: [0; 288],
-            });
-            (e, e)
+            let (a, b) = EMPTY.get_or_init(|| (Huffman::empty(), Huffman::empty()));
+            (a, b)
         }
     }
 }
 
-fn dynamic(r: &mut Bits<'_>) -> Result<(Huffman, Huffman), Error> {
+/// The decoders of a dynamic block.
+struct Tables {
+    lit: LitHuffman,
+    dist: DistHuffman,
+    cl: Huffman<CL_FAST>,
+}
+
+impl Tables {
+    const fn empty() -> Self {
+        Self {
+            lit: Huffman::empty(),
+            dist: Huffman::empty(),
+            cl: Huffman::empty(),
+        }
+    }
+}
+
+/// Reads a dynamic block's header into `t`.
+fn dynamic(r: &mut Bits<'_>, t: &mut Tables) -> Result<(), Error> {
     let hlit = (r.bits(5)? as usize).wrapping_add(257);
     let hdist = (r.bits(5)? as usize).wrapping_add(1);
     let hclen = (r.bits(4)? as usize).wrapping_add(4);
@@ -323,7 +390,8 @@ fn dynamic(r: &mut Bits<'_>) -> Result<(Huffman, Huffman), Error> {
             *x = r.bits(3)? as u8;
         }
     }
-    let clh = Huffman::new(&cl)?;
+    t.cl.build(&cl)?;
+    let clh = &t.cl;
     let mut lens = [0u8; 316];
     let total = hlit.wrapping_add(hdist);
     let mut i = 0usize;
@@ -354,15 +422,16 @@ fn dynamic(r: &mut Bits<'_>) -> Result<(Huffman, Huffman), Error> {
     if lit.get(256).copied().unwrap_or(0) == 0 {
         return Err(BAD); // no end-of-block code
     }
-    Ok((Huffman::new(lit)?, Huffman::new(dist)?))
+    t.lit.build(lit)?;
+    t.dist.build(dist)
 }
 
 fn codes(
     r: &mut Bits<'_>,
     out: &mut Vec<u8>,
     limit: usize,
-    lit: &Huffman,
-    dist: &Huffman,
+    lit: &LitHuffman,
+    dist: &DistHuffman,
 ) -> Result<(), Error> {
     const TOO_LARGE: Error = Error::Malformed("inflated body too large");
     loop {

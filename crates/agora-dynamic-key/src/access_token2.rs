@@ -756,10 +756,17 @@ impl AccessToken2 {
         w.u32(self.expire);
         w.u32(self.salt);
         w.count(self.services.len(), "services")?;
-        let mut sorted: Vec<&Service> = self.services.iter().collect();
-        sorted.sort_by_key(|s| s.service_type()); // stable
-        for s in sorted {
-            s.pack(&mut w)?;
+        if self.services.is_sorted_by_key(Service::service_type) {
+            // The common case (one service, or added in type order): no sorted copy.
+            for s in &self.services {
+                s.pack(&mut w)?;
+            }
+        } else {
+            let mut sorted: Vec<&Service> = self.services.iter().collect();
+            sorted.sort_by_key(|s| s.service_type()); // stable
+            for s in sorted {
+                s.pack(&mut w)?;
+            }
         }
         let mut buf = w.buf;
         let (head, signing_info) = buf.split_at_mut(34);
@@ -767,7 +774,9 @@ impl AccessToken2 {
             .chain_update(&*signing_info)
             .finalize()
             .into_bytes();
-        head.copy_from_slice(&[&[32u8, 0][..], sig.as_slice()].concat());
+        let (len, mac) = head.split_at_mut(2);
+        len.copy_from_slice(&[32u8, 0]);
+        mac.copy_from_slice(sig.as_slice());
         Ok(buf)
     }
 

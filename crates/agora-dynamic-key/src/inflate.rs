@@ -217,12 +217,15 @@ impl<const FAST: usize> Huffman<FAST> {
     fn build(&mut self, lens: &[u8]) -> Result<(), Error> {
         let h = self;
         h.count = [0; 16];
-        for &l in lens {
-            let c = h.count.get_mut(usize::from(l)).ok_or(BAD)?;
-            *c = c.wrapping_add(1);
-        }
-        if let Some(c) = h.count.get_mut(0) {
-            *c = 0;
+        let mut too_long = false;
+        for_each_nonzero(lens, |_, l| {
+            too_long |= l > 15;
+            if let Some(c) = h.count.get_mut(usize::from(l & 15)) {
+                *c = c.wrapping_add(1);
+            }
+        });
+        if too_long {
+            return Err(BAD);
         }
         // Over-subscribed codes are invalid; incomplete ones are caught while decoding.
         let mut left: i32 = 1;
@@ -248,17 +251,14 @@ impl<const FAST: usize> Huffman<FAST> {
         }
         // Symbols sorted by code length, then symbol: the canonical order.
         let mut start = offs;
-        for (sym, &l) in lens.iter().enumerate() {
-            if l == 0 {
-                continue;
-            }
+        for_each_nonzero(lens, |sym, l| {
             if let Some(o) = start.get_mut(usize::from(l & 15)) {
                 if let Some(s) = h.symbols.get_mut(usize::from(*o)) {
                     *s = sym as u16;
                 }
                 *o = o.wrapping_add(1);
             }
-        }
+        });
         // Lengths below the shortest code have no entries: start the doubling there (the
         // entries of that first table are all empty).
         let min_len = (1..=Self::BITS as usize)
@@ -359,6 +359,28 @@ fn fixed() -> (&'static LitHuffman, &'static DistHuffman) {
     }
 }
 
+/// Calls `f(symbol, length)` for every non-zero code length in order, skipping eight zero
+/// lengths at a time (a dynamic block's literal lengths are mostly zero runs).
+fn for_each_nonzero(lens: &[u8], mut f: impl FnMut(usize, u8)) {
+    let (chunks, tail) = lens.as_chunks::<8>();
+    for (ci, c) in chunks.iter().enumerate() {
+        if u64::from_ne_bytes(*c) == 0 {
+            continue;
+        }
+        for (j, &l) in c.iter().enumerate() {
+            if l != 0 {
+                f((ci << 3) | j, l);
+            }
+        }
+    }
+    let base = chunks.len() << 3;
+    for (j, &l) in tail.iter().enumerate() {
+        if l != 0 {
+            f(base.wrapping_add(j), l);
+        }
+    }
+}
+
 /// The decoders of a dynamic block.
 struct Tables {
     lit: LitHuffman,
@@ -397,8 +419,13 @@ fn dynamic(r: &mut Bits<'_>, t: &mut Tables) -> Result<(), Error> {
     let mut i = 0usize;
     while i < total {
         let sym = clh.decode(r)?;
+        if sym < 16 {
+            // A single length (the common case): no run to fill.
+            *lens.get_mut(i).ok_or(BAD)? = sym as u8;
+            i = i.wrapping_add(1);
+            continue;
+        }
         let (val, rep) = match sym {
-            0..=15 => (sym as u8, 1usize),
             16 => {
                 let prev = i
                     .checked_sub(1)

@@ -2,27 +2,32 @@
 //!
 //! Why it exists: a 007 token body is a few hundred bytes. General-purpose deflaters set up
 //! (and clear) tens of KiB of match-finder and Huffman state per stream. Measured side by
-//! side with `benches/agora.rs` (group `deflate 007 body`, a 156-byte RTC publisher body, on a
-//! shared 2-core machine under load), `miniz_oxide` level 6 took about 17 µs and flate2 level
-//! 6 about 17 µs per body, this encoder about 3.4 µs (best of 30 batches; 5.2 µs before the
-//! changes listed below); it also produces 150 bytes where level 6 produces 159. It does the
-//! work zlib's level 6 does: hash chains of up to 128 candidates, lazy matching (`max_lazy`
-//! 16, `good` 8, `nice` 128, zlib's "too far" rule for length-3 matches, and like zlib never
-//! position 0 as a candidate). It then emits whichever single block is smallest: stored,
-//! fixed-Huffman or dynamic-Huffman. The dynamic candidate cannot be skipped: over realistic
-//! bodies of 150+ bytes with long random identifiers, dynamic blocks beat fixed ones by more
-//! than 2 bytes for a large share of inputs. Bodies above [`SMALL_MAX`] go to `miniz_oxide`
-//! at level 6, so long inputs keep compressing exactly as well as before.
+//! side with `benches/agora.rs` (group `deflate 007 body`, a 156-byte RTC publisher body,
+//! criterion medians on a shared 2-core machine under load), `miniz_oxide` level 6 takes
+//! about 12.5–14 µs and flate2 level 6 about 15–16 µs per body, this encoder about 3.0–3.5 µs
+//! (5.5–6.2 µs before the changes listed below); it also produces 150 bytes where level 6
+//! produces 159. It does the work zlib's level 6 does: hash chains of up to 128 candidates,
+//! lazy matching (`max_lazy` 16, `good` 8, `nice` 128, zlib's "too far" rule for length-3
+//! matches, and like zlib never position 0 as a candidate). It then emits whichever single
+//! block is smallest: stored, fixed-Huffman or dynamic-Huffman. The dynamic candidate cannot
+//! be skipped: over realistic bodies of 150+ bytes with long random identifiers, dynamic
+//! blocks beat fixed ones by more than 2 bytes for a large share of inputs (and for the
+//! benchmark body the two are within a byte, so no cheap bound decides it). Bodies above
+//! [`SMALL_MAX`] go to `miniz_oxide` at level 6, so long inputs keep compressing exactly as
+//! well as before.
 //!
 //! What keeps it fast at this size (callgrind, instructions per 156-byte body: 56.4k before
-//! these, 42.9k after): no allocation besides the output (the match finder's hash heads,
-//! chain links and symbol list live in a per-thread scratch, and only the `1 << bits` heads
-//! the input can reach are cleared); symbols are packed `u32`s; symbol frequencies carry
-//! bitsets of the symbols used, kept while counting, so Huffman construction, cost comparison
-//! and canonical codes walk the 30–60 symbols present (rebuilding those bitsets from all 286
-//! frequencies for each pass was a fifth of the instructions); Huffman lengths come from a
-//! two-queue construction whose steps do not wait on each other's stores; a match is written
-//! as two bit-buffer insertions (code with its extra bits).
+//! these, 33.9k after; the output is byte-identical to the earlier encoder's): no allocation
+//! besides the output (the match finder's hash heads, chain links and symbol list live in a
+//! per-thread scratch, and only the heads the input can reach are cleared); each position is
+//! hashed once; symbols are packed `u32`s; symbol frequencies carry bitsets of the symbols
+//! used, kept while counting, so Huffman construction, cost comparison, canonical codes and
+//! the run-length coding of the code lengths walk the 30–60 symbols present (rebuilding
+//! those bitsets from all 286 frequencies for each pass was a fifth of the instructions);
+//! Huffman lengths come from a two-queue construction whose steps do not wait on each
+//! other's stores; a match is written as two bit-buffer insertions (code with its extra
+//! bits). What remains, roughly: match finding 15k instructions, Huffman lengths for the
+//! three alphabets 10k, symbol emission 3k, run-length coding 3.5k.
 //!
 //! The output is a normal zlib stream (`78 9c` header, Adler-32 trailer); the test-suite
 //! round-trips it through flate2's inflater and compares its size with level 6.

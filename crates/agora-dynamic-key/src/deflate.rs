@@ -50,7 +50,9 @@ const TOO_FAR: usize = 4096;
 const HASH_BITS_MAX: u32 = 12;
 
 /// Match-finder state reused by the calls on one thread (cleared per call only where the
-/// call can look).
+/// call can look). It holds at most 4 Ki heads, and two links and one symbol per input byte
+/// of the largest body the thread compressed (about 100 KiB after a [`SMALL_MAX`] body); it
+/// keeps copies of body bytes (public token contents, never key material).
 struct Scratch {
     head: Vec<u16>,
     prev: Vec<u16>,

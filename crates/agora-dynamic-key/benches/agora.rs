@@ -120,6 +120,24 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
+    // Zlib bombs (valid streams inflating past MAX_INFLATED_LEN), refused as malformed:
+    // long runs of distance-1 matches, and of distance-3 (overlapping) matches.
+    let mut g = c.benchmark_group("zlib bomb refusal");
+    for (name, data) in [
+        ("1 MiB of zeros, level 9", vec![0u8; 1 << 20]),
+        (
+            "1 MiB of \"abc\", level 9",
+            b"abc".iter().cycle().take(1 << 20).copied().collect(),
+        ),
+    ] {
+        let bomb = miniz_oxide::deflate::compress_to_vec_zlib(&data, 9);
+        let token = format!("007{}", STANDARD.encode(&bomb));
+        g.bench_function(format!("ParsedAccessToken2::parse, {name}"), |b| {
+            b.iter(|| ParsedAccessToken2::parse(black_box(&token)).unwrap_err())
+        });
+    }
+    g.finish();
+
     // A fixed salt keeps the parsed token (and so its block type) the same in every run;
     // with a random salt the encoder picks a fixed or dynamic block depending on the body.
     let token = builder

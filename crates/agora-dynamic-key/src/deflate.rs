@@ -254,24 +254,24 @@ impl Encoder {
         let prev = &mut s.prev[..];
         let syms = &mut s.syms;
         let freq = &mut self.freq;
+        let mask = size.wrapping_sub(1);
 
-        // Hash of the 3 bytes at `i`, when there are 3 bytes (the condition for a match).
+        // Positions below `hashed` have the 3 bytes a match needs, and a hash. Entries of
+        // `head` and `prev` are positions, 0 meaning none: position 0 is never a candidate,
+        // as in zlib (whose NIL is position 0): it holds the signature's length prefix
+        // `20 00`, and a far length-3 match to it usually costs a new distance code for
+        // nothing.
+        let hashed = n.saturating_sub(MIN_MATCH.wrapping_sub(1));
         let hash_at = |i: usize| match data.get(i..i.wrapping_add(MIN_MATCH)) {
             Some(&[a, b, c]) => {
                 let v = u32::from(a) | (u32::from(b) << 8) | (u32::from(c) << 16);
-                Some((v.wrapping_mul(0x9E37_79B1) >> shift) as usize)
+                (v.wrapping_mul(0x9E37_79B1) >> shift) as usize & mask
             }
-            _ => None,
-        };
-        let insert = |head: &mut [u16], prev: &mut [u16], h: usize, i: usize| {
-            if let (Some(hd), Some(p)) = (head.get_mut(h), prev.get_mut(i)) {
-                *p = *hd;
-                *hd = i.wrapping_add(1) as u16;
-            }
+            _ => 0,
         };
 
-        // Longest match at `i` (whose hash is `h`) among earlier positions.
-        let find = |head: &[u16], prev: &[u16], h: usize, i: usize, prev_len: usize| {
+        // Longest match at `i` among `first` (an earlier position, non-zero) and its chain.
+        let find = |prev: &[u16], first: usize, i: usize, prev_len: usize| {
             let max = MAX_MATCH.min(n.wrapping_sub(i));
             let mut chain = if prev_len >= GOOD_LENGTH {
                 MAX_CHAIN >> 2
@@ -280,15 +280,8 @@ impl Encoder {
             };
             let mut best_len = prev_len.max(MIN_MATCH.wrapping_sub(1));
             let mut best_dist = 0;
-            let mut cand = usize::from(head.get(h).copied().unwrap_or(0));
-            while cand != 0 && chain > 0 {
-                let c = cand.wrapping_sub(1);
-                // Position 0 is never a candidate, as in zlib (whose NIL is position 0): it
-                // holds the signature's length prefix `20 00`, and a far length-3 match to it
-                // usually costs a new distance code for nothing.
-                if c >= i || c == 0 {
-                    break;
-                }
+            let mut c = first;
+            loop {
                 if data.get(c.wrapping_add(best_len)) == data.get(i.wrapping_add(best_len)) {
                     let l = common_prefix(data, c, i, max);
                     if l > best_len {
@@ -299,8 +292,11 @@ impl Encoder {
                         }
                     }
                 }
-                cand = usize::from(prev.get(c).copied().unwrap_or(0));
                 chain = chain.wrapping_sub(1);
+                c = usize::from(prev.get(c).copied().unwrap_or(0));
+                if c == 0 || c >= i || chain == 0 {
+                    break;
+                }
             }
             if best_dist == 0 || (best_len == MIN_MATCH && best_dist > TOO_FAR) {
                 (0, 0)
@@ -315,13 +311,20 @@ impl Encoder {
         let mut pending = false; // a literal at i - 1 is waiting
         let mut extra_bits = 0u64;
         while i < n {
-            let h = hash_at(i);
-            let (cur_len, cur_dist) = match h {
-                Some(h) if prev_len < MAX_LAZY => find(head, prev, h, i, prev_len),
-                _ => (0, 0),
-            };
-            if let Some(h) = h {
-                insert(head, prev, h, i);
+            let (mut cur_len, mut cur_dist) = (0, 0);
+            if i < hashed
+                && let Some(slot) = head.get_mut(hash_at(i))
+            {
+                let first = usize::from(*slot);
+                if first != 0 && first < i && prev_len < MAX_LAZY {
+                    (cur_len, cur_dist) = find(prev, first, i, prev_len);
+                }
+                if i != 0
+                    && let Some(p) = prev.get_mut(i)
+                {
+                    *p = first as u16;
+                    *slot = i as u16;
+                }
             }
             if pending && prev_len >= MIN_MATCH && cur_len <= prev_len {
                 // The match found at i - 1 wins: emit it and skip over it.
@@ -332,12 +335,11 @@ impl Encoder {
                 count(&mut freq.dist, &mut freq.dist_used, dc);
                 extra_bits = extra_bits.wrapping_add(u64::from(le.wrapping_add(de)));
                 let end = i.wrapping_sub(1).wrapping_add(prev_len);
-                let mut j = i.wrapping_add(1);
-                while j < end {
-                    if let Some(h) = hash_at(j) {
-                        insert(head, prev, h, j);
+                for j in i.wrapping_add(1)..end.min(hashed) {
+                    if let (Some(slot), Some(p)) = (head.get_mut(hash_at(j)), prev.get_mut(j)) {
+                        *p = *slot;
+                        *slot = j as u16;
                     }
-                    j = j.wrapping_add(1);
                 }
                 i = end;
                 pending = false;
@@ -1221,6 +1223,35 @@ mod props {
             t.content(&AppCertificate::new("5CFd2fd1755d40ecb72977518be15d3b").unwrap())
                 .unwrap()
         })
+    }
+
+    /// Size against level 6 over `SIZE_STATS_N` (default 20 000) deterministic realistic
+    /// bodies: `cargo test --release -p agora-dynamic-key size_vs_level6 -- --ignored
+    /// --nocapture`.
+    #[test]
+    #[ignore]
+    fn size_vs_level6_stats() {
+        use proptest::strategy::ValueTree;
+        let n: usize = std::env::var("SIZE_STATS_N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20_000);
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = body();
+        let (mut max, mut sum, mut fixed, mut over) = (i64::MIN, 0i64, 0usize, 0usize);
+        for _ in 0..n {
+            let b = strategy.new_tree(&mut runner).unwrap().current();
+            let z = zlib_compress(&b);
+            let d = z.len() as i64 - level6(&b) as i64;
+            max = max.max(d);
+            sum += d;
+            fixed += usize::from((z[2] >> 1) & 3 == 1);
+            over += usize::from(d > 0);
+        }
+        println!(
+            "{n} bodies: ours - level 6 max {max} mean {:.3}; {over} larger; {fixed} fixed blocks",
+            sum as f64 / n as f64
+        );
     }
 
     proptest! {

@@ -7,9 +7,12 @@
 //! - `bench` — the criterion benchmarks of both vendor crates, briefly.
 //! - `bench-server [--duration SECS] [--connections N] [--enforce]...` — load
 //!   test of `rtc-tokens-server` on loopback with `wrk` (installs it if missing).
+//! - `fuzz [--smoke] [TARGET] [--time SECS]` — the libFuzzer targets in `fuzz/`
+//!   (installs cargo-fuzz if missing; not part of `ci`).
 
 mod bench_server;
 mod conformance;
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -29,7 +32,9 @@ fn main() -> ExitCode {
 fn run() -> Result<ExitCode> {
     let mut args = std::env::args().skip(1);
     let Some(command) = args.next() else {
-        eprintln!("usage: cargo xtask <ci|conformance [--vectors PATH]...|bench|bench-server>");
+        eprintln!(
+            "usage: cargo xtask <ci|conformance [--vectors PATH]...|bench|bench-server|fuzz [--smoke]>"
+        );
         return Ok(ExitCode::from(2));
     };
     let rest: Vec<String> = args.collect();
@@ -46,6 +51,7 @@ fn run() -> Result<ExitCode> {
         }
         "bench" => bench(&rest),
         "bench-server" => bench_server::run(&rest),
+        "fuzz" => fuzz::run(&rest),
         other => bail!("unknown command {other:?}"),
     }
 }

@@ -138,33 +138,19 @@ impl Cap {
     }
 }
 
+/// An RTC service: join, plus publish audio, video and data for a publisher,
+/// each with its own validity lowered to the token's by `cap`.
 fn rtc_service(
     channel: &str,
     account: &str,
     role: RtcRole,
     cap: &mut Cap,
-    privilege: u32,
-) -> ServiceRtc {
-    let p = cap.privilege(privilege);
-    let mut s = ServiceRtc::new(channel, account);
-    s.add_privilege(RtcPrivilege::JoinChannel, p);
-    if role == RtcRole::Publisher {
-        s.add_privilege(RtcPrivilege::PublishAudioStream, p)
-            .add_privilege(RtcPrivilege::PublishVideoStream, p)
-            .add_privilege(RtcPrivilege::PublishDataStream, p);
-    }
-    s
-}
-
-fn rtc_service_privileges(
-    channel: &str,
-    account: &str,
-    cap: &mut Cap,
     p: RtcPrivilegeExpiries,
 ) -> ServiceRtc {
     let mut s = ServiceRtc::new(channel, account);
-    s.add_privilege(RtcPrivilege::JoinChannel, cap.privilege(p.join))
-        .add_privilege(
+    s.add_privilege(RtcPrivilege::JoinChannel, cap.privilege(p.join));
+    if role == RtcRole::Publisher {
+        s.add_privilege(
             RtcPrivilege::PublishAudioStream,
             cap.privilege(p.publish_audio),
         )
@@ -176,6 +162,7 @@ fn rtc_service_privileges(
             RtcPrivilege::PublishDataStream,
             cap.privilege(p.publish_data),
         );
+    }
     s
 }
 
@@ -281,7 +268,13 @@ impl TokenBuilder {
         privilege_validity: u32,
     ) -> Result<Issued, Error> {
         let mut cap = Cap::token(token_validity);
-        let rtc = rtc_service(channel, account, role, &mut cap, privilege_validity);
+        let rtc = rtc_service(
+            channel,
+            account,
+            role,
+            &mut cap,
+            RtcPrivilegeExpiries::all(privilege_validity),
+        );
         self.issue(&cap, vec![rtc.into()])
     }
 
@@ -316,7 +309,7 @@ impl TokenBuilder {
         p: RtcPrivilegeExpiries,
     ) -> Result<Issued, Error> {
         let mut cap = Cap::token(token_validity);
-        let rtc = rtc_service_privileges(channel, account, &mut cap, p);
+        let rtc = rtc_service(channel, account, RtcRole::Publisher, &mut cap, p);
         self.issue(&cap, vec![rtc.into()])
     }
 
@@ -334,7 +327,13 @@ impl TokenBuilder {
         privilege_validity: u32,
     ) -> Result<Issued, Error> {
         let mut cap = Cap::token(token_validity);
-        let rtc = rtc_service(channel, account, role, &mut cap, privilege_validity);
+        let rtc = rtc_service(
+            channel,
+            account,
+            role,
+            &mut cap,
+            RtcPrivilegeExpiries::all(privilege_validity),
+        );
         let rtm = ServiceRtm::new(account).with_privilege(RtmPrivilege::Login, cap.validity);
         self.issue(&cap, vec![rtc.into(), rtm.into()])
     }
@@ -358,22 +357,7 @@ impl TokenBuilder {
         rtm_token_validity: u32,
     ) -> Result<Issued, Error> {
         let mut cap = Cap::token(rtc_token_validity);
-        let mut rtc = ServiceRtc::new(channel, rtc_account);
-        rtc.add_privilege(RtcPrivilege::JoinChannel, cap.privilege(p.join));
-        if role == RtcRole::Publisher {
-            rtc.add_privilege(
-                RtcPrivilege::PublishAudioStream,
-                cap.privilege(p.publish_audio),
-            )
-            .add_privilege(
-                RtcPrivilege::PublishVideoStream,
-                cap.privilege(p.publish_video),
-            )
-            .add_privilege(
-                RtcPrivilege::PublishDataStream,
-                cap.privilege(p.publish_data),
-            );
-        }
+        let rtc = rtc_service(channel, rtc_account, role, &mut cap, p);
         let login = cap.privilege(rtm_token_validity);
         let rtm = ServiceRtm::new(rtm_user_id).with_privilege(RtmPrivilege::Login, login);
         self.issue(&cap, vec![rtc.into(), rtm.into()])

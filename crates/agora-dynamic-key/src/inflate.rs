@@ -463,6 +463,36 @@ fn dynamic(r: &mut Bits<'_>, t: &mut Tables) -> Result<(), Error> {
     t.dist.build(dist)
 }
 
+/// The error for output past the caller's limit.
+const TOO_LARGE: Error = Error::Malformed("inflated body too large");
+
+/// Decodes one literal straight from the fast table when the buffered bits hold
+/// a complete literal code; returns whether it did (anything else is left to
+/// the caller's `decode`).
+#[inline(always)]
+fn fast_literal(
+    r: &mut Bits<'_>,
+    out: &mut Vec<u8>,
+    limit: usize,
+    lit: &LitHuffman,
+) -> Result<bool, Error> {
+    let e = lit
+        .fast
+        .get((r.buf & LitHuffman::MASK) as usize)
+        .copied()
+        .unwrap_or(0);
+    let l = u32::from(e & 15);
+    if e < 256 << 4 && l != 0 && l <= r.cnt {
+        if out.len() >= limit {
+            return Err(TOO_LARGE);
+        }
+        r.consume(l);
+        out.push((e >> 4) as u8);
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 fn codes(
     r: &mut Bits<'_>,
     out: &mut Vec<u8>,
@@ -470,38 +500,14 @@ fn codes(
     lit: &LitHuffman,
     dist: &DistHuffman,
 ) -> Result<(), Error> {
-    const TOO_LARGE: Error = Error::Malformed("inflated body too large");
     loop {
         // Fast path: up to two literals per refill straight from the table (any other
         // case, including a truncated or long code, goes through `decode`).
         if r.cnt < 30 {
             r.refill();
         }
-        let e = lit
-            .fast
-            .get((r.buf & LitHuffman::MASK) as usize)
-            .copied()
-            .unwrap_or(0);
-        let l = u32::from(e & 15);
-        if e < 256 << 4 && l != 0 && l <= r.cnt {
-            if out.len() >= limit {
-                return Err(TOO_LARGE);
-            }
-            r.consume(l);
-            out.push((e >> 4) as u8);
-            let e = lit
-                .fast
-                .get((r.buf & LitHuffman::MASK) as usize)
-                .copied()
-                .unwrap_or(0);
-            let l = u32::from(e & 15);
-            if e < 256 << 4 && l != 0 && l <= r.cnt {
-                if out.len() >= limit {
-                    return Err(TOO_LARGE);
-                }
-                r.consume(l);
-                out.push((e >> 4) as u8);
-            }
+        if fast_literal(r, out, limit, lit)? {
+            fast_literal(r, out, limit, lit)?;
             continue;
         }
         let sym = lit.decode(r)?;

@@ -501,124 +501,113 @@ fn log2_table() -> &'static [u32; 2 * ESTIMATE_MAX + 1] {
 /// fixed block skip the dynamic code's construction.
 fn dynamic_estimate(freq: &Freqs) -> u64 {
     let log = log2_table();
+    let lg = |x: u32| u64::from(log.get(x as usize).copied().unwrap_or(u32::MAX));
     let hlit = used_end(&freq.lit_used).max(257);
     let hdist = used_end(&freq.dist_used).max(1);
-    let mut e = Estimate {
-        log,
-        tok: [0; 19],
-        extra: 0,
-        ent: 0,
-        pos: 0,
-        run_len: 0,
-        run: 0,
-    };
-    e.walk(&freq.lit, &freq.lit_used, 0);
-    e.walk(&freq.dist, &freq.dist_used, hlit);
-    e.flush();
-    e.zeros(hlit.wrapping_add(hdist).saturating_sub(e.pos));
-    // Code-length tokens at their entropy, and the code-length code's own lengths.
-    let mut tok_total = 0u32;
-    let mut tok_nlog = 0u64;
-    for &c in &e.tok {
-        tok_total = tok_total.wrapping_add(c);
-        tok_nlog = tok_nlog.wrapping_add(u64::from(c).wrapping_mul(e.lg(c)));
-    }
-    let tok_ent = u64::from(tok_total)
-        .wrapping_mul(e.lg(tok_total))
-        .saturating_sub(tok_nlog);
-    let hclen = CL_ORDER
-        .iter()
-        .rposition(|&s| e.tok.get(s).copied().unwrap_or(0) != 0)
-        .map_or(4, |p| p.wrapping_add(1))
-        .max(4) as u64;
-    17u64
-        .wrapping_add(hclen.wrapping_mul(3))
-        .wrapping_add(e.extra)
-        .wrapping_add(tok_ent >> 16)
-        .wrapping_add(e.ent >> 16)
-        .wrapping_add(freq.extra_bits)
-}
-
-/// State of [`dynamic_estimate`]: code-length token counts and extra bits, symbol entropy
-/// (`<< 16`), and the run-length coder's position and pending run (as in [`rle_coded`]).
-struct Estimate<'a> {
-    log: &'a [u32; 2 * ESTIMATE_MAX + 1],
-    tok: [u32; 19],
-    extra: u64,
-    ent: u64,
-    pos: usize,
-    run_len: u8,
-    run: usize,
-}
-
-impl Estimate<'_> {
-    fn lg(&self, x: u32) -> u64 {
-        u64::from(self.log.get(x as usize).copied().unwrap_or(u32::MAX))
-    }
-
-    /// Adds `n` to token `t`.
-    fn add(&mut self, t: usize, n: u32) {
-        if let Some(c) = self.tok.get_mut(t) {
-            *c = c.wrapping_add(n);
+    // Code-length tokens: lengths 1..=15 in `tok`, the others counted apart; their extra
+    // bits; the next position and the pending run of equal lengths.
+    let mut tok = [0u32; 16];
+    let (mut zeros, mut rep16, mut rep17, mut rep18, mut extra) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let (mut pos, mut run_len, mut run) = (0usize, 0usize, 0usize);
+    let flush = |tok: &mut [u32; 16], run_len: usize, run: usize, rep16: &mut u64| {
+        // `run_len` then `16` (3-6 more) as often as it fits, single lengths for the rest.
+        let mut left = run.saturating_sub(1);
+        let mut singles = u32::from(run > 0);
+        while left >= 3 {
+            *rep16 = rep16.wrapping_add(1);
+            left = left.wrapping_sub(left.min(6));
         }
-    }
-
-    /// The symbols of one alphabet, at code position `base` on.
-    fn walk(&mut self, counts: &[u32], used: &[u64; USED_WORDS], base: usize) {
+        singles = singles.wrapping_add(left as u32);
+        if let Some(c) = tok.get_mut(run_len) {
+            *c = c.wrapping_add(singles);
+        }
+    };
+    let gap = |g: usize, zeros: &mut u64, rep17: &mut u64, rep18: &mut u64| {
+        // 18 for 11-138 zeros, 17 for 3-10, single zeros below.
+        let mut left = g;
+        while left > 138 {
+            *rep18 = rep18.wrapping_add(1);
+            left = left.wrapping_sub(138);
+        }
+        if left >= 11 {
+            *rep18 = rep18.wrapping_add(1);
+        } else if left >= 3 {
+            *rep17 = rep17.wrapping_add(1);
+        } else {
+            *zeros = zeros.wrapping_add(left as u64);
+        }
+    };
+    // Symbol entropy (<< 16) of both alphabets.
+    let mut ent = 0u64;
+    for (counts, used, base) in [
+        (&freq.lit[..], &freq.lit_used, 0usize),
+        (&freq.dist[..], &freq.dist_used, hlit),
+    ] {
         let mut total = 0u32;
         for_each_used(used, |i| {
             total = total.wrapping_add(counts.get(i).copied().unwrap_or(0));
         });
-        let lt = self.lg(total);
-        for_each_used(used, |i| {
-            let f = counts.get(i).copied().unwrap_or(0);
-            let d = lt.saturating_sub(self.lg(f));
-            self.ent = self.ent.wrapping_add(u64::from(f).wrapping_mul(d));
-            let l = (d.wrapping_add(1 << 15) >> 16).clamp(1, 15) as u8;
-            let p = base.wrapping_add(i);
-            if p == self.pos && l == self.run_len && self.run > 0 {
-                self.run = self.run.wrapping_add(1);
-            } else {
-                self.flush();
-                self.zeros(p.wrapping_sub(self.pos));
-                self.run_len = l;
-                self.run = 1;
+        let lt = lg(total);
+        for (wi, &word) in used.iter().enumerate() {
+            let mut w = word;
+            while w != 0 {
+                let i = (wi << 6) | w.trailing_zeros() as usize;
+                w &= w.wrapping_sub(1);
+                let f = counts.get(i).copied().unwrap_or(0);
+                let d = lt.saturating_sub(lg(f));
+                ent = ent.wrapping_add(u64::from(f).wrapping_mul(d));
+                // round(log2(total / f)) as the code length.
+                let l = (d.wrapping_add(1 << 15) >> 16).clamp(1, 15) as usize;
+                let p = base.wrapping_add(i);
+                if p == pos && l == run_len {
+                    run = run.wrapping_add(1);
+                } else {
+                    flush(&mut tok, run_len, run, &mut rep16);
+                    gap(p.wrapping_sub(pos), &mut zeros, &mut rep17, &mut rep18);
+                    run_len = l;
+                    run = 1;
+                }
+                pos = p.wrapping_add(1);
             }
-            self.pos = p.wrapping_add(1);
-        });
+        }
     }
-
-    /// Codes the pending run of equal non-zero lengths.
-    fn flush(&mut self) {
-        if self.run == 0 {
-            return;
-        }
-        self.add(usize::from(self.run_len), 1);
-        let mut left = self.run.wrapping_sub(1);
-        while left >= 3 {
-            self.add(16, 1);
-            self.extra = self.extra.wrapping_add(2);
-            left = left.wrapping_sub(left.min(6));
-        }
-        self.add(usize::from(self.run_len), left as u32);
-        self.run = 0;
+    flush(&mut tok, run_len, run, &mut rep16);
+    let tail = hlit.wrapping_add(hdist).saturating_sub(pos);
+    gap(tail, &mut zeros, &mut rep17, &mut rep18);
+    extra = extra
+        .wrapping_add(rep16.wrapping_mul(2))
+        .wrapping_add(rep17.wrapping_mul(3))
+        .wrapping_add(rep18.wrapping_mul(7));
+    // Code-length tokens at their entropy, and the code-length code's own lengths.
+    let mut all = [0u32; 19];
+    for (a, &t) in all.iter_mut().zip(&tok) {
+        *a = t;
     }
-
-    /// Codes a run of `g` zero lengths.
-    fn zeros(&mut self, g: usize) {
-        let mut left = g;
-        while left >= 11 {
-            self.add(18, 1);
-            self.extra = self.extra.wrapping_add(7);
-            left = left.wrapping_sub(left.min(138));
+    for (s, c) in [(0usize, zeros), (16, rep16), (17, rep17), (18, rep18)] {
+        if let Some(a) = all.get_mut(s) {
+            *a = c as u32;
         }
-        if left >= 3 {
-            self.add(17, 1);
-            self.extra = self.extra.wrapping_add(3);
-            left = 0;
-        }
-        self.add(0, left as u32);
     }
+    let mut tok_total = 0u32;
+    let mut tok_nlog = 0u64;
+    for &c in &all {
+        tok_total = tok_total.wrapping_add(c);
+        tok_nlog = tok_nlog.wrapping_add(u64::from(c).wrapping_mul(lg(c)));
+    }
+    let tok_ent = u64::from(tok_total)
+        .wrapping_mul(lg(tok_total))
+        .saturating_sub(tok_nlog);
+    let hclen = CL_ORDER
+        .iter()
+        .rposition(|&s| all.get(s).copied().unwrap_or(0) != 0)
+        .map_or(4, |p| p.wrapping_add(1))
+        .max(4) as u64;
+    17u64
+        .wrapping_add(hclen.wrapping_mul(3))
+        .wrapping_add(extra)
+        .wrapping_add(tok_ent >> 16)
+        .wrapping_add(ent >> 16)
+        .wrapping_add(freq.extra_bits)
 }
 
 /// Writes the literals between the matches and the matches, then end-of-block, with codes

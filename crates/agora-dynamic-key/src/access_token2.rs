@@ -742,6 +742,12 @@ impl AccessToken2 {
     /// [`Error::NoService`] without services; [`Error::TooLong`] for a string or list over
     /// 65535 bytes or entries; [`Error::Random`] when the salt could not be drawn.
     pub fn content(&self, cert: &AppCertificate) -> Result<Vec<u8>, Error> {
+        self.content_keyed(&issue_key(cert, self.issue_ts)?)
+    }
+
+    /// [`Self::content`] from the first link of the signing chain,
+    /// `k1 = HMAC(u32le(issue_ts), certificate)` ([`issue_key`]).
+    pub(crate) fn content_keyed(&self, k1: &IssueKey) -> Result<Vec<u8>, Error> {
         if self.salt_failed {
             return Err(Error::Random);
         }
@@ -770,7 +776,7 @@ impl AccessToken2 {
         }
         let mut buf = w.buf;
         let (head, signing_info) = buf.split_at_mut(34);
-        let sig = signer(cert, self.issue_ts, self.salt)?
+        let sig = signer_keyed(k1, self.salt)?
             .chain_update(&*signing_info)
             .finalize()
             .into_bytes();
@@ -785,7 +791,12 @@ impl AccessToken2 {
     /// # Errors
     /// As [`AccessToken2::content`].
     pub fn build(&self, cert: &AppCertificate) -> Result<String, Error> {
-        let body = self.content(cert)?;
+        self.build_keyed(&issue_key(cert, self.issue_ts)?)
+    }
+
+    /// [`Self::build`] from the first link of the signing chain ([`issue_key`]).
+    pub(crate) fn build_keyed(&self, k1: &IssueKey) -> Result<String, Error> {
+        let body = self.content_keyed(k1)?;
         let z = crate::deflate::zlib_compress(&body);
         let mut token =
             String::with_capacity(z.len().div_ceil(3).saturating_mul(4).saturating_add(3));
@@ -795,20 +806,39 @@ impl AccessToken2 {
     }
 }
 
-/// The HMAC keyed with k2 = HMAC(u32le(salt), HMAC(u32le(issue_ts), certificate)).
-fn signer(cert: &AppCertificate, issue_ts: u32, salt: u32) -> Result<HmacSha256, Error> {
+/// `k1 = HMAC(u32le(issue_ts), certificate)`, the first link of the signing chain. It is
+/// derived from the certificate alone and the issue second, so a builder issuing many
+/// tokens in the same second computes it once (see `TokenBuilder`); zeroized on drop.
+pub(crate) type IssueKey = zeroize::Zeroizing<[u8; 32]>;
+
+/// Computes [`IssueKey`].
+pub(crate) fn issue_key(cert: &AppCertificate, issue_ts: u32) -> Result<IssueKey, Error> {
     let bad = |_| Error::InvalidAppCertificate; // HMAC takes keys of any length: unreachable
     let k1 = HmacSha256::new_from_slice(&issue_ts.to_le_bytes())
         .map_err(bad)?
         .chain_update(cert.expose())
         .finalize()
         .into_bytes();
-    let k2 = HmacSha256::new_from_slice(&salt.to_le_bytes())
-        .map_err(bad)?
-        .chain_update(k1)
-        .finalize()
-        .into_bytes();
-    HmacSha256::new_from_slice(&k2).map_err(bad)
+    Ok(zeroize::Zeroizing::new(k1.into()))
+}
+
+/// The HMAC keyed with k2 = HMAC(u32le(salt), k1).
+fn signer_keyed(k1: &IssueKey, salt: u32) -> Result<HmacSha256, Error> {
+    let bad = |_| Error::InvalidAppCertificate; // HMAC takes keys of any length: unreachable
+    let k2: zeroize::Zeroizing<[u8; 32]> = zeroize::Zeroizing::new(
+        HmacSha256::new_from_slice(&salt.to_le_bytes())
+            .map_err(bad)?
+            .chain_update(k1.as_slice())
+            .finalize()
+            .into_bytes()
+            .into(),
+    );
+    HmacSha256::new_from_slice(k2.as_slice()).map_err(bad)
+}
+
+/// The HMAC keyed with k2 = HMAC(u32le(salt), HMAC(u32le(issue_ts), certificate)).
+fn signer(cert: &AppCertificate, issue_ts: u32, salt: u32) -> Result<HmacSha256, Error> {
+    signer_keyed(&issue_key(cert, issue_ts)?, salt)
 }
 
 /// A decoded 007 token.

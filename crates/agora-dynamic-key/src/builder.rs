@@ -21,6 +21,8 @@
 //! variant D3 or C#'s D4), and it carries the chat and room-user privileges (not nodejs D1,
 //! java D2); the aPaaS role is an `i16` defaulting to -1 and 0 stays 0 (not nodejs D6).
 
+use std::sync::{Arc, Mutex};
+
 use md5::Digest as _;
 
 use crate::access_token::{self, AccessToken};
@@ -29,6 +31,7 @@ use crate::access_token2::{
     Rtm2Privilege, RtmPrivilege, Service, ServiceApaas, ServiceChat, ServiceFpa, ServiceRtc,
     ServiceRtm, ServiceRtm2,
 };
+use crate::access_token2::{IssueKey, issue_key};
 use crate::{AppCertificate, AppId, Error, MAX_VALIDITY_SECS};
 
 /// 007 RTC roles (`RtcTokenBuilder2`).
@@ -104,6 +107,38 @@ pub struct TokenBuilder {
     now: Option<u32>,
     #[cfg(feature = "hazmat")]
     salt: Option<u32>,
+    issue_key: IssueKeyCache,
+}
+
+/// The last issue second's [`IssueKey`] (`HMAC(u32le(issue_ts), certificate)`): tokens
+/// issued in the same second share it, which saves 4 of the 14 SHA-256 compressions of a
+/// 007 token (about 0.2 µs). It is as secret as the certificate: zeroized on drop and never
+/// printed. Clones of a builder (same certificate: no method changes it) share it.
+#[derive(Clone, Default)]
+struct IssueKeyCache(Arc<Mutex<Option<(u32, IssueKey)>>>);
+
+impl IssueKeyCache {
+    /// The key for `issue_ts`, from the cache when it holds that second's. A busy cache
+    /// (another thread in it) is bypassed rather than waited for.
+    fn get(&self, cert: &AppCertificate, issue_ts: u32) -> Result<IssueKey, Error> {
+        let Ok(mut slot) = self.0.try_lock() else {
+            return issue_key(cert, issue_ts);
+        };
+        match &*slot {
+            Some((ts, key)) if *ts == issue_ts => Ok(key.clone()),
+            _ => {
+                let key = issue_key(cert, issue_ts)?;
+                *slot = Some((issue_ts, key.clone()));
+                Ok(key)
+            }
+        }
+    }
+}
+
+impl core::fmt::Debug for IssueKeyCache {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("IssueKeyCache(..)")
+    }
 }
 
 /// Tracks the 24-hour rule while a token is assembled.
@@ -188,6 +223,7 @@ impl TokenBuilder {
             now: None,
             #[cfg(feature = "hazmat")]
             salt: None,
+            issue_key: IssueKeyCache::default(),
         }
     }
 
@@ -224,8 +260,9 @@ impl TokenBuilder {
             t.set_salt(s);
         }
         t.services = services;
+        let k1 = self.issue_key.get(&self.cert, now)?;
         Ok(Issued {
-            token: t.build(&self.cert)?,
+            token: t.build_keyed(&k1)?,
             issued_at: now,
             expires_at: u64::from(now).saturating_add(u64::from(cap.validity)),
             validity_secs: cap.validity,

@@ -223,3 +223,27 @@ fn cap_rules() {
     assert!(p.services[0].privileges().values().all(|&v| v == 0));
     assert_eq!(i.expires_at, u64::from(NOW) + 600);
 }
+
+/// The per-second signing-key cache: the same builder (and its clones, which share the
+/// cache) across changing clocks signs exactly as a fresh builder does every time.
+#[test]
+fn issue_key_cache_follows_the_clock() {
+    let cert = AppCertificate::new(CERT).unwrap();
+    let shared = builder();
+    for now in [NOW, NOW, NOW + 1, NOW, NOW + 86_400, NOW + 86_400] {
+        let cached = shared
+            .clone()
+            .with_now(now)
+            .rtc_with_uid(CHANNEL, 42, RtcRole::Publisher, 3600, 3600)
+            .unwrap();
+        let fresh = TokenBuilder::new(AppId::new(APP_ID).unwrap(), cert.clone())
+            .with_now(now)
+            .with_fixed_salt(1)
+            .rtc_with_uid(CHANNEL, 42, RtcRole::Publisher, 3600, 3600)
+            .unwrap();
+        assert_eq!(cached.token, fresh.token, "now {now}");
+        let p = ParsedAccessToken2::parse(&cached.token).unwrap();
+        p.verify(&cert).unwrap();
+        assert_eq!(p.issue_ts, now);
+    }
+}

@@ -71,6 +71,8 @@ pub struct AgoraProvider {
     certificate: AppCertificate,
     version: AgoraVersion,
     renew_before: u32,
+    /// Kept so that its clones share the builder's per-second signing-key cache.
+    builder: TokenBuilder,
 }
 
 impl AgoraProvider {
@@ -78,6 +80,7 @@ impl AgoraProvider {
     #[must_use]
     pub fn new(app_id: AppId, certificate: AppCertificate) -> Self {
         Self {
+            builder: TokenBuilder::new(app_id.clone(), certificate.clone()),
             app_id,
             certificate,
             version: AgoraVersion::V007,
@@ -123,7 +126,7 @@ impl AgoraProvider {
     /// [`TokenBuilder::with_now`] to fix it.
     #[must_use]
     pub fn token_builder(&self) -> TokenBuilder {
-        TokenBuilder::new(self.app_id.clone(), self.certificate.clone())
+        self.builder.clone()
     }
 
     fn builder(&self, now: u32) -> TokenBuilder {

@@ -27,25 +27,27 @@
 //! [`SMALL_MAX`] go to `miniz_oxide` at level 6, so long inputs keep compressing exactly as
 //! well as before.
 //!
-//! What keeps it fast at this size (callgrind, instructions per 156-byte body: 56.4k before
-//! these, 33.9k after, 31.8k with the leaner match-finder loop below; the output is
-//! byte-identical to the earlier encoder's): no allocation
-//! besides the output (the match finder's hash heads, chain links and symbol list live in a
-//! per-thread scratch, and only the heads the input can reach are cleared); each position is
-//! hashed once; symbols are packed `u32`s; symbol frequencies carry bitsets of the symbols
-//! used, kept while counting, so Huffman construction, cost comparison, canonical codes and
-//! the run-length coding of the code lengths walk the 30–60 symbols present (rebuilding
-//! those bitsets from all 286 frequencies for each pass was a fifth of the instructions);
-//! Huffman lengths come from a two-queue construction whose steps do not wait on each
-//! other's stores; a match is written as two bit-buffer insertions (code with its extra
-//! bits); the match finder looks up each position's hash head once and never inserts
-//! position 0 (rather than testing every candidate for it). What remains, roughly: match
-//! finding 11.8k instructions (about 75 per input byte, spread over hashing, chain links,
-//! lazy evaluation and symbol counting; a shorter chain saves almost nothing here: 128 → 8
-//! candidates is the same count for this body), Huffman lengths for the three alphabets
-//! 10.5k, run-length coding of the code lengths 3.6k, symbol emission 3.2k. Match-chain
-//! length against size, over 20 000 proptest bodies (ours − level 6, bytes): 128 or 8
-//! candidates max +1, mean −3.21; 4 candidates max +3; 2 max +4; 1 max +9.
+//! What keeps it fast at this size (callgrind, instructions per 156-byte benchmark body:
+//! 56.4k before these, 33.9k after, 31.8k with the leaner match-finder loop, 27.9k with the
+//! matches-only symbol list, 18.0k once the dynamic code is estimated rather than built when
+//! the fixed block clearly wins, 17.0k with symbol totals counted during LZ77): no allocation besides the output (the match finder's hash
+//! heads, chain links and match list live in a per-thread scratch, and only the heads the
+//! input can reach are cleared); each position is hashed once; the LZ77 pass records only
+//! the matches (literals are the bytes between them, counted and emitted straight from the
+//! input), and a position without a candidate costs a hash, a head lookup and an insertion;
+//! symbol frequencies carry bitsets of the symbols used, kept while counting, so the
+//! estimate, Huffman construction, cost comparison, canonical codes and the run-length
+//! coding of the code lengths walk the 30–80 symbols present; Huffman lengths come from a
+//! two-queue construction whose steps do not wait on each other's stores (a branch-free
+//! variant of its queue choice measured 1.5x slower: it puts a load on the critical path);
+//! a match is written as two bit-buffer insertions (code with its extra bits); position 0
+//! is never inserted. What remains for the benchmark body, roughly: match finding 8.0k
+//! instructions (about 50 per input byte), the dynamic-block estimate 4.3k (about 60 per
+//! symbol present), symbol emission 3.2k, Adler-32 and the fixed block's cost 1.3k. When
+//! the dynamic code is built, Huffman lengths for the three alphabets add 10.5k and the
+//! run-length coding of the code lengths 3.6k. Match-chain length against size, over 20 000
+//! proptest bodies (ours − level 6, bytes): 128 or 8 candidates max +1, mean −3.21;
+//! 4 candidates max +3; 2 max +4; 1 max +9.
 //!
 //! The output is a normal zlib stream (`78 9c` header, Adler-32 trailer); the test-suite
 //! round-trips it through flate2's inflater and compares its size with level 6.
@@ -152,6 +154,9 @@ struct Freqs {
     dist_used: [u64; USED_WORDS],
     /// Extra bits of all length and distance codes (the same under every code).
     extra_bits: u64,
+    /// Sums of `lit` and `dist`.
+    lit_total: u32,
+    dist_total: u32,
 }
 
 impl Freqs {
@@ -162,6 +167,8 @@ impl Freqs {
             lit_used: [0; USED_WORDS],
             dist_used: [0; USED_WORDS],
             extra_bits: 0,
+            lit_total: 0,
+            dist_total: 0,
         }
     }
 }
@@ -410,6 +417,14 @@ impl Encoder {
         count_run(lit_start, n);
         count(&mut freq.lit, &mut freq.lit_used, 256);
         freq.extra_bits = extra_bits;
+        // Literals are the bytes outside matches; plus one symbol per match and end-of-block.
+        let matched = matches
+            .iter()
+            .map(|&m| unpack_match(m).1)
+            .fold(0usize, usize::wrapping_add);
+        let m = matches.len();
+        freq.lit_total = n.wrapping_sub(matched).wrapping_add(m).wrapping_add(1) as u32;
+        freq.dist_total = m as u32;
     }
 
     /// Bits needed for the symbol data (including extra bits and end-of-block).
@@ -539,14 +554,10 @@ fn dynamic_estimate(freq: &Freqs) -> u64 {
     };
     // Symbol entropy (<< 16) of both alphabets.
     let mut ent = 0u64;
-    for (counts, used, base) in [
-        (&freq.lit[..], &freq.lit_used, 0usize),
-        (&freq.dist[..], &freq.dist_used, hlit),
+    for (counts, used, base, total) in [
+        (&freq.lit[..], &freq.lit_used, 0usize, freq.lit_total),
+        (&freq.dist[..], &freq.dist_used, hlit, freq.dist_total),
     ] {
-        let mut total = 0u32;
-        for_each_used(used, |i| {
-            total = total.wrapping_add(counts.get(i).copied().unwrap_or(0));
-        });
         let lt = lg(total);
         for (wi, &word) in used.iter().enumerate() {
             let mut w = word;
@@ -1270,6 +1281,20 @@ mod tests {
         assert_eq!(dist_code(5), (4, 1, 0));
         assert_eq!(dist_code(7), (5, 1, 0));
         assert_eq!(dist_code(32768), (29, 13, 8191));
+    }
+
+    #[test]
+    fn totals_match_frequencies() {
+        for data in [
+            b"".to_vec(),
+            b"abcabcabcabcabcabcxyzxyzxyz0123456789abcdef0123456789abcdef".to_vec(),
+            (0..5000u32).map(|i| (i * 7 % 13) as u8 + b'a').collect(),
+        ] {
+            let mut enc = Encoder { freq: Freqs::new() };
+            enc.lz77(&data, &mut Scratch::new());
+            assert_eq!(enc.freq.lit_total, enc.freq.lit.iter().sum::<u32>());
+            assert_eq!(enc.freq.dist_total, enc.freq.dist.iter().sum::<u32>());
+        }
     }
 
     #[test]

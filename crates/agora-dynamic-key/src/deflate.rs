@@ -27,27 +27,26 @@
 //! [`SMALL_MAX`] go to `miniz_oxide` at level 6, so long inputs keep compressing exactly as
 //! well as before.
 //!
-//! What keeps it fast at this size (callgrind, instructions per 156-byte benchmark body:
-//! 56.4k before these, 33.9k after, 31.8k with the leaner match-finder loop, 27.9k with the
-//! matches-only symbol list, 18.0k once the dynamic code is estimated rather than built when
-//! the fixed block clearly wins, 17.0k with symbol totals counted during LZ77): no allocation besides the output (the match finder's hash
-//! heads, chain links and match list live in a per-thread scratch, and only the heads the
-//! input can reach are cleared); each position is hashed once; the LZ77 pass records only
-//! the matches (literals are the bytes between them, counted and emitted straight from the
-//! input), and a position without a candidate costs a hash, a head lookup and an insertion;
-//! symbol frequencies carry bitsets of the symbols used, kept while counting, so the
-//! estimate, Huffman construction, cost comparison, canonical codes and the run-length
-//! coding of the code lengths walk the 30–80 symbols present; Huffman lengths come from a
-//! two-queue construction whose steps do not wait on each other's stores (a branch-free
-//! variant of its queue choice measured 1.5x slower: it puts a load on the critical path);
-//! a match is written as two bit-buffer insertions (code with its extra bits); position 0
-//! is never inserted. What remains for the benchmark body, roughly: match finding 8.0k
-//! instructions (about 50 per input byte), the dynamic-block estimate 4.3k (about 60 per
-//! symbol present), symbol emission 3.2k, Adler-32 and the fixed block's cost 1.3k. When
-//! the dynamic code is built, Huffman lengths for the three alphabets add 10.5k and the
-//! run-length coding of the code lengths 3.6k. Match-chain length against size, over 20 000
-//! proptest bodies (ours − level 6, bytes): 128 or 8 candidates max +1, mean −3.21;
-//! 4 candidates max +3; 2 max +4; 1 max +9.
+//! What keeps it fast at this size (callgrind, instructions per 156-byte benchmark body: 56.4k
+//! before these, 33.9k after, 31.8k with the leaner match-finder loop, 27.9k with the matches-only
+//! symbol list, 18.0k once the dynamic code is estimated rather than built when the fixed block
+//! clearly wins, 17.0k with symbol totals counted during LZ77): no allocation besides the output
+//! (the match finder's hash heads, chain links and match list live in a per-thread scratch, and
+//! only the heads the input can reach are cleared); each position is hashed once; the LZ77 pass
+//! records only the matches (literals are the bytes between them, counted and emitted straight from
+//! the input), and a position without a candidate costs a hash, a head lookup and an insertion;
+//! symbol frequencies carry bitsets of the symbols used, kept while counting, so the estimate,
+//! Huffman construction, cost comparison, canonical codes and the run-length coding of the code
+//! lengths walk the 30–80 symbols present; Huffman lengths come from a two-queue construction whose
+//! steps do not wait on each other's stores (a branch-free variant of its queue choice measured
+//! 1.5x slower: it puts a load on the critical path); a match is written as two bit-buffer
+//! insertions (code with its extra bits); position 0 is never inserted. What remains for the
+//! benchmark body, roughly: match finding 8.0k instructions (about 50 per input byte), the
+//! dynamic-block estimate 4.3k (about 60 per symbol present), symbol emission 3.2k, Adler-32 and
+//! the fixed block's cost 1.3k. When the dynamic code is built, Huffman lengths for the three
+//! alphabets add 10.5k and the run-length coding of the code lengths 3.6k. Match-chain length
+//! against size, over 20 000 proptest bodies (ours − level 6, bytes): 128 or 8 candidates max +1,
+//! mean −3.21; 4 candidates max +3; 2 max +4; 1 max +9.
 //!
 //! The output is a normal zlib stream (`78 9c` header, Adler-32 trailer); the test-suite
 //! round-trips it through flate2's inflater and compares its size with level 6.

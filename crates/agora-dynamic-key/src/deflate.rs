@@ -636,33 +636,56 @@ fn dynamic_estimate(freq: &Freqs) -> u64 {
 }
 
 /// Writes the literals between the matches and the matches, then end-of-block, with codes
-/// given as `code | len << 16` per symbol.
+/// given as `code | len << 16` per symbol. The bit buffer lives in locals for the loop (kept
+/// in registers: through `&mut BitWriter` every insertion loaded and stored it).
 fn emit_syms(data: &[u8], matches: &[u64], w: &mut BitWriter, lc: &[u32], dc: &[u32]) {
     let code = |c: &[u32], s: usize| {
         let e = c.get(s).copied().unwrap_or(0);
         (u64::from(e & 0xffff), e >> 16)
     };
-    let literals = |w: &mut BitWriter, from: usize, to: usize| {
-        for &b in data.get(from..to).unwrap_or(&[]) {
-            let (c, l) = code(lc, usize::from(b));
-            w.put(c, l);
+    let out = &mut w.out;
+    let (mut buf, mut cnt) = (w.buf, w.cnt);
+    let mut put = |v: u64, n: u32, buf: &mut u64, cnt: &mut u32| {
+        *buf |= v.wrapping_shl(*cnt);
+        *cnt = cnt.wrapping_add(n);
+        if *cnt >= 32 {
+            out.extend_from_slice(&(*buf as u32).to_le_bytes());
+            *buf >>= 32;
+            *cnt = cnt.wrapping_sub(32);
         }
     };
     let mut pos = 0usize;
     for &m in matches {
         let (at, len, dist) = unpack_match(m);
-        literals(w, pos, at);
+        for &b in data.get(pos..at).unwrap_or(&[]) {
+            let (c, l) = code(lc, usize::from(b));
+            put(c, l, &mut buf, &mut cnt);
+        }
         let (sym, eb, ev) = len_code(len);
         let (c, l) = code(lc, sym);
-        w.put(c | (u64::from(ev) << l), l.wrapping_add(eb));
+        put(
+            c | (u64::from(ev) << l),
+            l.wrapping_add(eb),
+            &mut buf,
+            &mut cnt,
+        );
         let (sym, eb, ev) = dist_code(dist);
         let (c, l) = code(dc, sym);
-        w.put(c | (u64::from(ev) << l), l.wrapping_add(eb));
+        put(
+            c | (u64::from(ev) << l),
+            l.wrapping_add(eb),
+            &mut buf,
+            &mut cnt,
+        );
         pos = at.wrapping_add(len);
     }
-    literals(w, pos, data.len());
+    for &b in data.get(pos..).unwrap_or(&[]) {
+        let (c, l) = code(lc, usize::from(b));
+        put(c, l, &mut buf, &mut cnt);
+    }
     let (c, l) = code(lc, 256);
-    w.put(c, l);
+    put(c, l, &mut buf, &mut cnt);
+    (w.buf, w.cnt) = (buf, cnt);
 }
 
 /// Canonical Huffman codes, bit-reversed for LSB-first output (RFC 1951 §3.2.2).

@@ -455,7 +455,7 @@ impl Encoder {
         // The dynamic code is built only when its estimate does not clearly lose.
         let dynamic = (data.len() > ESTIMATE_MAX
             || dynamic_estimate(&self.freq) < fixed_bits.wrapping_add(ESTIMATE_MARGIN))
-        .then(|| DynamicHeader::new(&self.freq));
+        .then(|| DynamicHeader::new(&self.freq, fixed_bits));
         let dyn_bytes = dynamic.as_ref().map_or(u64::MAX, |d| {
             d.header_bits()
                 .wrapping_add(self.data_bits(&d.lit_len, &d.dist_len))
@@ -483,6 +483,10 @@ impl Encoder {
         }
     }
 }
+
+/// zlib's code lengths are tried only when ours lose to the fixed block by at most this
+/// many bits (see [`DynamicHeader::new`]).
+const ZLIB_VARIANT_MARGIN: u64 = 32;
 
 /// Bodies up to this size have their dynamic block estimated before it is built.
 const ESTIMATE_MAX: usize = 1024;
@@ -968,43 +972,55 @@ fn zlib_lengths(
     lens: &mut [u8],
 ) -> bool {
     const H: usize = 2 * MAX_SYMS + 1;
-    let mut f = [0u32; H];
-    let mut depth = [0u8; H];
+    // Nodes: leaves 0..m (the used symbols, ascending, `sym` maps them back), internal
+    // nodes from m. `key` is `freq << 8 | depth`, so zlib's `smaller` (lower frequency, or
+    // equal and no deeper) is `<=` on keys. The heap is 1-based, as zlib's.
+    let mut key = [0u32; H];
+    let mut sym = [0u16; MAX_SYMS];
     let mut dad = [0u16; H];
     let mut heap = [0u16; H];
-    let mut heap_len = 0usize;
+    let mut m = 0usize;
     for_each_used(used, |n| {
         if n < elems {
-            heap_len = heap_len.wrapping_add(1);
-            if let (Some(h), Some(x)) = (heap.get_mut(heap_len), f.get_mut(n)) {
-                *h = n as u16;
-                *x = freq.get(n).copied().unwrap_or(0);
+            let f = freq.get(n).copied().unwrap_or(0).min((1 << 24) - 1);
+            if let (Some(k), Some(s), Some(h)) = (
+                key.get_mut(m),
+                sym.get_mut(m),
+                heap.get_mut(m.wrapping_add(1)),
+            ) {
+                *k = f << 8;
+                *s = n as u16;
+                *h = m as u16;
             }
+            m = m.wrapping_add(1);
         }
     });
-    if heap_len < 2 {
+    if m < 2 {
         return false;
     }
-    let get = |a: &[u16; H], i: usize| usize::from(a.get(i).copied().unwrap_or(0));
-    // zlib's `smaller`: lower frequency, or equal frequency and no deeper.
-    let smaller = |f: &[u32; H], depth: &[u8; H], n: usize, m: usize| {
-        let (fn_, fm) = (f.get(n).copied(), f.get(m).copied());
-        fn_ < fm || (fn_ == fm && depth.get(n) <= depth.get(m))
-    };
-    let down = |heap: &mut [u16; H], heap_len: usize, f: &[u32; H], depth: &[u8; H], k0: usize| {
-        let v = get(heap, k0);
+    let at = |heap: &[u16; H], i: usize| usize::from(heap.get(i).copied().unwrap_or(0));
+    let k_of = |key: &[u32; H], n: usize| key.get(n).copied().unwrap_or(u32::MAX);
+    let down = |heap: &mut [u16; H], len: usize, key: &[u32; H], k0: usize| {
+        let v = at(heap, k0);
+        let kv = k_of(key, v);
         let mut k = k0;
         let mut j = k << 1;
-        while j <= heap_len {
-            if j < heap_len && smaller(f, depth, get(heap, j.wrapping_add(1)), get(heap, j)) {
-                j = j.wrapping_add(1);
+        while j <= len {
+            let mut c = at(heap, j);
+            let mut kc = k_of(key, c);
+            if j < len {
+                let r = at(heap, j.wrapping_add(1));
+                let kr = k_of(key, r);
+                if kr <= kc {
+                    (c, kc) = (r, kr);
+                    j = j.wrapping_add(1);
+                }
             }
-            if smaller(f, depth, v, get(heap, j)) {
+            if kv <= kc {
                 break;
             }
-            let hj = get(heap, j);
             if let Some(h) = heap.get_mut(k) {
-                *h = hj as u16;
+                *h = c as u16;
             }
             k = j;
             j <<= 1;
@@ -1013,76 +1029,64 @@ fn zlib_lengths(
             *h = v as u16;
         }
     };
-    for k in (1..=heap_len / 2).rev() {
-        down(&mut heap, heap_len, &f, &depth, k);
+    let mut len = m;
+    for k in (1..=len / 2).rev() {
+        down(&mut heap, len, &key, k);
     }
-    let mut node = elems;
+    let mut node = m;
     let mut heap_max = H;
     loop {
-        let n = get(&heap, 1);
-        let last = get(&heap, heap_len);
+        let n = at(&heap, 1);
+        let last = at(&heap, len);
         if let Some(h) = heap.get_mut(1) {
             *h = last as u16;
         }
-        heap_len = heap_len.wrapping_sub(1);
-        down(&mut heap, heap_len, &f, &depth, 1);
-        let m = get(&heap, 1);
-        for x in [n, m] {
+        len = len.wrapping_sub(1);
+        down(&mut heap, len, &key, 1);
+        let o = at(&heap, 1);
+        for x in [n, o] {
             heap_max = heap_max.wrapping_sub(1);
             if let Some(h) = heap.get_mut(heap_max) {
                 *h = x as u16;
             }
-        }
-        let sum = f
-            .get(n)
-            .copied()
-            .unwrap_or(0)
-            .wrapping_add(f.get(m).copied().unwrap_or(0));
-        let d = depth
-            .get(n)
-            .copied()
-            .unwrap_or(0)
-            .max(depth.get(m).copied().unwrap_or(0));
-        if let (Some(x), Some(y)) = (f.get_mut(node), depth.get_mut(node)) {
-            *x = sum;
-            *y = d.wrapping_add(1);
-        }
-        for x in [n, m] {
             if let Some(p) = dad.get_mut(x) {
                 *p = node as u16;
             }
+        }
+        let (kn, ko) = (k_of(&key, n), k_of(&key, o));
+        let depth = (kn & 0xff).max(ko & 0xff).wrapping_add(1);
+        let f = (kn >> 8).wrapping_add(ko >> 8).min((1 << 24) - 1);
+        if let Some(k) = key.get_mut(node) {
+            *k = (f << 8) | depth.min(255);
         }
         if let Some(h) = heap.get_mut(1) {
             *h = node as u16;
         }
         node = node.wrapping_add(1);
-        down(&mut heap, heap_len, &f, &depth, 1);
-        if heap_len < 2 {
+        down(&mut heap, len, &key, 1);
+        if len < 2 {
             break;
         }
     }
     heap_max = heap_max.wrapping_sub(1);
-    let root = get(&heap, 1);
+    let root = at(&heap, 1);
     if let Some(h) = heap.get_mut(heap_max) {
         *h = root as u16;
     }
     // Lengths from the root down: every node comes after its parent in heap[heap_max..].
-    let mut len = [0u8; H];
+    let mut depth_of = [0u8; H];
     for h in heap_max.wrapping_add(1)..H {
-        let n = get(&heap, h);
-        let bits = len
-            .get(usize::from(dad.get(n).copied().unwrap_or(0)))
-            .copied()
-            .unwrap_or(0)
-            .wrapping_add(1);
+        let n = at(&heap, h);
+        let parent = usize::from(dad.get(n).copied().unwrap_or(0));
+        let bits = depth_of.get(parent).copied().unwrap_or(0).wrapping_add(1);
         if bits > limit {
             return false;
         }
-        if let Some(l) = len.get_mut(n) {
-            *l = bits;
+        if let Some(d) = depth_of.get_mut(n) {
+            *d = bits;
         }
-        if n < elems
-            && let Some(l) = lens.get_mut(n)
+        if n < m
+            && let Some(l) = lens.get_mut(usize::from(sym.get(n).copied().unwrap_or(0)))
         {
             *l = bits;
         }
@@ -1231,19 +1235,23 @@ impl DynamicHeader {
     /// 10–19 bits longer); with the choice, over 100 000 bodies, at most 1 byte longer (21
     /// bodies) and 0.21 bytes shorter on average (test `dump_bodies`). Only blocks that are
     /// built pay for the second construction.
-    fn new(freq: &Freqs) -> Self {
-        let ours = Self::build(freq, false);
-        let Some(zlib) = Self::try_build(freq) else {
-            return ours;
-        };
+    ///
+    /// zlib's construction costs about four times ours, so it is skipped when ours loses
+    /// to the fixed block (`fixed_bits`) by more than [`ZLIB_VARIANT_MARGIN`] bits: the
+    /// header gains seen are 10–19 bits.
+    fn new(freq: &Freqs, fixed_bits: u64) -> Self {
         let cost = |d: &Self| {
             d.header_bits()
                 .wrapping_add(data_bits(freq, &d.lit_len, &d.dist_len))
         };
-        if cost(&zlib) < cost(&ours) {
-            zlib
-        } else {
-            ours
+        let ours = Self::build(freq, false);
+        let ours_cost = cost(&ours);
+        if ours_cost > fixed_bits.saturating_add(ZLIB_VARIANT_MARGIN) {
+            return ours;
+        }
+        match Self::try_build(freq) {
+            Some(zlib) if cost(&zlib) < ours_cost => zlib,
+            _ => ours,
         }
     }
 
@@ -1537,7 +1545,7 @@ mod tests {
         assert_eq!(body.len(), 184);
         let mut enc = Encoder { freq: Freqs::new() };
         enc.lz77(&body, &mut Scratch::new());
-        assert_eq!(DynamicHeader::new(&enc.freq).header_bits(), 425);
+        assert_eq!(DynamicHeader::new(&enc.freq, u64::MAX).header_bits(), 425);
         assert_eq!(DynamicHeader::build(&enc.freq, false).header_bits(), 440);
         let z = zlib_compress(&body);
         assert_eq!(z.len(), 189);
@@ -1784,7 +1792,7 @@ mod timing {
         let mut scratch = Scratch::new();
         best("lz77", || enc.lz77(black_box(&body), &mut scratch));
         best("dynamic", || {
-            let d = DynamicHeader::new(black_box(&enc.freq));
+            let d = DynamicHeader::new(black_box(&enc.freq), u64::MAX);
             let _ = black_box(d.header_bits() + enc.data_bits(&d.lit_len, &d.dist_len));
         });
         let mut l = [0u8; 286];
@@ -1940,7 +1948,7 @@ mod est_stats {
             let mut enc = Encoder { freq: Freqs::new() };
             enc.lz77(&b, &mut Scratch::new());
             let fixed = 3 + enc.data_bits(&fixed_tables().lit_len, &fixed_tables().dist_len);
-            let d = DynamicHeader::new(&enc.freq);
+            let d = DynamicHeader::new(&enc.freq, u64::MAX);
             let dynamic = d.header_bits() + enc.data_bits(&d.lit_len, &d.dist_len);
             let est = dynamic_estimate(&enc.freq);
             let err = est as i64 - dynamic as i64;

@@ -9,8 +9,12 @@
 //! length by length, doubling by copy, zero code lengths skipped eight at a time). Criterion
 //! medians for the 159-byte level-6 stream of the benchmark body: about 2.0–2.4 µs, against
 //! 3.8 µs before that and 4.1–4.4 µs for `miniz_oxide`.
-//! Literals are decoded up to two per buffer refill straight from the table (our 150-byte
-//! fixed-block stream: 6.49k → 6.30k instructions). Matches longer than their distance
+//! Table entries carry the decoded symbol whole (literal byte, or length/distance base and
+//! extra-bit count, plus the bits to consume), so a literal is one lookup and one store; while
+//! 8 input bytes remain, a refill guarantees 56 bits and up to six literals, or a match, are
+//! taken without truncation checks, with the bit buffer and output position in registers and
+//! the output written into zero-initialised room (no `Vec::push`). Our 150-byte fixed-block
+//! stream: 6.30k → 4.79k instructions. Matches longer than their distance
 //! are a fill (distance 1) or a doubling copy of the period, not a byte loop: a zlib bomb of
 //! 1 MiB of zeros (level 9, 1 KiB) is refused at the 256 KiB limit in about 26 µs through
 //! `ParsedAccessToken2::parse` (531 µs with the byte loop), one of 1 MiB of "abc" in 66 µs
@@ -58,21 +62,25 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
         buf: 0,
         cnt: 0,
     };
-    let mut out: Vec<u8> = Vec::with_capacity(input.len().saturating_mul(3).min(limit));
+    let mut out = Out {
+        buf: vec![0; input.len().saturating_mul(3).min(limit)],
+        pos: 0,
+        limit,
+    };
     // Decoding tables for dynamic blocks, set up on the first one and rebuilt in place.
     let mut tables: Option<Tables> = None;
     loop {
         let last = r.bits(1)?;
         match r.bits(2)? {
-            0 => stored(&mut r, &mut out, limit)?,
+            0 => stored(&mut r, &mut out)?,
             1 => {
                 let (lit, dist) = fixed();
-                codes(&mut r, &mut out, limit, lit, dist)?;
+                codes(&mut r, &mut out, lit, dist)?;
             }
             2 => {
                 let t = tables.get_or_insert_with(Tables::empty);
                 dynamic(&mut r, t)?;
-                codes(&mut r, &mut out, limit, &t.lit, &t.dist)?;
+                codes(&mut r, &mut out, &t.lit, &t.dist)?;
             }
             _ => return Err(BAD),
         }
@@ -82,6 +90,7 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
     }
     r.align_strict()?;
     let rest = r.remaining_bytes();
+    let out = out.finish();
     match rest {
         [a, b, c, d] => {
             if u32::from_be_bytes([*a, *b, *c, *d]) != adler32(&out) {
@@ -95,6 +104,7 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
 }
 
 /// LSB-first bit reader.
+#[derive(Clone, Copy)]
 struct Bits<'a> {
     data: &'a [u8],
     pos: usize,
@@ -103,19 +113,28 @@ struct Bits<'a> {
 }
 
 impl<'a> Bits<'a> {
-    /// Tops the buffer up to at least 56 bits when 8 input bytes remain (one unaligned
-    /// load), else byte by byte. The bits above `cnt` may hold the next input bits already;
-    /// a reload writes the same bits there again.
-    fn refill(&mut self) {
-        if let Some(chunk) = self
+    /// Tops the buffer up to at least 56 bits with one unaligned load when 8 input bytes
+    /// remain (returns whether it could). The bits above `cnt` may hold the next input bits
+    /// already; a reload writes the same bits there again.
+    #[inline(always)]
+    fn refill8(&mut self) -> bool {
+        let Some(chunk) = self
             .data
             .get(self.pos..)
             .and_then(|rest| rest.first_chunk::<8>())
-        {
-            let c = self.cnt & 63;
-            self.buf |= u64::from_le_bytes(*chunk) << c;
-            self.pos = self.pos.wrapping_add(((63 ^ c) >> 3) as usize);
-            self.cnt = c | 56;
+        else {
+            return false;
+        };
+        let c = self.cnt & 63;
+        self.buf |= u64::from_le_bytes(*chunk) << c;
+        self.pos = self.pos.wrapping_add(((63 ^ c) >> 3) as usize);
+        self.cnt = c | 56;
+        true
+    }
+
+    /// [`Self::refill8`], else byte by byte (near the end of the input).
+    fn refill(&mut self) {
+        if self.refill8() {
             return;
         }
         while self.cnt <= 56 {
@@ -140,6 +159,7 @@ impl<'a> Bits<'a> {
         Ok(v)
     }
 
+    #[inline(always)]
     fn consume(&mut self, n: u32) {
         self.buf = self.buf.wrapping_shr(n);
         self.cnt = self.cnt.wrapping_sub(n);
@@ -164,7 +184,138 @@ impl<'a> Bits<'a> {
     }
 }
 
-fn stored(r: &mut Bits<'_>, out: &mut Vec<u8>, limit: usize) -> Result<(), Error> {
+/// The error for output past the caller's limit.
+const TOO_LARGE: Error = Error::Malformed("inflated body too large");
+const FAR: Error = Error::Malformed("invalid zlib distance");
+
+/// The output: `buf[..pos]` is the inflated data; `buf[pos..]` is zero-initialised room
+/// (never beyond the limit), so a literal is one bounds-checked store.
+struct Out {
+    buf: Vec<u8>,
+    pos: usize,
+    limit: usize,
+}
+
+impl Out {
+    #[inline(always)]
+    fn put(&mut self, b: u8) -> Result<(), Error> {
+        if let Some(slot) = self.buf.get_mut(self.pos) {
+            *slot = b;
+            self.pos = self.pos.wrapping_add(1);
+            return Ok(());
+        }
+        self.put_grow(b)
+    }
+
+    /// A literal past the room: refused at the limit, else more room (all the vector's
+    /// capacity, at least double) and the store.
+    #[cold]
+    #[inline(never)]
+    fn put_grow(&mut self, b: u8) -> Result<(), Error> {
+        if self.pos >= self.limit {
+            return Err(TOO_LARGE);
+        }
+        self.buf.truncate(self.pos);
+        let room = self
+            .buf
+            .capacity()
+            .max(self.pos.saturating_mul(2))
+            .max(64)
+            .min(self.limit);
+        self.buf.push(b);
+        self.buf.resize(room, 0);
+        self.pos = self.pos.wrapping_add(1);
+        Ok(())
+    }
+
+    /// Appends bytes (a stored block).
+    fn extend(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        if self.pos.saturating_add(chunk.len()) > self.limit {
+            return Err(TOO_LARGE);
+        }
+        self.buf.truncate(self.pos);
+        self.buf.extend_from_slice(chunk);
+        self.pos = self.buf.len();
+        Ok(())
+    }
+
+    /// Copies `len` bytes from `d` back.
+    fn copy_match(&mut self, d: usize, len: usize) -> Result<(), Error> {
+        let pos = self.pos;
+        let start = pos.checked_sub(d).ok_or(FAR)?;
+        let end = pos.wrapping_add(len);
+        if end > self.buf.len() {
+            return self.copy_match_grow(start, d, len);
+        }
+        copy_within_room(&mut self.buf, start, pos, end);
+        self.pos = end;
+        Ok(())
+    }
+
+    /// A match past the room: refused beyond the limit, else appended to the vector
+    /// (amortised growth, no zero-filling first: what zlib bombs exercise).
+    fn copy_match_grow(&mut self, start: usize, d: usize, len: usize) -> Result<(), Error> {
+        let out = &mut self.buf;
+        if self.pos.saturating_add(len) > self.limit {
+            return Err(TOO_LARGE);
+        }
+        out.truncate(self.pos);
+        if d >= len {
+            out.extend_from_within(start..start.wrapping_add(len));
+        } else if d == 1 {
+            // A run of the last byte (what zlib bombs are made of): a fill.
+            let b = out.last().copied().unwrap_or(0);
+            out.extend(core::iter::repeat_n(b, len));
+        } else {
+            // Overlapping: the output from `start` repeats with period `d`, so copying
+            // everything from `start` so far (d, 2d, 4d, ... bytes) continues it.
+            let end = out.len().wrapping_add(len);
+            while out.len() < end {
+                let n = out
+                    .len()
+                    .wrapping_sub(start)
+                    .min(end.wrapping_sub(out.len()));
+                out.extend_from_within(start..start.wrapping_add(n));
+            }
+        }
+        self.pos = out.len();
+        Ok(())
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.buf.truncate(self.pos);
+        self.buf
+    }
+}
+
+/// Writes `buf[pos..end]` as a copy of `buf[start..]` (`start < pos <= end <= buf.len()`):
+/// one copy when the distance is at least the length, a fill for distance 1, else doubling
+/// copies of everything from `start` (the output repeats with period `pos - start`).
+#[inline(always)]
+fn copy_within_room(buf: &mut [u8], start: usize, pos: usize, end: usize) {
+    let d = pos.wrapping_sub(start);
+    if d == 1 {
+        let b = buf.get(start).copied().unwrap_or(0);
+        if let Some(run) = buf.get_mut(pos..end) {
+            run.fill(b);
+        }
+        return;
+    }
+    let mut p = pos;
+    while p < end {
+        let n = p.wrapping_sub(start).min(end.wrapping_sub(p));
+        let Some((head, tail)) = buf.split_at_mut_checked(p) else {
+            return;
+        };
+        if let (Some(src), Some(dst)) = (head.get(start..start.wrapping_add(n)), tail.get_mut(..n))
+        {
+            dst.copy_from_slice(src);
+        }
+        p = p.wrapping_add(n);
+    }
+}
+
+fn stored(r: &mut Bits<'_>, out: &mut Out) -> Result<(), Error> {
     r.align_strict()?;
     let len = r.bits(16)?;
     let nlen = r.bits(16)?;
@@ -174,10 +325,7 @@ fn stored(r: &mut Bits<'_>, out: &mut Vec<u8>, limit: usize) -> Result<(), Error
     let rest = r.remaining_bytes();
     let len = len as usize;
     let chunk = rest.get(..len).ok_or(TRUNCATED)?;
-    if out.len().saturating_add(len) > limit {
-        return Err(Error::Malformed("inflated body too large"));
-    }
-    out.extend_from_slice(chunk);
+    out.extend(chunk)?;
     r.pos = r.pos.wrapping_add(len);
     Ok(())
 }
@@ -191,11 +339,62 @@ const CL_FAST: usize = 1 << 7;
 type LitHuffman = Huffman<LIT_FAST>;
 type DistHuffman = Huffman<DIST_FAST>;
 
+// A decoded symbol, as a table entry (`u32`):
+//   bits 0..8   code length + extra bits (what a table hit consumes in all),
+//   bits 8..12  code length,
+//   bits 12..16 kind (below),
+//   bits 16..32 value: the literal byte, the length or distance base, or the symbol.
+const KIND: u32 = 0xf000;
+/// A literal byte (or, in the code-length code, a symbol).
+const K_LIT: u32 = 0;
+/// A length or distance: base in the value, extra bits in the low byte.
+const K_BASE: u32 = 0x1000;
+/// End of block.
+const K_EOB: u32 = 0x2000;
+/// A symbol with no meaning (literal/length 286 and 287, distance 30 and 31).
+const K_BAD: u32 = 0x4000;
+/// No table entry: a code longer than the table, or unused (decoded bit by bit).
+const K_SLOW: u32 = 0x8000;
+
+/// The entry of literal/length symbol `sym`, without its code length.
+fn lit_info(sym: usize) -> u32 {
+    match sym {
+        0..=255 => (sym as u32) << 16,
+        256 => K_EOB,
+        _ => {
+            let i = sym.wrapping_sub(257);
+            match (LEN_BASE.get(i), LEN_EXTRA.get(i)) {
+                (Some(&b), Some(&x)) => u32::from(b) << 16 | K_BASE | u32::from(x),
+                _ => K_BAD,
+            }
+        }
+    }
+}
+
+/// The entry of distance symbol `sym`, without its code length.
+fn dist_info(sym: usize) -> u32 {
+    match (DIST_BASE.get(sym), DIST_EXTRA.get(sym)) {
+        (Some(&b), Some(&x)) => u32::from(b) << 16 | K_BASE | u32::from(x),
+        _ => K_BAD,
+    }
+}
+
+/// The entry of code-length symbol `sym`: the symbol itself.
+fn cl_info(sym: usize) -> u32 {
+    (sym as u32) << 16
+}
+
+/// The extra bits of an entry that is not a table hit's whole (the code is consumed).
+fn extra_bits(e: u32) -> u32 {
+    (e & 0xff).wrapping_sub((e >> 8) & 15)
+}
+
 /// A canonical Huffman decoder: a lookup table of `FAST` (a power of two, at most 2^15)
 /// entries plus counting decode for longer codes.
 struct Huffman<const FAST: usize> {
-    /// `symbol << 4 | length`, 0 when the code is longer than the table's bits (or unused).
-    fast: [u16; FAST],
+    /// Entries (see `KIND`); [`K_SLOW`] when the code is longer than the table's bits (or
+    /// unused).
+    fast: [u32; FAST],
     count: [u16; 16],
     symbols: [u16; 288],
 }
@@ -206,25 +405,26 @@ impl<const FAST: usize> Huffman<FAST> {
 
     const fn empty() -> Self {
         Self {
-            fast: [0; FAST],
+            fast: [K_SLOW; FAST],
             count: [0; 16],
             symbols: [0; 288],
         }
     }
 
-    /// Builds the decoder for code lengths `lens` (at most 288).
+    /// Builds the decoder for code lengths `lens` (at most 288), `info` giving each
+    /// symbol's entry.
     ///
     /// The table is filled length by length: the codes of length `len` take one entry each
     /// in a table of `2^len` entries, which is then doubled by copying for the next length,
     /// so each entry is written once by a copy instead of once per code replicated into it.
-    fn new(lens: &[u8]) -> Result<Self, Error> {
+    fn new(lens: &[u8], info: impl Fn(usize) -> u32) -> Result<Self, Error> {
         let mut h = Self::empty();
-        h.build(lens)?;
+        h.build(lens, info)?;
         Ok(h)
     }
 
     /// [`Self::new`] in place (nothing of the previous code survives).
-    fn build(&mut self, lens: &[u8]) -> Result<(), Error> {
+    fn build(&mut self, lens: &[u8], info: impl Fn(usize) -> u32) -> Result<(), Error> {
         let h = self;
         h.count = [0; 16];
         let mut too_long = false;
@@ -275,7 +475,7 @@ impl<const FAST: usize> Huffman<FAST> {
             .find(|&len| h.count.get(len).copied().unwrap_or(0) != 0)
             .unwrap_or(Self::BITS as usize);
         let mut size = 1usize << min_len;
-        h.fast.get_mut(..size).unwrap_or(&mut []).fill(0);
+        h.fast.get_mut(..size).unwrap_or(&mut []).fill(K_SLOW);
         let mut code = 0u32;
         let mut idx = 0usize;
         for len in 1..=(Self::BITS as usize) {
@@ -292,7 +492,10 @@ impl<const FAST: usize> Huffman<FAST> {
             for &sym in syms {
                 let rev = (code.reverse_bits() >> (32u32.wrapping_sub(len as u32))) as usize;
                 if let Some(e) = h.fast.get_mut(rev) {
-                    *e = (sym << 4) | len as u16;
+                    let len = len as u32;
+                    *e = info(usize::from(sym))
+                        .wrapping_add(len << 8)
+                        .wrapping_add(len);
                 }
                 code = code.wrapping_add(1);
             }
@@ -302,40 +505,54 @@ impl<const FAST: usize> Huffman<FAST> {
         Ok(())
     }
 
-    /// Decodes one symbol: one table lookup, or [`Self::decode_slow`] for a code longer
-    /// than the table (or an unused or truncated one).
+    /// The table entry for the next bits (whether or not that many bits are buffered).
+    #[inline(always)]
+    fn lookup(&self, buf: u64) -> u32 {
+        self.fast
+            .get((buf & Self::MASK) as usize)
+            .copied()
+            .unwrap_or(K_SLOW)
+    }
+
+    /// Decodes one symbol and consumes its code (not its extra bits): one table lookup, or
+    /// [`Self::decode_slow`] for a code longer than the table (or an unused or truncated
+    /// one).
     #[inline]
-    fn decode(&self, r: &mut Bits<'_>) -> Result<usize, Error> {
+    fn decode(&self, r: &mut Bits<'_>, info: impl Fn(usize) -> u32) -> Result<u32, Error> {
         if r.cnt < 15 {
             r.refill();
         }
-        let e = self
-            .fast
-            .get((r.buf & Self::MASK) as usize)
-            .copied()
-            .unwrap_or(0);
-        let l = u32::from(e & 15);
-        if l != 0 && l <= r.cnt {
+        let e = self.lookup(r.buf);
+        let l = (e >> 8) & 15;
+        if e & K_SLOW == 0 && l <= r.cnt {
             r.consume(l);
-            return Ok(usize::from(e >> 4));
+            return Ok(e);
         }
-        self.decode_slow(r, l)
+        self.decode_slow(r, e, info)
     }
 
     #[cold]
     #[inline(never)]
-    fn decode_slow(&self, r: &mut Bits<'_>, table_len: u32) -> Result<usize, Error> {
-        if table_len != 0 {
+    fn decode_slow(
+        &self,
+        r: &mut Bits<'_>,
+        entry: u32,
+        info: impl Fn(usize) -> u32,
+    ) -> Result<u32, Error> {
+        if entry & K_SLOW == 0 {
             return Err(TRUNCATED);
         }
         // Canonical decoding one bit at a time (codes longer than the table).
         let (mut code, mut first, mut index) = (0i32, 0i32, 0i32);
-        for len in 1..16usize {
+        for len in 1..16u32 {
             code |= r.bits(1)? as i32;
-            let count = i32::from(self.count.get(len).copied().unwrap_or(0));
+            let count = i32::from(self.count.get(len as usize).copied().unwrap_or(0));
             if code.wrapping_sub(first) < count {
                 let i = index.wrapping_add(code.wrapping_sub(first)) as usize;
-                return self.symbols.get(i).map(|&s| usize::from(s)).ok_or(BAD);
+                let sym = self.symbols.get(i).ok_or(BAD)?;
+                return Ok(info(usize::from(*sym))
+                    .wrapping_add(len << 8)
+                    .wrapping_add(len));
             }
             index = index.wrapping_add(count);
             first = first.wrapping_add(count).wrapping_shl(1);
@@ -347,7 +564,7 @@ impl<const FAST: usize> Huffman<FAST> {
 
 fn fixed() -> (&'static LitHuffman, &'static DistHuffman) {
     static FIXED: OnceLock<Option<(LitHuffman, DistHuffman)>> = OnceLock::new();
-    static EMPTY: OnceLock<(LitHuffman, DistHuffman)> = OnceLock::new();
+    static EMPTY: (LitHuffman, DistHuffman) = (Huffman::empty(), Huffman::empty());
     let tables = FIXED.get_or_init(|| {
         let lit: Vec<u8> = (0..288usize)
             .map(|i| match i {
@@ -357,15 +574,15 @@ fn fixed() -> (&'static LitHuffman, &'static DistHuffman) {
                 _ => 8,
             })
             .collect();
-        Some((Huffman::new(&lit).ok()?, Huffman::new(&[5u8; 30]).ok()?))
+        Some((
+            Huffman::new(&lit, lit_info).ok()?,
+            Huffman::new(&[5u8; 30], dist_info).ok()?,
+        ))
     });
     match tables {
         Some((a, b)) => (a, b),
-        None => {
-            // Unreachable in practice: the fixed code is valid. Decode nothing rather than panic.
-            let (a, b) = EMPTY.get_or_init(|| (Huffman::empty(), Huffman::empty()));
-            (a, b)
-        }
+        // Unreachable in practice: the fixed code is valid. Empty tables decode nothing.
+        None => (&EMPTY.0, &EMPTY.1),
     }
 }
 
@@ -422,13 +639,13 @@ fn dynamic(r: &mut Bits<'_>, t: &mut Tables) -> Result<(), Error> {
             *x = r.bits(3)? as u8;
         }
     }
-    t.cl.build(&cl)?;
+    t.cl.build(&cl, cl_info)?;
     let clh = &t.cl;
     let mut lens = [0u8; 316];
     let total = hlit.wrapping_add(hdist);
     let mut i = 0usize;
     while i < total {
-        let sym = clh.decode(r)?;
+        let sym = (clh.decode(r, cl_info)? >> 16) as usize;
         if sym < 16 {
             // A single length (the common case): no run to fill.
             *lens.get_mut(i).ok_or(BAD)? = sym as u8;
@@ -459,98 +676,138 @@ fn dynamic(r: &mut Bits<'_>, t: &mut Tables) -> Result<(), Error> {
     if lit.get(256).copied().unwrap_or(0) == 0 {
         return Err(BAD); // no end-of-block code
     }
-    t.lit.build(lit)?;
-    t.dist.build(dist)
+    t.lit.build(lit, lit_info)?;
+    t.dist.build(dist, dist_info)
 }
 
-/// The error for output past the caller's limit.
-const TOO_LARGE: Error = Error::Malformed("inflated body too large");
+/// Decodes a distance (code and extra bits) one careful step at a time.
+fn distance(r: &mut Bits<'_>, dist: &DistHuffman) -> Result<usize, Error> {
+    let e = dist.decode(r, dist_info)?;
+    if e & KIND != K_BASE {
+        return Err(BAD);
+    }
+    Ok(((e >> 16) as usize).wrapping_add(r.bits(extra_bits(e))? as usize))
+}
 
-/// Decodes one literal straight from the fast table when the buffered bits hold
-/// a complete literal code; returns whether it did (anything else is left to
-/// the caller's `decode`).
-#[inline(always)]
-fn fast_literal(
+/// Decodes one symbol (and a match's distance) one careful step at a time, each checked
+/// for truncation; returns whether it was the end of the block.
+#[inline(never)]
+fn careful_symbol(
     r: &mut Bits<'_>,
-    out: &mut Vec<u8>,
-    limit: usize,
+    out: &mut Out,
     lit: &LitHuffman,
+    dist: &DistHuffman,
 ) -> Result<bool, Error> {
-    let e = lit
-        .fast
-        .get((r.buf & LitHuffman::MASK) as usize)
-        .copied()
-        .unwrap_or(0);
-    let l = u32::from(e & 15);
-    if e < 256 << 4 && l != 0 && l <= r.cnt {
-        if out.len() >= limit {
-            return Err(TOO_LARGE);
+    let e = lit.decode(r, lit_info)?;
+    match e & KIND {
+        K_LIT => out.put((e >> 16) as u8)?,
+        K_EOB => return Ok(true),
+        K_BASE => {
+            let len = ((e >> 16) as usize).wrapping_add(r.bits(extra_bits(e))? as usize);
+            let d = distance(r, dist)?;
+            out.copy_match(d, len)?;
         }
-        r.consume(l);
-        out.push((e >> 4) as u8);
-        return Ok(true);
+        _ => return Err(BAD),
     }
     Ok(false)
 }
 
+/// Decodes a block's symbols up to its end.
+///
+/// While 8 input bytes remain, a refill buffers at least 56 bits, enough for three
+/// literals (9 bits at most from the table) or two literals and a match (35 bits at most:
+/// 9 + 5 extra, then 8 + 13 extra): table hits are taken whole without checking for
+/// truncation, and the bit buffer and output position live in locals (registers) meanwhile.
+/// Everything else (the last bytes, codes longer than the tables, invalid symbols, output
+/// past the room) goes through [`careful_symbol`].
 fn codes(
     r: &mut Bits<'_>,
-    out: &mut Vec<u8>,
-    limit: usize,
+    out: &mut Out,
     lit: &LitHuffman,
     dist: &DistHuffman,
 ) -> Result<(), Error> {
+    let mut b = *r;
+    let mut opos = out.pos;
     loop {
-        // Fast path: up to two literals per refill straight from the table (any other
-        // case, including a truncated or long code, goes through `decode`).
-        if r.cnt < 30 {
-            r.refill();
-        }
-        if fast_literal(r, out, limit, lit)? {
-            fast_literal(r, out, limit, lit)?;
-            continue;
-        }
-        let sym = lit.decode(r)?;
-        if sym < 256 {
-            if out.len() >= limit {
-                return Err(TOO_LARGE);
+        let room = out.buf.as_mut_slice();
+        if b.refill8() {
+            let mut e = lit.lookup(b.buf);
+            if e & KIND == K_LIT
+                && let Some(window) = opos
+                    .checked_add(8)
+                    .and_then(|end| room.get_mut(opos..end))
+                    .and_then(|w| w.first_chunk_mut::<8>())
+            {
+                // Up to six literals (54 bits) into the 8-byte window, no bounds checks.
+                let mut n = 0usize;
+                for slot in window.iter_mut().take(6) {
+                    if e & KIND != K_LIT {
+                        break;
+                    }
+                    *slot = (e >> 16) as u8;
+                    b.consume(e & 0xff);
+                    e = lit.lookup(b.buf);
+                    n = n.wrapping_add(1);
+                }
+                opos = opos.wrapping_add(n);
+                if n == 6 {
+                    continue;
+                }
+                // A match takes up to 35 bits; `e`'s code (at most 9 bits) is buffered.
+                if b.cnt < 35 && !b.refill8() {
+                    *r = b;
+                    out.pos = opos;
+                    if careful_symbol(r, out, lit, dist)? {
+                        return Ok(());
+                    }
+                    b = *r;
+                    opos = out.pos;
+                    continue;
+                }
             }
-            out.push(sym as u8);
-            continue;
+            if e & KIND == K_BASE {
+                let total = e & 0xff;
+                let extra = (b.buf & !(u64::MAX << total)) >> ((e >> 8) & 15);
+                let len = ((e >> 16) as usize).wrapping_add(extra as usize);
+                b.consume(total);
+                let de = dist.lookup(b.buf);
+                let d = if de & KIND == K_BASE {
+                    let total = de & 0xff;
+                    let extra = (b.buf & !(u64::MAX << total)) >> ((de >> 8) & 15);
+                    b.consume(total);
+                    ((de >> 16) as usize).wrapping_add(extra as usize)
+                } else {
+                    *r = b;
+                    let d = distance(r, dist);
+                    b = *r;
+                    d?
+                };
+                let start = opos.checked_sub(d).ok_or(FAR)?;
+                let end = opos.wrapping_add(len);
+                if end <= room.len() {
+                    copy_within_room(room, start, opos, end);
+                    opos = end;
+                } else {
+                    out.pos = opos;
+                    out.copy_match_grow(start, d, len)?;
+                    opos = out.pos;
+                }
+                continue;
+            }
+            if e & KIND == K_EOB {
+                b.consume(e & 0xff);
+                *r = b;
+                out.pos = opos;
+                return Ok(());
+            }
         }
-        if sym == 256 {
+        *r = b;
+        out.pos = opos;
+        let eob = careful_symbol(r, out, lit, dist)?;
+        b = *r;
+        opos = out.pos;
+        if eob {
             return Ok(());
-        }
-        let li = sym.wrapping_sub(257);
-        let len = usize::from(*LEN_BASE.get(li).ok_or(BAD)?)
-            .wrapping_add(r.bits(u32::from(*LEN_EXTRA.get(li).ok_or(BAD)?))? as usize);
-        let di = dist.decode(r)?;
-        let d = usize::from(*DIST_BASE.get(di).ok_or(BAD)?)
-            .wrapping_add(r.bits(u32::from(*DIST_EXTRA.get(di).ok_or(BAD)?))? as usize);
-        let start = out
-            .len()
-            .checked_sub(d)
-            .ok_or(Error::Malformed("invalid zlib distance"))?;
-        if out.len().saturating_add(len) > limit {
-            return Err(TOO_LARGE);
-        }
-        if d >= len {
-            out.extend_from_within(start..start.wrapping_add(len));
-        } else if d == 1 {
-            // A run of the last byte (what zlib bombs are made of): a fill.
-            let b = out.last().copied().unwrap_or(0);
-            out.resize(out.len().wrapping_add(len), b);
-        } else {
-            // Overlapping: the output from `start` repeats with period `d`, so copying
-            // everything from `start` so far (d, 2d, 4d, ... bytes) continues it.
-            let end = out.len().wrapping_add(len);
-            while out.len() < end {
-                let n = out
-                    .len()
-                    .wrapping_sub(start)
-                    .min(end.wrapping_sub(out.len()));
-                out.extend_from_within(start..start.wrapping_add(n));
-            }
         }
     }
 }
@@ -576,6 +833,16 @@ mod tests {
                 .collect(),
             (0..70000u32)
                 .map(|i| b"0123456789abcdef"[(i * 31 % 17 % 16) as usize])
+                .collect(),
+            // Matches fill the preallocated room, then literals must grow it.
+            (0..20000u32)
+                .map(|i| {
+                    if i < 12000 {
+                        0
+                    } else {
+                        (i.wrapping_mul(2654435761u32) >> 11) as u8
+                    }
+                })
                 .collect(),
         ];
         for d in &inputs {

@@ -811,6 +811,10 @@ fn signer(cert: &AppCertificate, issue_ts: u32, salt: u32) -> Result<HmacSha256,
     HmacSha256::new_from_slice(&k2).map_err(bad)
 }
 
+/// Decoded zlib streams up to this many bytes (tokens up to 1024 characters) stay on the
+/// stack while parsing.
+const STACK_ZLIB_LEN: usize = 768;
+
 /// A decoded 007 token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedAccessToken2 {
@@ -827,7 +831,7 @@ pub struct ParsedAccessToken2 {
     /// Set when parsing stopped at a service type this crate does not know; the services
     /// before it are kept and the signature still covers everything.
     pub unknown_service_type: Option<u16>,
-    signature: Vec<u8>,
+    /// `bytes(signature) || signing_info`: the signature is `body[2..signing_start]`.
     body: Vec<u8>,
     signing_start: usize,
 }
@@ -849,12 +853,22 @@ impl ParsedAccessToken2 {
         let Some(b64) = token.strip_prefix(VERSION) else {
             return Err(Error::Version { expected: VERSION });
         };
-        let z = STANDARD
-            .decode(b64)
-            .map_err(|_| Error::Malformed("invalid base64"))?;
-        let body = crate::inflate::zlib_decompress(&z, MAX_INFLATED_LEN)?;
+        // The zlib stream goes into a stack buffer when it fits (typical tokens do).
+        let b64 = b64.as_bytes();
+        let mut stack = [0u8; STACK_ZLIB_LEN];
+        let mut heap = Vec::new();
+        let need = crate::b64::decoded_len(b64.len());
+        let buf: &mut [u8] = if need <= STACK_ZLIB_LEN {
+            &mut stack
+        } else {
+            heap.resize(need, 0);
+            &mut heap
+        };
+        let n = crate::b64::decode(b64, buf).ok_or(Error::Malformed("invalid base64"))?;
+        let z = buf.get(..n).unwrap_or(&[]);
+        let body = crate::inflate::zlib_decompress(z, MAX_INFLATED_LEN)?;
         let mut r = Reader::new(&body);
-        let signature = r.bytes()?.to_vec();
+        r.bytes()?; // the signature, kept in `body`
         let signing_start = body.len().wrapping_sub(r.rest().len());
         let app_id = r.string()?;
         let issue_ts = r.u32()?;
@@ -878,7 +892,6 @@ impl ParsedAccessToken2 {
             salt,
             services,
             unknown_service_type,
-            signature,
             body,
             signing_start,
         })
@@ -890,10 +903,11 @@ impl ParsedAccessToken2 {
     /// # Errors
     /// [`Error::Signature`].
     pub fn verify(&self, cert: &AppCertificate) -> Result<(), Error> {
+        let signature = self.body.get(2..self.signing_start).unwrap_or(&[]);
         let signing_info = self.body.get(self.signing_start..).unwrap_or(&[]);
         let mac_ok = signer(cert, self.issue_ts, self.salt)?
             .chain_update(signing_info)
-            .verify_slice(&self.signature)
+            .verify_slice(signature)
             .is_ok();
         if mac_ok && crate::is_hex32(self.app_id.as_bytes()) {
             Ok(())

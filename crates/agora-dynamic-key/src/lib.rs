@@ -16,6 +16,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 pub mod access_token;
 pub mod access_token2;
+mod b64;
 pub mod builder;
 mod deflate;
 #[cfg(feature = "hazmat")]

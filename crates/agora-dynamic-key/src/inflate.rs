@@ -23,7 +23,7 @@
 use std::sync::OnceLock;
 
 use crate::Error;
-use crate::deflate::{CL_ORDER, adler32};
+use crate::deflate::CL_ORDER;
 
 const TRUNCATED: Error = Error::Malformed("truncated zlib stream");
 const BAD: Error = Error::Malformed("invalid zlib stream");
@@ -62,11 +62,8 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
         buf: 0,
         cnt: 0,
     };
-    let mut out = Out {
-        buf: vec![0; input.len().saturating_mul(3).min(limit)],
-        pos: 0,
-        limit,
-    };
+    let buf = zeroed(input.len().saturating_mul(3).min(limit));
+    let mut out = Out { buf, pos: 0, limit };
     // Decoding tables for dynamic blocks, set up on the first one and rebuilt in place.
     let mut tables: Option<Tables> = None;
     loop {
@@ -101,6 +98,50 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
         _ => return Err(Error::Malformed("data after the end of the zlib stream")),
     }
     Ok(out)
+}
+
+/// Adler-32 (RFC 1950), eight bytes per step: the byte sum and the position-weighted sum
+/// of a little-endian `u64` come from multiplications of its 16-bit lanes (every partial
+/// sum stays below 2^16, so the top lane of the product is exact). The same sums as the
+/// byte loop of `deflate::adler32`, regrouped; reduced every 5552 bytes likewise.
+fn adler32(data: &[u8]) -> u32 {
+    const MOD: u32 = 65_521;
+    const LANES: u64 = 0x00ff_00ff_00ff_00ff;
+    let (mut a, mut b) = (1u32, 0u32);
+    for block in data.chunks(5552) {
+        let (words, tail) = block.as_chunks::<8>();
+        for w in words {
+            let w = u64::from_le_bytes(*w);
+            let even = w & LANES; // bytes 0, 2, 4, 6
+            let odd = (w >> 8) & LANES; // bytes 1, 3, 5, 7
+            let sum = (even.wrapping_add(odd)).wrapping_mul(0x0001_0001_0001_0001) >> 48;
+            let weighted = (even.wrapping_mul(0x0008_0006_0004_0002) >> 48)
+                .wrapping_add(odd.wrapping_mul(0x0007_0005_0003_0001) >> 48);
+            b = b
+                .wrapping_add(a.wrapping_mul(8))
+                .wrapping_add(weighted as u32);
+            a = a.wrapping_add(sum as u32);
+        }
+        for &x in tail {
+            a = a.wrapping_add(u32::from(x));
+            b = b.wrapping_add(a);
+        }
+        a = a.wrapping_rem(MOD);
+        b = b.wrapping_rem(MOD);
+    }
+    (b << 16) | a
+}
+
+/// `n` zero bytes.
+#[allow(
+    clippy::slow_vector_initialization,
+    reason = "`vec![0; n]` is calloc, ~150 instructions slower here than malloc + memset \
+              (glibc's calloc bypasses the thread cache); `extend(repeat_n)` is slower still"
+)]
+fn zeroed(n: usize) -> Vec<u8> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, 0);
+    v
 }
 
 /// LSB-first bit reader.
@@ -340,26 +381,61 @@ type LitHuffman = Huffman<LIT_FAST>;
 type DistHuffman = Huffman<DIST_FAST>;
 
 // A decoded symbol, as a table entry (`u32`):
-//   bits 0..8   code length + extra bits (what a table hit consumes in all),
-//   bits 8..12  code length,
-//   bits 12..16 kind (below),
-//   bits 16..32 value: the literal byte, the length or distance base, or the symbol.
-const KIND: u32 = 0xf000;
-/// A literal byte (or, in the code-length code, a symbol).
-const K_LIT: u32 = 0;
-/// A length or distance: base in the value, extra bits in the low byte.
-const K_BASE: u32 = 0x1000;
+//   bits 0..8    the bits a table hit consumes: the code length, plus the extra bits of a
+//                length or distance,
+//   bits 8..16   a literal's byte (or a code-length symbol); for anything else the code
+//                length (bits 8..12) and the kind (bits 12..16, below),
+//   bits 16..31  a length or distance base,
+//   bit 31       set for anything but a literal.
+// A literal is stored straight from bits 8..16, and shifting the bit buffer by the whole
+// entry consumes its code (shifts take the count modulo 64).
+const NOT_LIT: u32 = 1 << 31;
+const KIND: u32 = NOT_LIT | 0xf000;
+/// A length or distance: base in bits 16..31, extra bits = consumed - code length.
+const K_BASE: u32 = NOT_LIT | 0x1000;
 /// End of block.
-const K_EOB: u32 = 0x2000;
+const K_EOB: u32 = NOT_LIT | 0x2000;
 /// A symbol with no meaning (literal/length 286 and 287, distance 30 and 31).
-const K_BAD: u32 = 0x4000;
+const K_BAD: u32 = NOT_LIT | 0x4000;
 /// No table entry: a code longer than the table, or unused (decoded bit by bit).
-const K_SLOW: u32 = 0x8000;
+const K_SLOW: u32 = NOT_LIT | 0x8000;
+
+#[inline(always)]
+const fn is_lit(e: u32) -> bool {
+    e & NOT_LIT == 0
+}
+
+/// The entry's code length (its extra bits excluded).
+#[inline(always)]
+const fn code_len(e: u32) -> u32 {
+    if is_lit(e) { e & 0xff } else { (e >> 8) & 15 }
+}
+
+/// The extra bits of a length or distance entry.
+#[inline(always)]
+const fn extra_bits(e: u32) -> u32 {
+    (e & 0xff).wrapping_sub(code_len(e))
+}
+
+/// A length or distance entry's base.
+#[inline(always)]
+const fn base(e: u32) -> usize {
+    ((e >> 16) & 0x7fff) as usize
+}
+
+/// The entry for a symbol's `info` (below) and code length.
+const fn with_len(info: u32, len: u32) -> u32 {
+    if is_lit(info) {
+        info.wrapping_add(len)
+    } else {
+        info.wrapping_add(len << 8).wrapping_add(len)
+    }
+}
 
 /// The entry of literal/length symbol `sym`, without its code length.
 fn lit_info(sym: usize) -> u32 {
     match sym {
-        0..=255 => (sym as u32) << 16,
+        0..=255 => (sym as u32) << 8,
         256 => K_EOB,
         _ => {
             let i = sym.wrapping_sub(257);
@@ -379,14 +455,9 @@ fn dist_info(sym: usize) -> u32 {
     }
 }
 
-/// The entry of code-length symbol `sym`: the symbol itself.
+/// The entry of code-length symbol `sym`: the symbol itself, as a literal.
 fn cl_info(sym: usize) -> u32 {
-    (sym as u32) << 16
-}
-
-/// The extra bits of an entry that is not a table hit's whole (the code is consumed).
-fn extra_bits(e: u32) -> u32 {
-    (e & 0xff).wrapping_sub((e >> 8) & 15)
+    (sym as u32) << 8
 }
 
 /// A canonical Huffman decoder: a lookup table of `FAST` (a power of two, at most 2^15)
@@ -492,10 +563,7 @@ impl<const FAST: usize> Huffman<FAST> {
             for &sym in syms {
                 let rev = (code.reverse_bits() >> (32u32.wrapping_sub(len as u32))) as usize;
                 if let Some(e) = h.fast.get_mut(rev) {
-                    let len = len as u32;
-                    *e = info(usize::from(sym))
-                        .wrapping_add(len << 8)
-                        .wrapping_add(len);
+                    *e = with_len(info(usize::from(sym)), len as u32);
                 }
                 code = code.wrapping_add(1);
             }
@@ -523,8 +591,8 @@ impl<const FAST: usize> Huffman<FAST> {
             r.refill();
         }
         let e = self.lookup(r.buf);
-        let l = (e >> 8) & 15;
-        if e & K_SLOW == 0 && l <= r.cnt {
+        let l = code_len(e);
+        if e & K_SLOW != K_SLOW && l <= r.cnt {
             r.consume(l);
             return Ok(e);
         }
@@ -539,7 +607,7 @@ impl<const FAST: usize> Huffman<FAST> {
         entry: u32,
         info: impl Fn(usize) -> u32,
     ) -> Result<u32, Error> {
-        if entry & K_SLOW == 0 {
+        if entry & K_SLOW != K_SLOW {
             return Err(TRUNCATED);
         }
         // Canonical decoding one bit at a time (codes longer than the table).
@@ -550,9 +618,7 @@ impl<const FAST: usize> Huffman<FAST> {
             if code.wrapping_sub(first) < count {
                 let i = index.wrapping_add(code.wrapping_sub(first)) as usize;
                 let sym = self.symbols.get(i).ok_or(BAD)?;
-                return Ok(info(usize::from(*sym))
-                    .wrapping_add(len << 8)
-                    .wrapping_add(len));
+                return Ok(with_len(info(usize::from(*sym)), len));
             }
             index = index.wrapping_add(count);
             first = first.wrapping_add(count).wrapping_shl(1);
@@ -645,7 +711,7 @@ fn dynamic(r: &mut Bits<'_>, t: &mut Tables) -> Result<(), Error> {
     let total = hlit.wrapping_add(hdist);
     let mut i = 0usize;
     while i < total {
-        let sym = (clh.decode(r, cl_info)? >> 16) as usize;
+        let sym = ((clh.decode(r, cl_info)? >> 8) & 0xff) as usize;
         if sym < 16 {
             // A single length (the common case): no run to fill.
             *lens.get_mut(i).ok_or(BAD)? = sym as u8;
@@ -686,7 +752,7 @@ fn distance(r: &mut Bits<'_>, dist: &DistHuffman) -> Result<usize, Error> {
     if e & KIND != K_BASE {
         return Err(BAD);
     }
-    Ok(((e >> 16) as usize).wrapping_add(r.bits(extra_bits(e))? as usize))
+    Ok(base(e).wrapping_add(r.bits(extra_bits(e))? as usize))
 }
 
 /// Decodes one symbol (and a match's distance) one careful step at a time, each checked
@@ -699,11 +765,14 @@ fn careful_symbol(
     dist: &DistHuffman,
 ) -> Result<bool, Error> {
     let e = lit.decode(r, lit_info)?;
+    if is_lit(e) {
+        out.put((e >> 8) as u8)?;
+        return Ok(false);
+    }
     match e & KIND {
-        K_LIT => out.put((e >> 16) as u8)?,
         K_EOB => return Ok(true),
         K_BASE => {
-            let len = ((e >> 16) as usize).wrapping_add(r.bits(extra_bits(e))? as usize);
+            let len = base(e).wrapping_add(r.bits(extra_bits(e))? as usize);
             let d = distance(r, dist)?;
             out.copy_match(d, len)?;
         }
@@ -732,7 +801,7 @@ fn codes(
         let room = out.buf.as_mut_slice();
         if b.refill8() {
             let mut e = lit.lookup(b.buf);
-            if e & KIND == K_LIT
+            if is_lit(e)
                 && let Some(window) = opos
                     .checked_add(8)
                     .and_then(|end| room.get_mut(opos..end))
@@ -741,14 +810,18 @@ fn codes(
                 // Up to six literals (54 bits) into the 8-byte window, no bounds checks.
                 let mut n = 0usize;
                 for slot in window.iter_mut().take(6) {
-                    if e & KIND != K_LIT {
+                    if !is_lit(e) {
                         break;
                     }
-                    *slot = (e >> 16) as u8;
-                    b.consume(e & 0xff);
+                    *slot = (e >> 8) as u8;
+                    // Whole-entry shift and subtraction: only the low bits count (the
+                    // count's low byte cannot borrow, its code being buffered).
+                    b.buf = b.buf.wrapping_shr(e);
+                    b.cnt = b.cnt.wrapping_sub(e);
                     e = lit.lookup(b.buf);
                     n = n.wrapping_add(1);
                 }
+                b.cnt &= 0xff;
                 opos = opos.wrapping_add(n);
                 if n == 6 {
                     continue;
@@ -767,15 +840,15 @@ fn codes(
             }
             if e & KIND == K_BASE {
                 let total = e & 0xff;
-                let extra = (b.buf & !(u64::MAX << total)) >> ((e >> 8) & 15);
-                let len = ((e >> 16) as usize).wrapping_add(extra as usize);
+                let extra = (b.buf & !(u64::MAX << total)) >> code_len(e);
+                let len = base(e).wrapping_add(extra as usize);
                 b.consume(total);
                 let de = dist.lookup(b.buf);
                 let d = if de & KIND == K_BASE {
                     let total = de & 0xff;
-                    let extra = (b.buf & !(u64::MAX << total)) >> ((de >> 8) & 15);
+                    let extra = (b.buf & !(u64::MAX << total)) >> code_len(de);
                     b.consume(total);
-                    ((de >> 16) as usize).wrapping_add(extra as usize)
+                    base(de).wrapping_add(extra as usize)
                 } else {
                     *r = b;
                     let d = distance(r, dist);
@@ -853,6 +926,18 @@ mod tests {
                 &zlib_decompress(&crate::deflate::zlib_compress(d), 1 << 20).unwrap(),
                 d
             );
+        }
+    }
+
+    #[test]
+    fn adler32_matches_the_byte_loop() {
+        let data: Vec<u8> = (0..40_000u32)
+            .map(|i| (i.wrapping_mul(2654435761u32) >> 7) as u8)
+            .collect();
+        for len in (0..100).chain([5551, 5552, 5553, 11_104, 11_111, 40_000]) {
+            assert_eq!(adler32(&data[..len]), crate::deflate::adler32(&data[..len]));
+            let ff = vec![0xffu8; len];
+            assert_eq!(adler32(&ff), crate::deflate::adler32(&ff));
         }
     }
 

@@ -63,7 +63,12 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
         cnt: 0,
     };
     let buf = zeroed(input.len().saturating_mul(3).min(limit));
-    let mut out = Out { buf, pos: 0, limit };
+    let mut out = Out {
+        buf,
+        pos: 0,
+        limit,
+        run: Run::default(),
+    };
     // Decoding tables for dynamic blocks, set up on the first one and rebuilt in place.
     let mut tables: Option<Tables> = None;
     loop {
@@ -235,6 +240,16 @@ struct Out {
     buf: Vec<u8>,
     pos: usize,
     limit: usize,
+    /// The last overlapping copy past the room: `buf[start..end]` repeats with `period`.
+    run: Run,
+}
+
+/// A stretch of output known to repeat with a period (see [`Out::copy_match_grow`]).
+#[derive(Clone, Copy, Default)]
+struct Run {
+    start: usize,
+    end: usize,
+    period: usize,
 }
 
 impl Out {
@@ -295,32 +310,66 @@ impl Out {
 
     /// A match past the room: refused beyond the limit, else appended to the vector
     /// (amortised growth, no zero-filling first: what zlib bombs exercise).
+    #[inline(always)]
     fn copy_match_grow(&mut self, start: usize, d: usize, len: usize) -> Result<(), Error> {
-        let out = &mut self.buf;
         if self.pos.saturating_add(len) > self.limit {
             return Err(TOO_LARGE);
         }
+        if d == 1 {
+            // A run of the last byte (what zlib bombs are made of): a fill.
+            let out = &mut self.buf;
+            out.truncate(self.pos);
+            let b = out.last().copied().unwrap_or(0);
+            out.extend(core::iter::repeat_n(b, len));
+            self.pos = out.len();
+            return Ok(());
+        }
+        self.copy_grow(start, d, len);
+        Ok(())
+    }
+
+    /// [`Self::copy_match_grow`] for distances above 1.
+    #[inline(never)]
+    fn copy_grow(&mut self, start: usize, d: usize, len: usize) {
+        let out = &mut self.buf;
         out.truncate(self.pos);
         if d >= len {
             out.extend_from_within(start..start.wrapping_add(len));
-        } else if d == 1 {
-            // A run of the last byte (what zlib bombs are made of): a fill.
-            let b = out.last().copied().unwrap_or(0);
-            out.extend(core::iter::repeat_n(b, len));
         } else {
             // Overlapping: the output from `start` repeats with period `d`, so copying
-            // everything from `start` so far (d, 2d, 4d, ... bytes) continues it.
-            let end = out.len().wrapping_add(len);
-            while out.len() < end {
-                let n = out
-                    .len()
-                    .wrapping_sub(start)
-                    .min(end.wrapping_sub(out.len()));
-                out.extend_from_within(start..start.wrapping_add(n));
+            // everything from `start` so far (d, 2d, 4d, ... bytes) continues it. When the
+            // previous such copy had the same period and ended here, the periodic stretch
+            // starts further back: copying from there takes one or two copies, not
+            // log2(len / d) (runs of "abc" matches in a bomb).
+            let pos = out.len();
+            let run_start = if self.run.period == d && self.run.end == pos {
+                self.run.start
+            } else {
+                start
+            };
+            // `buf[run_start..pos]` repeats with period `d`: step the source back by what
+            // lies between it and `pos` (a multiple of `d`), doubling, while that is
+            // shorter than the match.
+            let (mut src, mut span) = (start, d);
+            while span < len
+                && let Some(s) = src.checked_sub(span)
+                && s >= run_start
+            {
+                src = s;
+                span = span.wrapping_mul(2);
             }
+            let end = pos.wrapping_add(len);
+            while out.len() < end {
+                let n = out.len().wrapping_sub(src).min(end.wrapping_sub(out.len()));
+                out.extend_from_within(src..src.wrapping_add(n));
+            }
+            self.run = Run {
+                start: run_start,
+                end,
+                period: d,
+            };
         }
         self.pos = out.len();
-        Ok(())
     }
 
     fn finish(mut self) -> Vec<u8> {
@@ -954,6 +1003,28 @@ mod tests {
                 assert_eq!(zlib_decompress(&zs, 5000).unwrap(), d);
                 assert!(zlib_decompress(&zs, 4999).is_err());
             }
+        }
+    }
+
+    #[test]
+    fn runs_of_changing_periods() {
+        // Periodic stretches whose period changes, or that a literal or a shorter match
+        // interrupts, so a remembered periodic run must be dropped or restarted.
+        let mut d = Vec::new();
+        let mut seed = 12345u32;
+        for seg in 0..400u32 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let period = 2 + (seed >> 16) % 9;
+            let len = 20 + (seed >> 8) % 700;
+            d.extend((0..len).map(|i| ((i % period) * 37 + seg % 3) as u8));
+            if seg % 5 == 0 {
+                d.push((seed >> 24) as u8);
+            }
+        }
+        for level in [1, 6, 9] {
+            let zs = z(level, &d);
+            assert_eq!(zlib_decompress(&zs, d.len()).unwrap(), d);
+            assert!(zlib_decompress(&zs, d.len() - 1).is_err());
         }
     }
 

@@ -105,27 +105,38 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
     Ok(out)
 }
 
-/// Adler-32 (RFC 1950), eight bytes per step: the byte sum and the position-weighted sum
-/// of a little-endian `u64` come from multiplications of its 16-bit lanes (every partial
-/// sum stays below 2^16, so the top lane of the product is exact). The same sums as the
-/// byte loop of `deflate::adler32`, regrouped; reduced every 5552 bytes likewise.
+/// Adler-32 (RFC 1950), sixteen bytes per step: the byte sums and position-weighted sums
+/// of two little-endian `u64`s come from multiplications of their 16-bit lanes (every
+/// partial sum stays below 2^16, so the top lane of each product is exact). The same sums
+/// as the byte loop of `deflate::adler32`, regrouped; reduced every 5552 bytes likewise.
 fn adler32(data: &[u8]) -> u32 {
     const MOD: u32 = 65_521;
     const LANES: u64 = 0x00ff_00ff_00ff_00ff;
+    /// The top lane of `lanes * k`: the lanes (bytes 0, 2, 4, 6 or 1, 3, 5, 7) weighted by
+    /// `k`'s lanes in reverse.
+    const fn dot(lanes: u64, k: u64) -> u32 {
+        (lanes.wrapping_mul(k) >> 48) as u32
+    }
+    const ONES: u64 = 0x0001_0001_0001_0001;
     let (mut a, mut b) = (1u32, 0u32);
     for block in data.chunks(5552) {
-        let (words, tail) = block.as_chunks::<8>();
-        for w in words {
-            let w = u64::from_le_bytes(*w);
-            let even = w & LANES; // bytes 0, 2, 4, 6
-            let odd = (w >> 8) & LANES; // bytes 1, 3, 5, 7
-            let sum = (even.wrapping_add(odd)).wrapping_mul(0x0001_0001_0001_0001) >> 48;
-            let weighted = (even.wrapping_mul(0x0008_0006_0004_0002) >> 48)
-                .wrapping_add(odd.wrapping_mul(0x0007_0005_0003_0001) >> 48);
-            b = b
-                .wrapping_add(a.wrapping_mul(8))
-                .wrapping_add(weighted as u32);
-            a = a.wrapping_add(sum as u32);
+        let (pairs, tail) = block.as_chunks::<16>();
+        for p in pairs {
+            let (lo, hi) = p.split_at(8);
+            let (Ok(lo), Ok(hi)) = (<[u8; 8]>::try_from(lo), <[u8; 8]>::try_from(hi)) else {
+                continue;
+            };
+            let (w0, w1) = (u64::from_le_bytes(lo), u64::from_le_bytes(hi));
+            let (e0, o0) = (w0 & LANES, (w0 >> 8) & LANES);
+            let (e1, o1) = (w1 & LANES, (w1 >> 8) & LANES);
+            // Byte i of the 16 weighs 16 - i in `b`: 8 more than in its own word for w0.
+            let s0 = dot(e0.wrapping_add(o0), ONES);
+            let s1 = dot(e1.wrapping_add(o1), ONES);
+            let weighted = dot(e0.wrapping_add(e1), 0x0008_0006_0004_0002)
+                .wrapping_add(dot(o0.wrapping_add(o1), 0x0007_0005_0003_0001))
+                .wrapping_add(s0.wrapping_mul(8));
+            b = b.wrapping_add(a.wrapping_mul(16)).wrapping_add(weighted);
+            a = a.wrapping_add(s0).wrapping_add(s1);
         }
         for &x in tail {
             a = a.wrapping_add(u32::from(x));
@@ -166,7 +177,7 @@ impl<'a> Bits<'a> {
     fn refill8(&mut self) -> bool {
         let Some(chunk) = self
             .data
-            .get(self.pos..)
+            .get(self.pos..self.pos.wrapping_add(8))
             .and_then(|rest| rest.first_chunk::<8>())
         else {
             return false;
@@ -384,6 +395,22 @@ impl Out {
 #[inline(always)]
 fn copy_within_room(buf: &mut [u8], start: usize, pos: usize, end: usize) {
     let d = pos.wrapping_sub(start);
+    let len = end.wrapping_sub(pos);
+    if len <= 16 && d >= len {
+        // A short match that does not overlap itself (most of a token's): one 16-byte
+        // copy through a local, no library call. Bytes past `start + len` are read but
+        // only land past `end`, in the room (scratch, overwritten later).
+        if let Some(&chunk) = buf
+            .get(start..start.wrapping_add(16))
+            .and_then(|c| c.first_chunk::<16>())
+            && let Some(dst) = buf
+                .get_mut(pos..pos.wrapping_add(16))
+                .and_then(|c| c.first_chunk_mut::<16>())
+        {
+            *dst = chunk;
+            return;
+        }
+    }
     if d == 1 {
         let b = buf.get(start).copied().unwrap_or(0);
         if let Some(run) = buf.get_mut(pos..end) {
@@ -851,9 +878,8 @@ fn codes(
         if b.refill8() {
             let mut e = lit.lookup(b.buf);
             if is_lit(e)
-                && let Some(window) = opos
-                    .checked_add(8)
-                    .and_then(|end| room.get_mut(opos..end))
+                && let Some(window) = room
+                    .get_mut(opos..opos.wrapping_add(8))
                     .and_then(|w| w.first_chunk_mut::<8>())
             {
                 // Up to six literals (54 bits) into the 8-byte window, no bounds checks.

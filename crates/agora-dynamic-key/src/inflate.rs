@@ -6,19 +6,37 @@
 //! inflate to the same body), and any byte after the Adler-32 trailer. Its state is a few
 //! small tables on the stack (no multi-KiB decompressor to set up per token): the fixed code's
 //! are built once; a dynamic block's are built in place (9/8/7-bit lookup tables filled
-//! length by length, doubling by copy, zero code lengths skipped eight at a time). Criterion
-//! medians for the 159-byte level-6 stream of the benchmark body: about 2.0–2.4 µs, against
-//! 3.8 µs before that and 4.1–4.4 µs for `miniz_oxide`.
-//! Table entries carry the decoded symbol whole (literal byte, or length/distance base and
-//! extra-bit count, plus the bits to consume), so a literal is one lookup and one store; while
-//! 8 input bytes remain, a refill guarantees 56 bits and up to six literals, or a match, are
-//! taken without truncation checks, with the bit buffer and output position in registers and
-//! the output written into zero-initialised room (no `Vec::push`). Our 150-byte fixed-block
-//! stream: 6.30k → 4.79k instructions. Matches longer than their distance
-//! are a fill (distance 1) or a doubling copy of the period, not a byte loop: a zlib bomb of
-//! 1 MiB of zeros (level 9, 1 KiB) is refused at the 256 KiB limit in about 26 µs through
-//! `ParsedAccessToken2::parse` (531 µs with the byte loop), one of 1 MiB of "abc" in 66 µs
-//! (411 µs); bench group `zlib bomb refusal`.
+//! length by length, doubling by copy, zero code lengths skipped eight at a time).
+//!
+//! Decoding. A table entry carries its symbol whole: a literal's byte, or a length or
+//! distance base with its extra-bit count, and the bits a hit consumes. While 8 input bytes
+//! remain, one unaligned load tops the 64-bit bit buffer up to at least 56 bits, enough for
+//! six literals or a literal run and a match (at most 35 bits), so those are taken without
+//! truncation checks, with the bit buffer and output position in registers. Literals go into
+//! zero-initialised room (one store each, no `Vec::push`), short non-overlapping matches as
+//! one 16-byte copy. The literal loop is bound by its dependency chain (lookup, shift,
+//! lookup), so for the fixed code, whose literals are 8 or 9 bits, the next entry's index is
+//! picked from both candidates by the length's low bit rather than computed after the
+//! shift. Everything else (the last input bytes, codes longer than the tables, invalid
+//! symbols, output past the room) takes a careful one-symbol path whose checks and errors
+//! are those of the previous decoder (differentially fuzzed against it, messages included).
+//! Adler-32 sums 16 bytes per step.
+//!
+//! Measured (criterion medians on the shared 2-core machine, instruction counts from
+//! callgrind), our 150-byte fixed-block stream of the benchmark body: 0.74–0.80 µs /
+//! 6.30k instructions before this design, 0.49 µs / 4.44k now (3.58k without the
+//! fixed-code next-entry pick, which trades instructions for a shorter chain: 460 -> 435 ns
+//! best-of in A/B runs); the 159-byte level-6 stream: 19.2k -> 18.2k instructions
+//! (2.1–2.3 µs -> 1.9 µs; its dynamic header dominates). `miniz_oxide`: 4.3–5.7 µs.
+//!
+//! Zlib bombs. Matches longer than their distance are a fill (distance 1) or doubling copies
+//! of the period, not a byte loop; past the room, output is appended without zero-filling,
+//! and a copy that continues the previous one's period starts from further back in that
+//! periodic stretch (one or two copies instead of log2(len/distance)). Through
+//! `ParsedAccessToken2::parse`, a 1 MiB bomb of zeros (level 9, 1 KiB) is refused at the
+//! 256 KiB limit in about 25 µs (531 µs with a byte loop), one of 1 MiB of "abc" in about
+//! 41 µs (74 µs with plain doubling, 411 µs with a byte loop); bench group
+//! `zlib bomb refusal`.
 
 use std::sync::OnceLock;
 

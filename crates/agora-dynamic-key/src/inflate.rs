@@ -6,20 +6,42 @@
 //! inflate to the same body), and any byte after the Adler-32 trailer. Its state is a few
 //! small tables on the stack (no multi-KiB decompressor to set up per token): the fixed code's
 //! are built once; a dynamic block's are built in place (9/8/7-bit lookup tables filled
-//! length by length, doubling by copy, zero code lengths skipped eight at a time). Criterion
-//! medians for the 159-byte level-6 stream of the benchmark body: about 2.0–2.4 µs, against
-//! 3.8 µs before that and 4.1–4.4 µs for `miniz_oxide`.
-//! Literals are decoded up to two per buffer refill straight from the table (our 150-byte
-//! fixed-block stream: 6.49k → 6.30k instructions). Matches longer than their distance
-//! are a fill (distance 1) or a doubling copy of the period, not a byte loop: a zlib bomb of
-//! 1 MiB of zeros (level 9, 1 KiB) is refused at the 256 KiB limit in about 26 µs through
-//! `ParsedAccessToken2::parse` (531 µs with the byte loop), one of 1 MiB of "abc" in 66 µs
-//! (411 µs); bench group `zlib bomb refusal`.
+//! length by length, doubling by copy, zero code lengths skipped eight at a time).
+//!
+//! Decoding. A table entry carries its symbol whole: a literal's byte, or a length or
+//! distance base with its extra-bit count, and the bits a hit consumes. While 8 input bytes
+//! remain, one unaligned load tops the 64-bit bit buffer up to at least 56 bits, enough for
+//! six literals or a literal run and a match (at most 35 bits), so those are taken without
+//! truncation checks, with the bit buffer and output position in registers. Literals go into
+//! zero-initialised room (one store each, no `Vec::push`), short non-overlapping matches as
+//! one 16-byte copy. The literal loop is bound by its dependency chain (lookup, shift,
+//! lookup), so for the fixed code, whose literals are 8 or 9 bits, the next entry's index is
+//! picked from both candidates by the length's low bit rather than computed after the
+//! shift. Everything else (the last input bytes, codes longer than the tables, invalid
+//! symbols, output past the room) takes a careful one-symbol path whose checks and errors
+//! are those of the previous decoder (differentially fuzzed against it, messages included).
+//! Adler-32 sums 16 bytes per step.
+//!
+//! Measured (criterion medians on the shared 2-core machine, instruction counts from
+//! callgrind), our 150-byte fixed-block stream of the benchmark body: 0.74–0.80 µs /
+//! 6.30k instructions before this design, 0.49 µs / 4.44k now (3.58k without the
+//! fixed-code next-entry pick, which trades instructions for a shorter chain: 460 -> 435 ns
+//! best-of in A/B runs); the 159-byte level-6 stream: 19.2k -> 18.2k instructions
+//! (2.1–2.3 µs -> 1.9 µs; its dynamic header dominates). `miniz_oxide`: 4.3–5.7 µs.
+//!
+//! Zlib bombs. Matches longer than their distance are a fill (distance 1) or doubling copies
+//! of the period, not a byte loop; past the room, output is appended without zero-filling,
+//! and a copy that continues the previous one's period starts from further back in that
+//! periodic stretch (one or two copies instead of log2(len/distance)). Through
+//! `ParsedAccessToken2::parse`, a 1 MiB bomb of zeros (level 9, 1 KiB) is refused at the
+//! 256 KiB limit in about 25 µs (531 µs with a byte loop), one of 1 MiB of "abc" in about
+//! 41 µs (74 µs with plain doubling, 411 µs with a byte loop); bench group
+//! `zlib bomb refusal`.
 
 use std::sync::OnceLock;
 
 use crate::Error;
-use crate::deflate::{CL_ORDER, adler32};
+use crate::deflate::CL_ORDER;
 
 const TRUNCATED: Error = Error::Malformed("truncated zlib stream");
 const BAD: Error = Error::Malformed("invalid zlib stream");
@@ -58,21 +80,27 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
         buf: 0,
         cnt: 0,
     };
-    let mut out: Vec<u8> = Vec::with_capacity(input.len().saturating_mul(3).min(limit));
+    let buf = zeroed(input.len().saturating_mul(3).min(limit));
+    let mut out = Out {
+        buf,
+        pos: 0,
+        limit,
+        run: Run::default(),
+    };
     // Decoding tables for dynamic blocks, set up on the first one and rebuilt in place.
     let mut tables: Option<Tables> = None;
     loop {
         let last = r.bits(1)?;
         match r.bits(2)? {
-            0 => stored(&mut r, &mut out, limit)?,
+            0 => stored(&mut r, &mut out)?,
             1 => {
                 let (lit, dist) = fixed();
-                codes(&mut r, &mut out, limit, lit, dist)?;
+                codes::<true>(&mut r, &mut out, lit, dist)?;
             }
             2 => {
                 let t = tables.get_or_insert_with(Tables::empty);
                 dynamic(&mut r, t)?;
-                codes(&mut r, &mut out, limit, &t.lit, &t.dist)?;
+                codes::<false>(&mut r, &mut out, &t.lit, &t.dist)?;
             }
             _ => return Err(BAD),
         }
@@ -82,6 +110,7 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
     }
     r.align_strict()?;
     let rest = r.remaining_bytes();
+    let out = out.finish();
     match rest {
         [a, b, c, d] => {
             if u32::from_be_bytes([*a, *b, *c, *d]) != adler32(&out) {
@@ -94,7 +123,63 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
     Ok(out)
 }
 
+/// Adler-32 (RFC 1950), sixteen bytes per step: the byte sums and position-weighted sums
+/// of two little-endian `u64`s come from multiplications of their 16-bit lanes (every
+/// partial sum stays below 2^16, so the top lane of each product is exact). The same sums
+/// as the byte loop of `deflate::adler32`, regrouped; reduced every 5552 bytes likewise.
+fn adler32(data: &[u8]) -> u32 {
+    const MOD: u32 = 65_521;
+    const LANES: u64 = 0x00ff_00ff_00ff_00ff;
+    /// The top lane of `lanes * k`: the lanes (bytes 0, 2, 4, 6 or 1, 3, 5, 7) weighted by
+    /// `k`'s lanes in reverse.
+    const fn dot(lanes: u64, k: u64) -> u32 {
+        (lanes.wrapping_mul(k) >> 48) as u32
+    }
+    const ONES: u64 = 0x0001_0001_0001_0001;
+    let (mut a, mut b) = (1u32, 0u32);
+    for block in data.chunks(5552) {
+        let (pairs, tail) = block.as_chunks::<16>();
+        for p in pairs {
+            let (lo, hi) = p.split_at(8);
+            let (Ok(lo), Ok(hi)) = (<[u8; 8]>::try_from(lo), <[u8; 8]>::try_from(hi)) else {
+                continue;
+            };
+            let (w0, w1) = (u64::from_le_bytes(lo), u64::from_le_bytes(hi));
+            let (e0, o0) = (w0 & LANES, (w0 >> 8) & LANES);
+            let (e1, o1) = (w1 & LANES, (w1 >> 8) & LANES);
+            // Byte i of the 16 weighs 16 - i in `b`: 8 more than in its own word for w0.
+            let s0 = dot(e0.wrapping_add(o0), ONES);
+            let s1 = dot(e1.wrapping_add(o1), ONES);
+            let weighted = dot(e0.wrapping_add(e1), 0x0008_0006_0004_0002)
+                .wrapping_add(dot(o0.wrapping_add(o1), 0x0007_0005_0003_0001))
+                .wrapping_add(s0.wrapping_mul(8));
+            b = b.wrapping_add(a.wrapping_mul(16)).wrapping_add(weighted);
+            a = a.wrapping_add(s0).wrapping_add(s1);
+        }
+        for &x in tail {
+            a = a.wrapping_add(u32::from(x));
+            b = b.wrapping_add(a);
+        }
+        a = a.wrapping_rem(MOD);
+        b = b.wrapping_rem(MOD);
+    }
+    (b << 16) | a
+}
+
+/// `n` zero bytes.
+#[allow(
+    clippy::slow_vector_initialization,
+    reason = "`vec![0; n]` is calloc, ~150 instructions slower here than malloc + memset \
+              (glibc's calloc bypasses the thread cache); `extend(repeat_n)` is slower still"
+)]
+fn zeroed(n: usize) -> Vec<u8> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, 0);
+    v
+}
+
 /// LSB-first bit reader.
+#[derive(Clone, Copy)]
 struct Bits<'a> {
     data: &'a [u8],
     pos: usize,
@@ -103,19 +188,28 @@ struct Bits<'a> {
 }
 
 impl<'a> Bits<'a> {
-    /// Tops the buffer up to at least 56 bits when 8 input bytes remain (one unaligned
-    /// load), else byte by byte. The bits above `cnt` may hold the next input bits already;
-    /// a reload writes the same bits there again.
-    fn refill(&mut self) {
-        if let Some(chunk) = self
+    /// Tops the buffer up to at least 56 bits with one unaligned load when 8 input bytes
+    /// remain (returns whether it could). The bits above `cnt` may hold the next input bits
+    /// already; a reload writes the same bits there again.
+    #[inline(always)]
+    fn refill8(&mut self) -> bool {
+        let Some(chunk) = self
             .data
-            .get(self.pos..)
+            .get(self.pos..self.pos.wrapping_add(8))
             .and_then(|rest| rest.first_chunk::<8>())
-        {
-            let c = self.cnt & 63;
-            self.buf |= u64::from_le_bytes(*chunk) << c;
-            self.pos = self.pos.wrapping_add(((63 ^ c) >> 3) as usize);
-            self.cnt = c | 56;
+        else {
+            return false;
+        };
+        let c = self.cnt & 63;
+        self.buf |= u64::from_le_bytes(*chunk) << c;
+        self.pos = self.pos.wrapping_add(((63 ^ c) >> 3) as usize);
+        self.cnt = c | 56;
+        true
+    }
+
+    /// [`Self::refill8`], else byte by byte (near the end of the input).
+    fn refill(&mut self) {
+        if self.refill8() {
             return;
         }
         while self.cnt <= 56 {
@@ -140,6 +234,7 @@ impl<'a> Bits<'a> {
         Ok(v)
     }
 
+    #[inline(always)]
     fn consume(&mut self, n: u32) {
         self.buf = self.buf.wrapping_shr(n);
         self.cnt = self.cnt.wrapping_sub(n);
@@ -164,7 +259,198 @@ impl<'a> Bits<'a> {
     }
 }
 
-fn stored(r: &mut Bits<'_>, out: &mut Vec<u8>, limit: usize) -> Result<(), Error> {
+/// The error for output past the caller's limit.
+const TOO_LARGE: Error = Error::Malformed("inflated body too large");
+const FAR: Error = Error::Malformed("invalid zlib distance");
+
+/// The output: `buf[..pos]` is the inflated data; `buf[pos..]` is zero-initialised room
+/// (never beyond the limit), so a literal is one bounds-checked store.
+struct Out {
+    buf: Vec<u8>,
+    pos: usize,
+    limit: usize,
+    /// The last overlapping copy past the room: `buf[start..end]` repeats with `period`.
+    run: Run,
+}
+
+/// A stretch of output known to repeat with a period (see [`Out::copy_match_grow`]).
+#[derive(Clone, Copy, Default)]
+struct Run {
+    start: usize,
+    end: usize,
+    period: usize,
+}
+
+impl Out {
+    #[inline(always)]
+    fn put(&mut self, b: u8) -> Result<(), Error> {
+        if let Some(slot) = self.buf.get_mut(self.pos) {
+            *slot = b;
+            self.pos = self.pos.wrapping_add(1);
+            return Ok(());
+        }
+        self.put_grow(b)
+    }
+
+    /// A literal past the room: refused at the limit, else more room (all the vector's
+    /// capacity, at least double) and the store.
+    #[cold]
+    #[inline(never)]
+    fn put_grow(&mut self, b: u8) -> Result<(), Error> {
+        if self.pos >= self.limit {
+            return Err(TOO_LARGE);
+        }
+        self.buf.truncate(self.pos);
+        let room = self
+            .buf
+            .capacity()
+            .max(self.pos.saturating_mul(2))
+            .max(64)
+            .min(self.limit);
+        self.buf.push(b);
+        self.buf.resize(room, 0);
+        self.pos = self.pos.wrapping_add(1);
+        Ok(())
+    }
+
+    /// Appends bytes (a stored block).
+    fn extend(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        if self.pos.saturating_add(chunk.len()) > self.limit {
+            return Err(TOO_LARGE);
+        }
+        self.buf.truncate(self.pos);
+        self.buf.extend_from_slice(chunk);
+        self.pos = self.buf.len();
+        Ok(())
+    }
+
+    /// Copies `len` bytes from `d` back.
+    fn copy_match(&mut self, d: usize, len: usize) -> Result<(), Error> {
+        let pos = self.pos;
+        let start = pos.checked_sub(d).ok_or(FAR)?;
+        let end = pos.wrapping_add(len);
+        if end > self.buf.len() {
+            return self.copy_match_grow(start, d, len);
+        }
+        copy_within_room(&mut self.buf, start, pos, end);
+        self.pos = end;
+        Ok(())
+    }
+
+    /// A match past the room: refused beyond the limit, else appended to the vector
+    /// (amortised growth, no zero-filling first: what zlib bombs exercise).
+    #[inline(always)]
+    fn copy_match_grow(&mut self, start: usize, d: usize, len: usize) -> Result<(), Error> {
+        if self.pos.saturating_add(len) > self.limit {
+            return Err(TOO_LARGE);
+        }
+        if d == 1 {
+            // A run of the last byte (what zlib bombs are made of): a fill.
+            let out = &mut self.buf;
+            out.truncate(self.pos);
+            let b = out.last().copied().unwrap_or(0);
+            out.extend(core::iter::repeat_n(b, len));
+            self.pos = out.len();
+            return Ok(());
+        }
+        self.copy_grow(start, d, len);
+        Ok(())
+    }
+
+    /// [`Self::copy_match_grow`] for distances above 1.
+    #[inline(never)]
+    fn copy_grow(&mut self, start: usize, d: usize, len: usize) {
+        let out = &mut self.buf;
+        out.truncate(self.pos);
+        if d >= len {
+            out.extend_from_within(start..start.wrapping_add(len));
+        } else {
+            // Overlapping: the output from `start` repeats with period `d`, so copying
+            // everything from `start` so far (d, 2d, 4d, ... bytes) continues it. When the
+            // previous such copy had the same period and ended here, the periodic stretch
+            // starts further back: copying from there takes one or two copies, not
+            // log2(len / d) (runs of "abc" matches in a bomb).
+            let pos = out.len();
+            let run_start = if self.run.period == d && self.run.end == pos {
+                self.run.start
+            } else {
+                start
+            };
+            // `buf[run_start..pos]` repeats with period `d`: step the source back by what
+            // lies between it and `pos` (a multiple of `d`), doubling, while that is
+            // shorter than the match.
+            let (mut src, mut span) = (start, d);
+            while span < len
+                && let Some(s) = src.checked_sub(span)
+                && s >= run_start
+            {
+                src = s;
+                span = span.wrapping_mul(2);
+            }
+            let end = pos.wrapping_add(len);
+            while out.len() < end {
+                let n = out.len().wrapping_sub(src).min(end.wrapping_sub(out.len()));
+                out.extend_from_within(src..src.wrapping_add(n));
+            }
+            self.run = Run {
+                start: run_start,
+                end,
+                period: d,
+            };
+        }
+        self.pos = out.len();
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.buf.truncate(self.pos);
+        self.buf
+    }
+}
+
+/// Writes `buf[pos..end]` as a copy of `buf[start..]` (`start < pos <= end <= buf.len()`):
+/// one copy when the distance is at least the length, a fill for distance 1, else doubling
+/// copies of everything from `start` (the output repeats with period `pos - start`).
+#[inline(always)]
+fn copy_within_room(buf: &mut [u8], start: usize, pos: usize, end: usize) {
+    let d = pos.wrapping_sub(start);
+    let len = end.wrapping_sub(pos);
+    if len <= 16 && d >= len {
+        // A short match that does not overlap itself (most of a token's): one 16-byte
+        // copy through a local, no library call. Bytes past `start + len` are read but
+        // only land past `end`, in the room (scratch, overwritten later).
+        if let Some(&chunk) = buf
+            .get(start..start.wrapping_add(16))
+            .and_then(|c| c.first_chunk::<16>())
+            && let Some(dst) = buf
+                .get_mut(pos..pos.wrapping_add(16))
+                .and_then(|c| c.first_chunk_mut::<16>())
+        {
+            *dst = chunk;
+            return;
+        }
+    }
+    if d == 1 {
+        let b = buf.get(start).copied().unwrap_or(0);
+        if let Some(run) = buf.get_mut(pos..end) {
+            run.fill(b);
+        }
+        return;
+    }
+    let mut p = pos;
+    while p < end {
+        let n = p.wrapping_sub(start).min(end.wrapping_sub(p));
+        let Some((head, tail)) = buf.split_at_mut_checked(p) else {
+            return;
+        };
+        if let (Some(src), Some(dst)) = (head.get(start..start.wrapping_add(n)), tail.get_mut(..n))
+        {
+            dst.copy_from_slice(src);
+        }
+        p = p.wrapping_add(n);
+    }
+}
+
+fn stored(r: &mut Bits<'_>, out: &mut Out) -> Result<(), Error> {
     r.align_strict()?;
     let len = r.bits(16)?;
     let nlen = r.bits(16)?;
@@ -174,10 +460,7 @@ fn stored(r: &mut Bits<'_>, out: &mut Vec<u8>, limit: usize) -> Result<(), Error
     let rest = r.remaining_bytes();
     let len = len as usize;
     let chunk = rest.get(..len).ok_or(TRUNCATED)?;
-    if out.len().saturating_add(len) > limit {
-        return Err(Error::Malformed("inflated body too large"));
-    }
-    out.extend_from_slice(chunk);
+    out.extend(chunk)?;
     r.pos = r.pos.wrapping_add(len);
     Ok(())
 }
@@ -191,11 +474,92 @@ const CL_FAST: usize = 1 << 7;
 type LitHuffman = Huffman<LIT_FAST>;
 type DistHuffman = Huffman<DIST_FAST>;
 
+// A decoded symbol, as a table entry (`u32`):
+//   bits 0..8    the bits a table hit consumes: the code length, plus the extra bits of a
+//                length or distance,
+//   bits 8..16   a literal's byte (or a code-length symbol); for anything else the code
+//                length (bits 8..12) and the kind (bits 12..16, below),
+//   bits 16..31  a length or distance base,
+//   bit 31       set for anything but a literal.
+// A literal is stored straight from bits 8..16, and shifting the bit buffer by the whole
+// entry consumes its code (shifts take the count modulo 64).
+const NOT_LIT: u32 = 1 << 31;
+const KIND: u32 = NOT_LIT | 0xf000;
+/// A length or distance: base in bits 16..31, extra bits = consumed - code length.
+const K_BASE: u32 = NOT_LIT | 0x1000;
+/// End of block.
+const K_EOB: u32 = NOT_LIT | 0x2000;
+/// A symbol with no meaning (literal/length 286 and 287, distance 30 and 31).
+const K_BAD: u32 = NOT_LIT | 0x4000;
+/// No table entry: a code longer than the table, or unused (decoded bit by bit).
+const K_SLOW: u32 = NOT_LIT | 0x8000;
+
+#[inline(always)]
+const fn is_lit(e: u32) -> bool {
+    e & NOT_LIT == 0
+}
+
+/// The entry's code length (its extra bits excluded).
+#[inline(always)]
+const fn code_len(e: u32) -> u32 {
+    if is_lit(e) { e & 0xff } else { (e >> 8) & 15 }
+}
+
+/// The extra bits of a length or distance entry.
+#[inline(always)]
+const fn extra_bits(e: u32) -> u32 {
+    (e & 0xff).wrapping_sub(code_len(e))
+}
+
+/// A length or distance entry's base.
+#[inline(always)]
+const fn base(e: u32) -> usize {
+    ((e >> 16) & 0x7fff) as usize
+}
+
+/// The entry for a symbol's `info` (below) and code length.
+const fn with_len(info: u32, len: u32) -> u32 {
+    if is_lit(info) {
+        info.wrapping_add(len)
+    } else {
+        info.wrapping_add(len << 8).wrapping_add(len)
+    }
+}
+
+/// The entry of literal/length symbol `sym`, without its code length.
+fn lit_info(sym: usize) -> u32 {
+    match sym {
+        0..=255 => (sym as u32) << 8,
+        256 => K_EOB,
+        _ => {
+            let i = sym.wrapping_sub(257);
+            match (LEN_BASE.get(i), LEN_EXTRA.get(i)) {
+                (Some(&b), Some(&x)) => u32::from(b) << 16 | K_BASE | u32::from(x),
+                _ => K_BAD,
+            }
+        }
+    }
+}
+
+/// The entry of distance symbol `sym`, without its code length.
+fn dist_info(sym: usize) -> u32 {
+    match (DIST_BASE.get(sym), DIST_EXTRA.get(sym)) {
+        (Some(&b), Some(&x)) => u32::from(b) << 16 | K_BASE | u32::from(x),
+        _ => K_BAD,
+    }
+}
+
+/// The entry of code-length symbol `sym`: the symbol itself, as a literal.
+fn cl_info(sym: usize) -> u32 {
+    (sym as u32) << 8
+}
+
 /// A canonical Huffman decoder: a lookup table of `FAST` (a power of two, at most 2^15)
 /// entries plus counting decode for longer codes.
 struct Huffman<const FAST: usize> {
-    /// `symbol << 4 | length`, 0 when the code is longer than the table's bits (or unused).
-    fast: [u16; FAST],
+    /// Entries (see `KIND`); [`K_SLOW`] when the code is longer than the table's bits (or
+    /// unused).
+    fast: [u32; FAST],
     count: [u16; 16],
     symbols: [u16; 288],
 }
@@ -206,25 +570,26 @@ impl<const FAST: usize> Huffman<FAST> {
 
     const fn empty() -> Self {
         Self {
-            fast: [0; FAST],
+            fast: [K_SLOW; FAST],
             count: [0; 16],
             symbols: [0; 288],
         }
     }
 
-    /// Builds the decoder for code lengths `lens` (at most 288).
+    /// Builds the decoder for code lengths `lens` (at most 288), `info` giving each
+    /// symbol's entry.
     ///
     /// The table is filled length by length: the codes of length `len` take one entry each
     /// in a table of `2^len` entries, which is then doubled by copying for the next length,
     /// so each entry is written once by a copy instead of once per code replicated into it.
-    fn new(lens: &[u8]) -> Result<Self, Error> {
+    fn new(lens: &[u8], info: impl Fn(usize) -> u32) -> Result<Self, Error> {
         let mut h = Self::empty();
-        h.build(lens)?;
+        h.build(lens, info)?;
         Ok(h)
     }
 
     /// [`Self::new`] in place (nothing of the previous code survives).
-    fn build(&mut self, lens: &[u8]) -> Result<(), Error> {
+    fn build(&mut self, lens: &[u8], info: impl Fn(usize) -> u32) -> Result<(), Error> {
         let h = self;
         h.count = [0; 16];
         let mut too_long = false;
@@ -275,7 +640,7 @@ impl<const FAST: usize> Huffman<FAST> {
             .find(|&len| h.count.get(len).copied().unwrap_or(0) != 0)
             .unwrap_or(Self::BITS as usize);
         let mut size = 1usize << min_len;
-        h.fast.get_mut(..size).unwrap_or(&mut []).fill(0);
+        h.fast.get_mut(..size).unwrap_or(&mut []).fill(K_SLOW);
         let mut code = 0u32;
         let mut idx = 0usize;
         for len in 1..=(Self::BITS as usize) {
@@ -292,7 +657,7 @@ impl<const FAST: usize> Huffman<FAST> {
             for &sym in syms {
                 let rev = (code.reverse_bits() >> (32u32.wrapping_sub(len as u32))) as usize;
                 if let Some(e) = h.fast.get_mut(rev) {
-                    *e = (sym << 4) | len as u16;
+                    *e = with_len(info(usize::from(sym)), len as u32);
                 }
                 code = code.wrapping_add(1);
             }
@@ -302,40 +667,52 @@ impl<const FAST: usize> Huffman<FAST> {
         Ok(())
     }
 
-    /// Decodes one symbol: one table lookup, or [`Self::decode_slow`] for a code longer
-    /// than the table (or an unused or truncated one).
+    /// The table entry for the next bits (whether or not that many bits are buffered).
+    #[inline(always)]
+    fn lookup(&self, buf: u64) -> u32 {
+        self.fast
+            .get((buf & Self::MASK) as usize)
+            .copied()
+            .unwrap_or(K_SLOW)
+    }
+
+    /// Decodes one symbol and consumes its code (not its extra bits): one table lookup, or
+    /// [`Self::decode_slow`] for a code longer than the table (or an unused or truncated
+    /// one).
     #[inline]
-    fn decode(&self, r: &mut Bits<'_>) -> Result<usize, Error> {
+    fn decode(&self, r: &mut Bits<'_>, info: impl Fn(usize) -> u32) -> Result<u32, Error> {
         if r.cnt < 15 {
             r.refill();
         }
-        let e = self
-            .fast
-            .get((r.buf & Self::MASK) as usize)
-            .copied()
-            .unwrap_or(0);
-        let l = u32::from(e & 15);
-        if l != 0 && l <= r.cnt {
+        let e = self.lookup(r.buf);
+        let l = code_len(e);
+        if e & K_SLOW != K_SLOW && l <= r.cnt {
             r.consume(l);
-            return Ok(usize::from(e >> 4));
+            return Ok(e);
         }
-        self.decode_slow(r, l)
+        self.decode_slow(r, e, info)
     }
 
     #[cold]
     #[inline(never)]
-    fn decode_slow(&self, r: &mut Bits<'_>, table_len: u32) -> Result<usize, Error> {
-        if table_len != 0 {
+    fn decode_slow(
+        &self,
+        r: &mut Bits<'_>,
+        entry: u32,
+        info: impl Fn(usize) -> u32,
+    ) -> Result<u32, Error> {
+        if entry & K_SLOW != K_SLOW {
             return Err(TRUNCATED);
         }
         // Canonical decoding one bit at a time (codes longer than the table).
         let (mut code, mut first, mut index) = (0i32, 0i32, 0i32);
-        for len in 1..16usize {
+        for len in 1..16u32 {
             code |= r.bits(1)? as i32;
-            let count = i32::from(self.count.get(len).copied().unwrap_or(0));
+            let count = i32::from(self.count.get(len as usize).copied().unwrap_or(0));
             if code.wrapping_sub(first) < count {
                 let i = index.wrapping_add(code.wrapping_sub(first)) as usize;
-                return self.symbols.get(i).map(|&s| usize::from(s)).ok_or(BAD);
+                let sym = self.symbols.get(i).ok_or(BAD)?;
+                return Ok(with_len(info(usize::from(*sym)), len));
             }
             index = index.wrapping_add(count);
             first = first.wrapping_add(count).wrapping_shl(1);
@@ -347,7 +724,7 @@ impl<const FAST: usize> Huffman<FAST> {
 
 fn fixed() -> (&'static LitHuffman, &'static DistHuffman) {
     static FIXED: OnceLock<Option<(LitHuffman, DistHuffman)>> = OnceLock::new();
-    static EMPTY: OnceLock<(LitHuffman, DistHuffman)> = OnceLock::new();
+    static EMPTY: (LitHuffman, DistHuffman) = (Huffman::empty(), Huffman::empty());
     let tables = FIXED.get_or_init(|| {
         let lit: Vec<u8> = (0..288usize)
             .map(|i| match i {
@@ -357,15 +734,15 @@ fn fixed() -> (&'static LitHuffman, &'static DistHuffman) {
                 _ => 8,
             })
             .collect();
-        Some((Huffman::new(&lit).ok()?, Huffman::new(&[5u8; 30]).ok()?))
+        Some((
+            Huffman::new(&lit, lit_info).ok()?,
+            Huffman::new(&[5u8; 30], dist_info).ok()?,
+        ))
     });
     match tables {
         Some((a, b)) => (a, b),
-        None => {
-            // Unreachable in practice: the fixed code is valid. Decode nothing rather than panic.
-            let (a, b) = EMPTY.get_or_init(|| (Huffman::empty(), Huffman::empty()));
-            (a, b)
-        }
+        // Unreachable in practice: the fixed code is valid. Empty tables decode nothing.
+        None => (&EMPTY.0, &EMPTY.1),
     }
 }
 
@@ -422,13 +799,13 @@ fn dynamic(r: &mut Bits<'_>, t: &mut Tables) -> Result<(), Error> {
             *x = r.bits(3)? as u8;
         }
     }
-    t.cl.build(&cl)?;
+    t.cl.build(&cl, cl_info)?;
     let clh = &t.cl;
     let mut lens = [0u8; 316];
     let total = hlit.wrapping_add(hdist);
     let mut i = 0usize;
     while i < total {
-        let sym = clh.decode(r)?;
+        let sym = ((clh.decode(r, cl_info)? >> 8) & 0xff) as usize;
         if sym < 16 {
             // A single length (the common case): no run to fill.
             *lens.get_mut(i).ok_or(BAD)? = sym as u8;
@@ -459,98 +836,157 @@ fn dynamic(r: &mut Bits<'_>, t: &mut Tables) -> Result<(), Error> {
     if lit.get(256).copied().unwrap_or(0) == 0 {
         return Err(BAD); // no end-of-block code
     }
-    t.lit.build(lit)?;
-    t.dist.build(dist)
+    t.lit.build(lit, lit_info)?;
+    t.dist.build(dist, dist_info)
 }
 
-/// The error for output past the caller's limit.
-const TOO_LARGE: Error = Error::Malformed("inflated body too large");
+/// Decodes a distance (code and extra bits) one careful step at a time.
+fn distance(r: &mut Bits<'_>, dist: &DistHuffman) -> Result<usize, Error> {
+    let e = dist.decode(r, dist_info)?;
+    if e & KIND != K_BASE {
+        return Err(BAD);
+    }
+    Ok(base(e).wrapping_add(r.bits(extra_bits(e))? as usize))
+}
 
-/// Decodes one literal straight from the fast table when the buffered bits hold
-/// a complete literal code; returns whether it did (anything else is left to
-/// the caller's `decode`).
-#[inline(always)]
-fn fast_literal(
+/// Decodes one symbol (and a match's distance) one careful step at a time, each checked
+/// for truncation; returns whether it was the end of the block.
+#[inline(never)]
+fn careful_symbol(
     r: &mut Bits<'_>,
-    out: &mut Vec<u8>,
-    limit: usize,
+    out: &mut Out,
     lit: &LitHuffman,
+    dist: &DistHuffman,
 ) -> Result<bool, Error> {
-    let e = lit
-        .fast
-        .get((r.buf & LitHuffman::MASK) as usize)
-        .copied()
-        .unwrap_or(0);
-    let l = u32::from(e & 15);
-    if e < 256 << 4 && l != 0 && l <= r.cnt {
-        if out.len() >= limit {
-            return Err(TOO_LARGE);
+    let e = lit.decode(r, lit_info)?;
+    if is_lit(e) {
+        out.put((e >> 8) as u8)?;
+        return Ok(false);
+    }
+    match e & KIND {
+        K_EOB => return Ok(true),
+        K_BASE => {
+            let len = base(e).wrapping_add(r.bits(extra_bits(e))? as usize);
+            let d = distance(r, dist)?;
+            out.copy_match(d, len)?;
         }
-        r.consume(l);
-        out.push((e >> 4) as u8);
-        return Ok(true);
+        _ => return Err(BAD),
     }
     Ok(false)
 }
 
-fn codes(
+/// Decodes a block's symbols up to its end.
+///
+/// While 8 input bytes remain, a refill buffers at least 56 bits, enough for three
+/// literals (9 bits at most from the table) or two literals and a match (35 bits at most:
+/// 9 + 5 extra, then 8 + 13 extra): table hits are taken whole without checking for
+/// truncation, and the bit buffer and output position live in locals (registers) meanwhile.
+/// Everything else (the last bytes, codes longer than the tables, invalid symbols, output
+/// past the room) goes through [`careful_symbol`].
+fn codes<const FIXED: bool>(
     r: &mut Bits<'_>,
-    out: &mut Vec<u8>,
-    limit: usize,
+    out: &mut Out,
     lit: &LitHuffman,
     dist: &DistHuffman,
 ) -> Result<(), Error> {
+    let mut b = *r;
+    let mut opos = out.pos;
     loop {
-        // Fast path: up to two literals per refill straight from the table (any other
-        // case, including a truncated or long code, goes through `decode`).
-        if r.cnt < 30 {
-            r.refill();
-        }
-        if fast_literal(r, out, limit, lit)? {
-            fast_literal(r, out, limit, lit)?;
-            continue;
-        }
-        let sym = lit.decode(r)?;
-        if sym < 256 {
-            if out.len() >= limit {
-                return Err(TOO_LARGE);
+        let room = out.buf.as_mut_slice();
+        if b.refill8() {
+            let mut e = lit.lookup(b.buf);
+            if is_lit(e)
+                && let Some(window) = room
+                    .get_mut(opos..opos.wrapping_add(8))
+                    .and_then(|w| w.first_chunk_mut::<8>())
+            {
+                // Up to six literals (54 bits) into the 8-byte window, no bounds checks.
+                let mut n = 0usize;
+                for slot in window.iter_mut().take(6) {
+                    if !is_lit(e) {
+                        break;
+                    }
+                    *slot = (e >> 8) as u8;
+                    if FIXED {
+                        // The fixed code's literals are 8 or 9 bits: the next entry is at
+                        // `buf >> 8` or `buf >> 9`, picked by the length's low bit, so the
+                        // next lookup waits for a flag test instead of the buffer shift
+                        // (the chain lookup -> shift -> mask -> lookup bounds this loop;
+                        // about 5% off our stream's inflate time).
+                        let next8 = lit.lookup(b.buf >> 8);
+                        let next9 = lit.lookup(b.buf >> 9);
+                        b.buf = b.buf.wrapping_shr(e);
+                        b.cnt = b.cnt.wrapping_sub(e);
+                        e = if e & 1 != 0 { next9 } else { next8 };
+                    } else {
+                        // Whole-entry shift and subtraction: only the low bits count (the
+                        // count's low byte cannot borrow, its code being buffered).
+                        b.buf = b.buf.wrapping_shr(e);
+                        b.cnt = b.cnt.wrapping_sub(e);
+                        e = lit.lookup(b.buf);
+                    }
+                    n = n.wrapping_add(1);
+                }
+                b.cnt &= 0xff;
+                opos = opos.wrapping_add(n);
+                if n == 6 {
+                    continue;
+                }
+                // A match takes up to 35 bits; `e`'s code (at most 9 bits) is buffered.
+                if b.cnt < 35 && !b.refill8() {
+                    *r = b;
+                    out.pos = opos;
+                    if careful_symbol(r, out, lit, dist)? {
+                        return Ok(());
+                    }
+                    b = *r;
+                    opos = out.pos;
+                    continue;
+                }
             }
-            out.push(sym as u8);
-            continue;
+            if e & KIND == K_BASE {
+                let total = e & 0xff;
+                let extra = (b.buf & !(u64::MAX << total)) >> code_len(e);
+                let len = base(e).wrapping_add(extra as usize);
+                b.consume(total);
+                let de = dist.lookup(b.buf);
+                let d = if de & KIND == K_BASE {
+                    let total = de & 0xff;
+                    let extra = (b.buf & !(u64::MAX << total)) >> code_len(de);
+                    b.consume(total);
+                    base(de).wrapping_add(extra as usize)
+                } else {
+                    *r = b;
+                    let d = distance(r, dist);
+                    b = *r;
+                    d?
+                };
+                let start = opos.checked_sub(d).ok_or(FAR)?;
+                let end = opos.wrapping_add(len);
+                if end <= room.len() {
+                    copy_within_room(room, start, opos, end);
+                    opos = end;
+                } else {
+                    out.pos = opos;
+                    out.copy_match_grow(start, d, len)?;
+                    opos = out.pos;
+                }
+                continue;
+            }
+            if e & KIND == K_EOB {
+                b.consume(e & 0xff);
+                *r = b;
+                out.pos = opos;
+                return Ok(());
+            }
         }
-        if sym == 256 {
+        *r = b;
+        out.pos = opos;
+        let eob = careful_symbol(r, out, lit, dist)?;
+        b = *r;
+        opos = out.pos;
+        if eob {
             return Ok(());
-        }
-        let li = sym.wrapping_sub(257);
-        let len = usize::from(*LEN_BASE.get(li).ok_or(BAD)?)
-            .wrapping_add(r.bits(u32::from(*LEN_EXTRA.get(li).ok_or(BAD)?))? as usize);
-        let di = dist.decode(r)?;
-        let d = usize::from(*DIST_BASE.get(di).ok_or(BAD)?)
-            .wrapping_add(r.bits(u32::from(*DIST_EXTRA.get(di).ok_or(BAD)?))? as usize);
-        let start = out
-            .len()
-            .checked_sub(d)
-            .ok_or(Error::Malformed("invalid zlib distance"))?;
-        if out.len().saturating_add(len) > limit {
-            return Err(TOO_LARGE);
-        }
-        if d >= len {
-            out.extend_from_within(start..start.wrapping_add(len));
-        } else if d == 1 {
-            // A run of the last byte (what zlib bombs are made of): a fill.
-            let b = out.last().copied().unwrap_or(0);
-            out.resize(out.len().wrapping_add(len), b);
-        } else {
-            // Overlapping: the output from `start` repeats with period `d`, so copying
-            // everything from `start` so far (d, 2d, 4d, ... bytes) continues it.
-            let end = out.len().wrapping_add(len);
-            while out.len() < end {
-                let n = out
-                    .len()
-                    .wrapping_sub(start)
-                    .min(end.wrapping_sub(out.len()));
-                out.extend_from_within(start..start.wrapping_add(n));
-            }
         }
     }
 }
@@ -577,6 +1013,16 @@ mod tests {
             (0..70000u32)
                 .map(|i| b"0123456789abcdef"[(i * 31 % 17 % 16) as usize])
                 .collect(),
+            // Matches fill the preallocated room, then literals must grow it.
+            (0..20000u32)
+                .map(|i| {
+                    if i < 12000 {
+                        0
+                    } else {
+                        (i.wrapping_mul(2654435761u32) >> 11) as u8
+                    }
+                })
+                .collect(),
         ];
         for d in &inputs {
             for level in [0, 1, 6, 9] {
@@ -586,6 +1032,18 @@ mod tests {
                 &zlib_decompress(&crate::deflate::zlib_compress(d), 1 << 20).unwrap(),
                 d
             );
+        }
+    }
+
+    #[test]
+    fn adler32_matches_the_byte_loop() {
+        let data: Vec<u8> = (0..40_000u32)
+            .map(|i| (i.wrapping_mul(2654435761u32) >> 7) as u8)
+            .collect();
+        for len in (0..100).chain([5551, 5552, 5553, 11_104, 11_111, 40_000]) {
+            assert_eq!(adler32(&data[..len]), crate::deflate::adler32(&data[..len]));
+            let ff = vec![0xffu8; len];
+            assert_eq!(adler32(&ff), crate::deflate::adler32(&ff));
         }
     }
 
@@ -602,6 +1060,28 @@ mod tests {
                 assert_eq!(zlib_decompress(&zs, 5000).unwrap(), d);
                 assert!(zlib_decompress(&zs, 4999).is_err());
             }
+        }
+    }
+
+    #[test]
+    fn runs_of_changing_periods() {
+        // Periodic stretches whose period changes, or that a literal or a shorter match
+        // interrupts, so a remembered periodic run must be dropped or restarted.
+        let mut d = Vec::new();
+        let mut seed = 12345u32;
+        for seg in 0..400u32 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let period = 2 + (seed >> 16) % 9;
+            let len = 20 + (seed >> 8) % 700;
+            d.extend((0..len).map(|i| ((i % period) * 37 + seg % 3) as u8));
+            if seg % 5 == 0 {
+                d.push((seed >> 24) as u8);
+            }
+        }
+        for level in [1, 6, 9] {
+            let zs = z(level, &d);
+            assert_eq!(zlib_decompress(&zs, d.len()).unwrap(), d);
+            assert!(zlib_decompress(&zs, d.len() - 1).is_err());
         }
     }
 

@@ -114,6 +114,23 @@ impl<'a> Reader<'a> {
 
     pub(crate) fn privmap(&mut self) -> Result<BTreeMap<u16, u32>, Error> {
         let n = self.u16()?;
+        if n <= 4 {
+            // The usual sizes (an RTC service has up to four privileges): built from an
+            // array, sorted and bulk-loaded, instead of searched insert by insert. The sort
+            // is stable and bulk loading keeps the last of equal ids, as inserting does.
+            let mut a = [(0u16, 0u32); 4];
+            for slot in a.iter_mut().take(usize::from(n)) {
+                *slot = (self.u16()?, self.u32()?);
+            }
+            let [a0, a1, a2, a3] = a;
+            return Ok(match n {
+                0 => BTreeMap::new(),
+                1 => BTreeMap::from([a0]),
+                2 => BTreeMap::from([a0, a1]),
+                3 => BTreeMap::from([a0, a1, a2]),
+                _ => BTreeMap::from([a0, a1, a2, a3]),
+            });
+        }
         let mut map = BTreeMap::new();
         for _ in 0..n {
             let k = self.u16()?;
@@ -127,6 +144,33 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn privmap_is_insertion_semantics() {
+        // Any order, repeated ids (the last one wins), every size around the small path.
+        let mut seed = 0x2545_f491u32;
+        for _ in 0..5000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let n = (seed % 7) as u16;
+            let mut w = Writer::with_capacity(64);
+            w.u16(n);
+            let mut expected = BTreeMap::new();
+            for i in 0..n {
+                let id = ((seed >> (3 * i)) % 5) as u16;
+                let v = seed.rotate_left(u32::from(i));
+                w.u16(id);
+                w.u32(v);
+                expected.insert(id, v);
+            }
+            w.u16(0xabcd);
+            let mut r = Reader::new(&w.buf);
+            assert_eq!(r.privmap().unwrap(), expected);
+            assert_eq!(r.u16().unwrap(), 0xabcd);
+        }
+        assert!(Reader::new(&[2, 0, 1, 0, 0, 0, 0, 0, 2]).privmap().is_err());
+    }
 
     #[test]
     fn round_trip_and_limits() {

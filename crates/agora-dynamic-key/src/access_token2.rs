@@ -935,7 +935,7 @@ impl ParsedAccessToken2 {
     pub fn verify(&self, cert: &AppCertificate) -> Result<(), Error> {
         let signature = self.body.get(2..self.signing_start).unwrap_or(&[]);
         let signing_info = self.body.get(self.signing_start..).unwrap_or(&[]);
-        let mac_ok = verify_signer(cert, self.issue_ts, self.salt)?
+        let mac_ok = signer(cert, self.issue_ts, self.salt)?
             .chain_update(signing_info)
             .verify_slice(signature)
             .is_ok();
@@ -1002,105 +1002,3 @@ impl ParsedAccessToken2 {
     }
 }
 
-/// [`signer`] for [`ParsedAccessToken2::verify`]: k1 and k2 (a 4-byte key over 32 bytes
-/// each) straight on the SHA-256 compression function, without the `hmac` crate's
-/// buffering; the signature's HMAC itself stays `Hmac`, for `verify_slice`.
-fn verify_signer(cert: &AppCertificate, issue_ts: u32, salt: u32) -> Result<HmacSha256, Error> {
-    let k1 = hmac_key4_msg32(issue_ts.to_le_bytes(), cert.expose());
-    let k2 = hmac_key4_msg32(salt.to_le_bytes(), &k1);
-    HmacSha256::new_from_slice(&k2).map_err(|_| Error::InvalidAppCertificate)
-}
-
-/// HMAC-SHA256 (RFC 2104) with a 4-byte key over a 32-byte message, in four compressions:
-/// `H(key ^ opad || H(key ^ ipad || msg))`, each hash two 64-byte blocks, the second one
-/// 32 bytes of data, the `0x80` terminator and the 768-bit length.
-fn hmac_key4_msg32(key: [u8; 4], msg: &[u8; 32]) -> [u8; 32] {
-    const IV: [u32; 8] = [
-        0x6a09_e667,
-        0xbb67_ae85,
-        0x3c6e_f372,
-        0xa54f_f53a,
-        0x510e_527f,
-        0x9b05_688c,
-        0x1f83_d9ab,
-        0x5be0_cd19,
-    ];
-    let pad = |x: u8| {
-        let mut b = [x; 64];
-        if let Some(head) = b.first_chunk_mut::<4>() {
-            for (b, k) in head.iter_mut().zip(key) {
-                *b ^= k;
-            }
-        }
-        b
-    };
-    let last = |data: &[u8; 32]| {
-        let mut b = [0u8; 64];
-        if let Some((head, rest)) = b.split_first_chunk_mut::<32>() {
-            *head = *data;
-            if let Some(t) = rest.first_mut() {
-                *t = 0x80;
-            }
-        }
-        if let Some(len) = b.last_chunk_mut::<8>() {
-            *len = ((64 + 32) * 8u64).to_be_bytes();
-        }
-        b
-    };
-    let digest = |state: [u32; 8]| {
-        let mut out = [0u8; 32];
-        for (o, w) in out.chunks_exact_mut(4).zip(state) {
-            o.copy_from_slice(&w.to_be_bytes());
-        }
-        out
-    };
-    let mut inner = IV;
-    sha2::block_api::compress256(&mut inner, &[pad(0x36), last(msg)]);
-    let mut outer = IV;
-    sha2::block_api::compress256(&mut outer, &[pad(0x5c), last(&digest(inner))]);
-    digest(outer)
-}
-
-#[cfg(test)]
-mod verify_tests {
-    use super::*;
-
-    #[test]
-    fn raw_hmac_matches_the_hmac_crate() {
-        let mut seed = 0x0123_4567_89ab_cdefu64;
-        let mut rnd = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        for _ in 0..2000 {
-            let key = (rnd() as u32).to_le_bytes();
-            let mut msg = [0u8; 32];
-            msg.iter_mut().for_each(|b| *b = rnd() as u8);
-            let expected = HmacSha256::new_from_slice(&key)
-                .unwrap()
-                .chain_update(msg)
-                .finalize()
-                .into_bytes();
-            assert_eq!(hmac_key4_msg32(key, &msg).as_slice(), expected.as_slice());
-        }
-    }
-
-    #[test]
-    fn verify_signer_matches_signer() {
-        let cert = AppCertificate::new("5CFd2fd1755d40ecb72977518be15d3b").unwrap();
-        for (ts, salt) in [
-            (0, 0),
-            (1_700_000_000, 12_345_678),
-            (u32::MAX, 1),
-            (7, u32::MAX),
-        ] {
-            let a = signer(&cert, ts, salt).unwrap().chain_update(b"info");
-            let b = verify_signer(&cert, ts, salt)
-                .unwrap()
-                .chain_update(b"info");
-            assert_eq!(a.finalize().into_bytes(), b.finalize().into_bytes());
-        }
-    }
-}

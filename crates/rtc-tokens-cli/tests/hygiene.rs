@@ -38,7 +38,11 @@ fn with_env(mut cmd: Command) -> Command {
 }
 
 fn secret_files() -> (PathBuf, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("rtc-tokens-hygiene-{}", std::process::id()));
+    // A folder per call: tests run in parallel, and rewriting a shared file let a CLI
+    // started by another test read it empty.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("rtc-tokens-hygiene-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let z = dir.join("zego.secret");
     let a = dir.join("agora.cert");

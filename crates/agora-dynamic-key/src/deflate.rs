@@ -3,53 +3,63 @@
 //! Why it exists: a 007 token body is a few hundred bytes. General-purpose deflaters set up
 //! (and clear) tens of KiB of match-finder and Huffman state per stream. Measured side by
 //! side with `benches/agora.rs` (group `deflate 007 body`, a 156-byte RTC publisher body,
-//! criterion medians on a shared 2-core machine under load), `miniz_oxide` level 6 takes
-//! about 12.5–14 µs and flate2 level 6 about 15–16 µs per body, this encoder about 3.0–3.5 µs
-//! (5.5–6.2 µs before the changes listed below); it also produces 150 bytes where level 6
-//! produces 159. It does the work zlib's level 6 does: hash chains of up to 128 candidates,
-//! lazy matching (`max_lazy` 16, `good` 8, `nice` 128, zlib's "too far" rule for length-3
-//! matches, and like zlib never position 0 as a candidate). It then emits whichever single
-//! block is smallest: stored, fixed-Huffman or dynamic-Huffman. The dynamic candidate is
-//! needed: over realistic bodies of 150+ bytes with long random identifiers, dynamic blocks
-//! beat fixed ones by more than 2 bytes for a large share of inputs (20 000 proptest bodies:
-//! 54% fixed). No cheap, provable lower bound on the dynamic size settles it either: for the
-//! benchmark body the fixed block is 1149 bits and the dynamic one 1223 (header 437,
-//! symbols 786); a bound would have to prove at least 363 header bits, and what is provable
-//! without the code lengths is far below that. So the dynamic block is first *estimated*
-//! ([`dynamic_estimate`]: symbol entropy, plus the header coded from approximate lengths,
-//! about 1k instructions against 14.5k for building it) and built only when the estimate does
-//! not exceed the fixed block by [`ESTIMATE_MARGIN`] bits. Over 100 000 realistic bodies the
-//! estimate is within −84..+48 bits of the real dynamic block; the construction is skipped for
-//! 76% of the bodies that end in a fixed block (90% of benchmark-shaped RTC bodies), and in 2
-//! of them the dynamic block would have been smaller, by at most 2 bits (sizes against
-//! level 6 unchanged: max +1 byte, mean −3.2). Test `estimate_stats` reports these.
-//! Bodies above
-//! [`SMALL_MAX`] go to `miniz_oxide` at level 6, so long inputs keep compressing exactly as
-//! well as before.
+//! criterion medians of three runs on a shared, noisy 2-core machine), `miniz_oxide` level 6
+//! takes 16.4–17.8 µs and C zlib level 6 (through flate2) 9.5–11.7 µs per body, this encoder
+//! 1.56–2.37 µs, 7–10x faster than either in the same run (3.0 µs before the estimate below,
+//! 5.5–6.2 µs before the earlier changes listed further down). It produces 150 bytes, as C
+//! zlib does, where `miniz_oxide` produces 159.
+//!
+//! It does the work zlib's level 6 does: hash chains of up to 128 candidates, lazy matching
+//! (`max_lazy` 16, `good` 8, `nice` 128, zlib's "too far" rule for length-3 matches, and
+//! like zlib never position 0 as a candidate). It then emits whichever single block is
+//! smallest: stored, fixed-Huffman or dynamic-Huffman, the dynamic block's code lengths
+//! being the cheaper of two optimal constructions, ours and zlib's
+//! ([`DynamicHeader::new`]). Sizes over 100 000 realistic bodies (test
+//! `size_vs_level6_stats`): against C zlib level 6 at most 1 byte longer (21 bodies), 0.21
+//! bytes shorter on average; against `miniz_oxide` level 6 at most 1 byte longer, 3.24
+//! shorter on average. Bodies above [`SMALL_MAX`] go to `miniz_oxide` at level 6.
+//!
+//! The dynamic candidate is needed: over realistic bodies of 150+ bytes with long random
+//! identifiers, dynamic blocks beat fixed ones by more than 2 bytes for a large share of
+//! inputs (54% end up fixed). No cheap, provable lower bound on the dynamic size settles it
+//! either: for the benchmark body the fixed block is 1149 bits and the dynamic one 1223
+//! (header 437, symbols 786); a bound would have to prove at least 363 header bits, and what
+//! is provable without the code lengths is far below that. So the dynamic block is first
+//! *estimated* ([`dynamic_estimate`]: symbol entropy, plus the header coded from approximate
+//! lengths; about 4k instructions against 14.5k and more for building it) and built only
+//! when the estimate does not exceed the fixed block by [`ESTIMATE_MARGIN`] bits. Over
+//! 100 000 realistic bodies the estimate is within −84..+48 bits of the real dynamic block;
+//! the construction is skipped for 76% of the bodies that end in a fixed block (90% of
+//! benchmark-shaped RTC bodies), and in 2 of them the dynamic block would have been smaller,
+//! by at most 2 bits (test `estimate_stats`).
 //!
 //! What keeps it fast at this size (callgrind, instructions per 156-byte benchmark body: 56.4k
-//! before these, 33.9k after, 31.8k with the leaner match-finder loop, 27.9k with the matches-only
-//! symbol list, 18.0k once the dynamic code is estimated rather than built when the fixed block
-//! clearly wins, 17.0k with symbol totals counted during LZ77): no allocation besides the output
-//! (the match finder's hash heads, chain links and match list live in a per-thread scratch, and
-//! only the heads the input can reach are cleared); each position is hashed once; the LZ77 pass
-//! records only the matches (literals are the bytes between them, counted and emitted straight from
-//! the input), and a position without a candidate costs a hash, a head lookup and an insertion;
-//! symbol frequencies carry bitsets of the symbols used, kept while counting, so the estimate,
-//! Huffman construction, cost comparison, canonical codes and the run-length coding of the code
-//! lengths walk the 30–80 symbols present; Huffman lengths come from a two-queue construction whose
-//! steps do not wait on each other's stores (a branch-free variant of its queue choice measured
-//! 1.5x slower: it puts a load on the critical path); a match is written as two bit-buffer
-//! insertions (code with its extra bits); position 0 is never inserted. What remains for the
-//! benchmark body, roughly: match finding 8.0k instructions (about 50 per input byte), the
-//! dynamic-block estimate 4.3k (about 60 per symbol present), symbol emission 3.2k, Adler-32 and
-//! the fixed block's cost 1.3k. When the dynamic code is built, Huffman lengths for the three
-//! alphabets add 10.5k and the run-length coding of the code lengths 3.6k. Match-chain length
-//! against size, over 20 000 proptest bodies (ours − level 6, bytes): 128 or 8 candidates max +1,
-//! mean −3.21; 4 candidates max +3; 2 max +4; 1 max +9.
+//! before these, 33.9k after, 31.8k with the leaner match-finder loop, 27.9k with the
+//! matches-only symbol list, 18.0k once the dynamic code is estimated rather than built when
+//! the fixed block clearly wins, 17.0k with symbol totals counted during LZ77, 16.1k with the
+//! match search out of line, 15.8k with the emitter's bit buffer in locals): no allocation
+//! besides the output (the match finder's hash heads, chain links and match list live in a
+//! per-thread scratch, and only the heads the input can reach are cleared); each position is
+//! hashed once; the LZ77 pass records only the matches (literals are the bytes between them,
+//! counted and emitted straight from the input), and a position without a candidate costs a
+//! hash, a head lookup and an insertion (about 20 instructions); symbol frequencies carry
+//! bitsets of the symbols used, kept while counting, so the estimate, Huffman construction,
+//! cost comparison, canonical codes and the run-length coding of the code lengths walk the
+//! 30–80 symbols present; Huffman lengths come from a two-queue construction whose steps do not
+//! wait on each other's stores (a branch-free variant of its queue choice measured 1.5x slower:
+//! it puts a load on the critical path); a match is written as two bit-buffer insertions (code
+//! with its extra bits); position 0 is never inserted. What remains for the benchmark body,
+//! roughly: LZ77 7.4k instructions (the match search 1.8k of it), the dynamic-block estimate
+//! 4.3k (about 60 per symbol present), symbol emission 2.9k, Adler-32 and the fixed block's
+//! cost 1.3k. When the dynamic code is built, our Huffman lengths for the three alphabets add
+//! about 10k, zlib's (when tried) about 40k, the run-length coding of the code lengths 3.6k per
+//! candidate. Match-chain length against size, over 20 000 proptest bodies (ours − miniz_oxide
+//! level 6, bytes): 128 or 8 candidates max +1, mean −3.21; 4 candidates max +3; 2 max +4; 1
+//! max +9.
 //!
 //! The output is a normal zlib stream (`78 9c` header, Adler-32 trailer); the test-suite
-//! round-trips it through flate2's inflater and compares its size with level 6.
+//! round-trips it through flate2's inflater and compares its size with C zlib's and
+//! `miniz_oxide`'s level 6.
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -112,12 +122,15 @@ fn compress_small(data: &[u8], scratch: &mut Scratch) -> Vec<u8> {
     w.out.extend_from_slice(&[0x78, 0x9c]);
     enc.emit_block(data, &scratch.matches, &mut w);
     w.align();
-    w.out.extend_from_slice(&adler32(data).to_be_bytes());
+    w.out
+        .extend_from_slice(&crate::inflate::adler32(data).to_be_bytes());
     w.out
 }
 
-/// Adler-32 (RFC 1950).
-pub(crate) fn adler32(data: &[u8]) -> u32 {
+/// Adler-32 (RFC 1950), byte by byte: the reference for the inflater's faster
+/// [`crate::inflate::adler32`], which both directions use.
+#[cfg(test)]
+pub(crate) fn adler32_bytewise(data: &[u8]) -> u32 {
     const MOD: u32 = 65_521;
     let (mut a, mut b) = (1u32, 0u32);
     for chunk in data.chunks(5552) {
@@ -1350,7 +1363,7 @@ fn cl_extra_bits(s: u16) -> u64 {
     }
 }
 
-/// [`rle_lengths`] of `lit[..hlit]` and `dist[..hdist]`, walking only the coded symbols
+/// `rle_lengths` of `lit[..hlit]` and `dist[..hdist]`, walking only the coded symbols
 /// (`lit_coded`, `dist_coded`: exactly the non-zero lengths): the zero runs between them are
 /// gaps, found without reading the zeros.
 fn rle_coded(
@@ -1840,7 +1853,7 @@ mod timing {
             };
         });
         best("adler", || {
-            let _ = black_box(adler32(black_box(&body)));
+            let _ = black_box(crate::inflate::adler32(black_box(&body)));
         });
     }
 }

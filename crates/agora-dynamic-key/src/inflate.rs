@@ -126,8 +126,9 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
 /// Adler-32 (RFC 1950), sixteen bytes per step: the byte sums and position-weighted sums
 /// of two little-endian `u64`s come from multiplications of their 16-bit lanes (every
 /// partial sum stays below 2^16, so the top lane of each product is exact). The same sums
-/// as the byte loop of `deflate::adler32`, regrouped; reduced every 5552 bytes likewise.
-fn adler32(data: &[u8]) -> u32 {
+/// as the byte loop of `deflate::adler32_bytewise`, regrouped; reduced every 5552 bytes
+/// likewise. The encoder uses it too.
+pub(crate) fn adler32(data: &[u8]) -> u32 {
     const MOD: u32 = 65_521;
     const LANES: u64 = 0x00ff_00ff_00ff_00ff;
     /// The top lane of `lanes * k`: the lanes (bytes 0, 2, 4, 6 or 1, 3, 5, 7) weighted by
@@ -1041,9 +1042,12 @@ mod tests {
             .map(|i| (i.wrapping_mul(2654435761u32) >> 7) as u8)
             .collect();
         for len in (0..100).chain([5551, 5552, 5553, 11_104, 11_111, 40_000]) {
-            assert_eq!(adler32(&data[..len]), crate::deflate::adler32(&data[..len]));
+            assert_eq!(
+                adler32(&data[..len]),
+                crate::deflate::adler32_bytewise(&data[..len])
+            );
             let ff = vec![0xffu8; len];
-            assert_eq!(adler32(&ff), crate::deflate::adler32(&ff));
+            assert_eq!(adler32(&ff), crate::deflate::adler32_bytewise(&ff));
         }
     }
 

@@ -26,7 +26,7 @@
 //! (header 437, symbols 786); a bound would have to prove at least 363 header bits, and what
 //! is provable without the code lengths is far below that. So the dynamic block is first
 //! *estimated* ([`dynamic_estimate`]: symbol entropy, plus the header coded from approximate
-//! lengths; about 4k instructions against 14.5k and more for building it) and built only
+//! lengths; about 5k instructions against 14.5k and more for building it) and built only
 //! when the estimate does not exceed the fixed block by [`ESTIMATE_MARGIN`] bits. Over
 //! 100 000 realistic bodies the estimate is within −84..+48 bits of the real dynamic block;
 //! the construction is skipped for 76% of the bodies that end in a fixed block (90% of
@@ -37,7 +37,8 @@
 //! before these, 33.9k after, 31.8k with the leaner match-finder loop, 27.9k with the
 //! matches-only symbol list, 18.0k once the dynamic code is estimated rather than built when
 //! the fixed block clearly wins, 17.0k with symbol totals counted during LZ77, 16.1k with the
-//! match search out of line, 15.8k with the emitter's bit buffer in locals): no allocation
+//! match search out of line, 15.8k with the emitter's bit buffer in locals; 16.7k once the
+//! estimate runs the header's own run-length coder instead of a copy of it): no allocation
 //! besides the output (the match finder's hash heads, chain links and match list live in a
 //! per-thread scratch, and only the heads the input can reach are cleared); each position is
 //! hashed once; the LZ77 pass records only the matches (literals are the bytes between them,
@@ -50,7 +51,7 @@
 //! it puts a load on the critical path); a match is written as two bit-buffer insertions (code
 //! with its extra bits); position 0 is never inserted. What remains for the benchmark body,
 //! roughly: LZ77 7.4k instructions (the match search 1.8k of it), the dynamic-block estimate
-//! 4.3k (about 60 per symbol present), symbol emission 2.9k, Adler-32 and the fixed block's
+//! 5.2k (about 75 per symbol present), symbol emission 2.9k, Adler-32 and the fixed block's
 //! cost 1.3k. When the dynamic code is built, our Huffman lengths for the three alphabets add
 //! about 10k, zlib's (when tried) about 40k, the run-length coding of the code lengths 3.6k per
 //! candidate. Match-chain length against size, over 20 000 proptest bodies (ours − miniz_oxide
@@ -431,8 +432,11 @@ impl Encoder {
         }
         // Literal counts: the bytes between matches.
         let mut lit_start = 0usize;
+        let mut literals = 0usize;
         let mut count_run = |from: usize, to: usize| {
-            for &b in data.get(from..to).unwrap_or(&[]) {
+            let run = data.get(from..to).unwrap_or(&[]);
+            literals = literals.wrapping_add(run.len());
+            for &b in run {
                 count(&mut freq.lit, &mut freq.lit_used, usize::from(b));
             }
         };
@@ -444,13 +448,9 @@ impl Encoder {
         count_run(lit_start, n);
         count(&mut freq.lit, &mut freq.lit_used, 256);
         freq.extra_bits = extra_bits;
-        // Literals are the bytes outside matches; plus one symbol per match and end-of-block.
-        let matched = matches
-            .iter()
-            .map(|&m| unpack_match(m).1)
-            .fold(0usize, usize::wrapping_add);
+        // One symbol per literal and per match, and end-of-block.
         let m = matches.len();
-        freq.lit_total = n.wrapping_sub(matched).wrapping_add(m).wrapping_add(1) as u32;
+        freq.lit_total = literals.wrapping_add(m).wrapping_add(1) as u32;
         freq.dist_total = m as u32;
     }
 
@@ -469,11 +469,9 @@ impl Encoder {
         let dynamic = (data.len() > ESTIMATE_MAX
             || dynamic_estimate(&self.freq) < fixed_bits.wrapping_add(ESTIMATE_MARGIN))
         .then(|| DynamicHeader::new(&self.freq, fixed_bits));
-        let dyn_bytes = dynamic.as_ref().map_or(u64::MAX, |d| {
-            d.header_bits()
-                .wrapping_add(self.data_bits(&d.lit_len, &d.dist_len))
-                .div_ceil(8)
-        });
+        let dyn_bytes = dynamic
+            .as_ref()
+            .map_or(u64::MAX, |(_, bits)| bits.div_ceil(8));
 
         if stored_bytes < fixed_bytes && stored_bytes < dyn_bytes {
             w.put(1, 3); // BFINAL=1, BTYPE=00
@@ -482,7 +480,7 @@ impl Encoder {
             w.out.extend_from_slice(&len.to_le_bytes());
             w.out.extend_from_slice(&(!len).to_le_bytes());
             w.out.extend_from_slice(data);
-        } else if let Some(dynamic) = dynamic.filter(|_| dyn_bytes < fixed_bytes) {
+        } else if let Some((dynamic, _)) = dynamic.filter(|_| dyn_bytes < fixed_bytes) {
             w.put(0b101, 3); // BFINAL=1, BTYPE=10
             dynamic.emit(w);
             let mut lit_code = [0u32; 286];
@@ -524,112 +522,73 @@ fn log2_table() -> &'static [u32; 2 * ESTIMATE_MAX + 1] {
 /// [`ESTIMATE_MAX`] bytes), at a fraction of the cost of building it.
 ///
 /// Symbol bits: the entropy of each alphabet (a lower bound of any prefix code; Huffman's is
-/// within about 1% of it for token bodies) plus the extra bits. Header: the run-length coding
-/// of code lengths approximated by `round(log2(total / freq))`, coded exactly as
-/// [`rle_coded`] codes them (zero runs as 17/18, repeats as 16), each token at the entropy of
-/// the token counts, plus the field and code-length-code bits. Over 20 000 realistic 007
-/// bodies (the `props` strategy) the header estimate is within −72..+47 bits of the real
-/// header; with the fixed block chosen only when the estimate is at least
-/// [`ESTIMATE_MARGIN`] (24) bits above it, the fixed block was never chosen where the
-/// dynamic one was smaller (16 bits: once, by 5 bits), while 76% of the bodies that end in a
-/// fixed block skip the dynamic code's construction.
+/// within about 1% of it for token bodies) plus the extra bits. Header: the code lengths
+/// approximated by `round(log2(total / freq))`, run-length coded by [`rle_coded`] itself
+/// (into a token count), each token at the entropy of the token counts, plus the field and
+/// code-length-code bits. Over 100 000 realistic 007 bodies (the `props` strategy; test
+/// `estimate_stats`) the estimate is within −84..+48 bits of the real dynamic block; with
+/// the dynamic block built only when the estimate is less than [`ESTIMATE_MARGIN`] (24)
+/// bits above the fixed one, 76% of the bodies that end in a fixed block skip building it,
+/// and 2 were skipped where the dynamic block was smaller, by at most 2 bits.
 fn dynamic_estimate(freq: &Freqs) -> u64 {
     let log = log2_table();
     let lg = |x: u32| u64::from(log.get(x as usize).copied().unwrap_or(u32::MAX));
-    let hlit = used_end(&freq.lit_used).max(257);
-    let hdist = used_end(&freq.dist_used).max(1);
-    // Code-length tokens: lengths 1..=15 in `tok`, the others counted apart; their extra
-    // bits; the next position and the pending run of equal lengths.
-    let mut tok = [0u32; 16];
-    let (mut zeros, mut rep16, mut rep17, mut rep18, mut extra) = (0u64, 0u64, 0u64, 0u64, 0u64);
-    let (mut pos, mut run_len, mut run) = (0usize, 0usize, 0usize);
-    let flush = |tok: &mut [u32; 16], run_len: usize, run: usize, rep16: &mut u64| {
-        // `run_len` then `16` (3-6 more) as often as it fits, single lengths for the rest.
-        let mut left = run.saturating_sub(1);
-        let mut singles = u32::from(run > 0);
-        while left >= 3 {
-            *rep16 = rep16.wrapping_add(1);
-            left = left.wrapping_sub(left.min(6));
-        }
-        singles = singles.wrapping_add(left as u32);
-        if let Some(c) = tok.get_mut(run_len) {
-            *c = c.wrapping_add(singles);
-        }
-    };
-    let gap = |g: usize, zeros: &mut u64, rep17: &mut u64, rep18: &mut u64| {
-        // 18 for 11-138 zeros, 17 for 3-10, single zeros below.
-        let mut left = g;
-        while left > 138 {
-            *rep18 = rep18.wrapping_add(1);
-            left = left.wrapping_sub(138);
-        }
-        if left >= 11 {
-            *rep18 = rep18.wrapping_add(1);
-        } else if left >= 3 {
-            *rep17 = rep17.wrapping_add(1);
-        } else {
-            *zeros = zeros.wrapping_add(left as u64);
-        }
-    };
-    // Symbol entropy (<< 16) of both alphabets.
+    // Symbol entropy (<< 16) of both alphabets, and round(log2(total / f)) as each used
+    // symbol's code length.
+    let mut lit_len = [0u8; 286];
+    let mut dist_len = [0u8; 30];
     let mut ent = 0u64;
-    for (counts, used, base, total) in [
-        (&freq.lit[..], &freq.lit_used, 0usize, freq.lit_total),
-        (&freq.dist[..], &freq.dist_used, hlit, freq.dist_total),
+    for (counts, used, total, lens) in [
+        (
+            &freq.lit[..],
+            &freq.lit_used,
+            freq.lit_total,
+            &mut lit_len[..],
+        ),
+        (
+            &freq.dist[..],
+            &freq.dist_used,
+            freq.dist_total,
+            &mut dist_len[..],
+        ),
     ] {
         let lt = lg(total);
-        for (wi, &word) in used.iter().enumerate() {
-            let mut w = word;
-            while w != 0 {
-                let i = (wi << 6) | w.trailing_zeros() as usize;
-                w &= w.wrapping_sub(1);
-                let f = counts.get(i).copied().unwrap_or(0);
-                let d = lt.saturating_sub(lg(f));
-                ent = ent.wrapping_add(u64::from(f).wrapping_mul(d));
-                // round(log2(total / f)) as the code length.
-                let l = (d.wrapping_add(1 << 15) >> 16).clamp(1, 15) as usize;
-                let p = base.wrapping_add(i);
-                if p == pos && l == run_len {
-                    run = run.wrapping_add(1);
-                } else {
-                    flush(&mut tok, run_len, run, &mut rep16);
-                    gap(p.wrapping_sub(pos), &mut zeros, &mut rep17, &mut rep18);
-                    run_len = l;
-                    run = 1;
-                }
-                pos = p.wrapping_add(1);
+        for_each_used(used, |i| {
+            let f = counts.get(i).copied().unwrap_or(0);
+            let d = lt.saturating_sub(lg(f));
+            ent = ent.wrapping_add(u64::from(f).wrapping_mul(d));
+            if let Some(l) = lens.get_mut(i) {
+                *l = (d.wrapping_add(1 << 15) >> 16).clamp(1, 15) as u8;
             }
-        }
+        });
     }
-    flush(&mut tok, run_len, run, &mut rep16);
-    let tail = hlit.wrapping_add(hdist).saturating_sub(pos);
-    gap(tail, &mut zeros, &mut rep17, &mut rep18);
-    extra = extra
-        .wrapping_add(rep16.wrapping_mul(2))
-        .wrapping_add(rep17.wrapping_mul(3))
-        .wrapping_add(rep18.wrapping_mul(7));
-    // Code-length tokens at their entropy, and the code-length code's own lengths.
-    let mut all = [0u32; 19];
-    for (a, &t) in all.iter_mut().zip(&tok) {
-        *a = t;
-    }
-    for (s, c) in [(0usize, zeros), (16, rep16), (17, rep17), (18, rep18)] {
-        if let Some(a) = all.get_mut(s) {
-            *a = c as u32;
-        }
-    }
-    let mut tok_total = 0u32;
-    let mut tok_nlog = 0u64;
-    for &c in &all {
+    // Those lengths coded as the real header codes them, each token at the entropy of the
+    // token counts, plus its extra bits.
+    let hlit = used_end(&freq.lit_used).max(257);
+    let hdist = used_end(&freq.dist_used).max(1);
+    let mut tokens = [0u32; 19];
+    let (lit_used, dist_used) = (&freq.lit_used, &freq.dist_used);
+    rle_coded(
+        &lit_len,
+        lit_used,
+        hlit,
+        &dist_len,
+        dist_used,
+        hdist,
+        &mut tokens,
+    );
+    let (mut tok_total, mut tok_nlog, mut extra) = (0u32, 0u64, 0u64);
+    for (s, &c) in tokens.iter().enumerate() {
         tok_total = tok_total.wrapping_add(c);
         tok_nlog = tok_nlog.wrapping_add(u64::from(c).wrapping_mul(lg(c)));
+        extra = extra.wrapping_add(u64::from(c).wrapping_mul(cl_extra_bits(s as u16)));
     }
     let tok_ent = u64::from(tok_total)
         .wrapping_mul(lg(tok_total))
         .saturating_sub(tok_nlog);
     let hclen = CL_ORDER
         .iter()
-        .rposition(|&s| all.get(s).copied().unwrap_or(0) != 0)
+        .rposition(|&s| tokens.get(s).copied().unwrap_or(0) != 0)
         .map_or(4, |p| p.wrapping_add(1))
         .max(4) as u64;
     17u64
@@ -1170,13 +1129,16 @@ impl Rle {
         }
     }
 
-    fn push(&mut self, sym: u8, extra: u8) {
-        if let Some(x) = self.items.get_mut(self.len) {
-            *x = u16::from(sym) | (u16::from(extra) << 8);
-            self.len = self.len.wrapping_add(1);
-        }
-        inc(&mut self.freq, usize::from(sym));
+    fn as_slice(&self) -> &[u16] {
+        self.items.get(..self.len).unwrap_or(&[])
     }
+}
+
+/// Where the run-length coding of code lengths goes, token by token: a symbol (0..=18)
+/// and the value of its extra bits. The header keeps the tokens ([`Rle`]); the estimate
+/// only counts them (`[u32; 19]`).
+trait TokenSink {
+    fn push(&mut self, sym: u8, extra: u8);
 
     /// A run of `run` zero lengths: 18 (11-138 zeros), 17 (3-10 zeros), single zeros.
     fn zeros(&mut self, run: usize) {
@@ -1208,9 +1170,21 @@ impl Rle {
             self.push(l, 0);
         }
     }
+}
 
-    fn as_slice(&self) -> &[u16] {
-        self.items.get(..self.len).unwrap_or(&[])
+impl TokenSink for Rle {
+    fn push(&mut self, sym: u8, extra: u8) {
+        if let Some(x) = self.items.get_mut(self.len) {
+            *x = u16::from(sym) | (u16::from(extra) << 8);
+            self.len = self.len.wrapping_add(1);
+        }
+        inc(&mut self.freq, usize::from(sym));
+    }
+}
+
+impl TokenSink for [u32; 19] {
+    fn push(&mut self, sym: u8, _extra: u8) {
+        inc(self, usize::from(sym));
     }
 }
 
@@ -1252,7 +1226,9 @@ impl DynamicHeader {
     /// to the fixed block (`fixed_bits`) by more than [`ZLIB_VARIANT_MARGIN`] bits: over
     /// 100 000 realistic bodies zlib's lengths saved at most 34 bits (and were the costlier
     /// choice about as often: by up to 82 bits; equal for 63%).
-    fn new(freq: &Freqs, fixed_bits: u64) -> Self {
+    ///
+    /// Returns the header and the block's size in bits (header and symbols).
+    fn new(freq: &Freqs, fixed_bits: u64) -> (Self, u64) {
         let cost = |d: &Self| {
             d.header_bits()
                 .wrapping_add(data_bits(freq, &d.lit_len, &d.dist_len))
@@ -1260,11 +1236,11 @@ impl DynamicHeader {
         let ours = Self::build(freq, false);
         let ours_cost = cost(&ours);
         if ours_cost > fixed_bits.saturating_add(ZLIB_VARIANT_MARGIN) {
-            return ours;
+            return (ours, ours_cost);
         }
-        match Self::try_build(freq) {
-            Some(zlib) if cost(&zlib) < ours_cost => zlib,
-            _ => ours,
+        match Self::try_build(freq).map(|z| (cost(&z), z)) {
+            Some((zlib_cost, zlib)) if zlib_cost < ours_cost => (zlib, zlib_cost),
+            _ => (ours, ours_cost),
         }
     }
 
@@ -1295,7 +1271,16 @@ impl DynamicHeader {
         }
         let hlit = used_end(&lit_coded).max(257);
         let hdist = used_end(&dist_coded).max(1);
-        let rle = rle_coded(&lit_len, &lit_coded, hlit, &dist_len, &dist_coded, hdist);
+        let mut rle = Rle::new();
+        rle_coded(
+            &lit_len,
+            &lit_coded,
+            hlit,
+            &dist_len,
+            &dist_coded,
+            hdist,
+            &mut rle,
+        );
         let cl_freq = rle.freq;
         let cl_used = used_bits(&cl_freq);
         let mut cl_len = [0u8; 19];
@@ -1367,18 +1352,18 @@ fn cl_extra_bits(s: u16) -> u64 {
 /// `rle_lengths` of `lit[..hlit]` and `dist[..hdist]`, walking only the coded symbols
 /// (`lit_coded`, `dist_coded`: exactly the non-zero lengths): the zero runs between them are
 /// gaps, found without reading the zeros.
-fn rle_coded(
+fn rle_coded<S: TokenSink>(
     lit: &[u8; 286],
     lit_coded: &[u64; USED_WORDS],
     hlit: usize,
     dist: &[u8; 30],
     dist_coded: &[u64; USED_WORDS],
     hdist: usize,
-) -> Rle {
-    let mut out = Rle::new();
+    out: &mut S,
+) {
     // Next position to encode, and the pending run of equal non-zero lengths.
     let (mut pos, mut run_len, mut run) = (0usize, 0u8, 0usize);
-    let mut step = |p: usize, l: u8, out: &mut Rle| {
+    let mut step = |p: usize, l: u8, out: &mut S| {
         if p == pos && l == run_len && run > 0 {
             run = run.wrapping_add(1);
         } else {
@@ -1393,16 +1378,12 @@ fn rle_coded(
     };
     for_each_used(lit_coded, |i| {
         if i < hlit {
-            step(i, lit.get(i).copied().unwrap_or(0), &mut out);
+            step(i, lit.get(i).copied().unwrap_or(0), out);
         }
     });
     for_each_used(dist_coded, |i| {
         if i < hdist {
-            step(
-                hlit.wrapping_add(i),
-                dist.get(i).copied().unwrap_or(0),
-                &mut out,
-            );
+            step(hlit.wrapping_add(i), dist.get(i).copied().unwrap_or(0), out);
         }
     });
     let total = hlit.wrapping_add(hdist);
@@ -1410,7 +1391,6 @@ fn rle_coded(
         out.repeat(run_len, run);
     }
     out.zeros(total.saturating_sub(pos));
-    out
 }
 
 /// Run-length encodes code lengths with symbols 16 (repeat previous 3-6), 17 (3-10 zeros)
@@ -1558,7 +1538,7 @@ mod tests {
         assert_eq!(body.len(), 184);
         let mut enc = Encoder { freq: Freqs::new() };
         enc.lz77(&body, &mut Scratch::new());
-        assert_eq!(DynamicHeader::new(&enc.freq, u64::MAX).header_bits(), 425);
+        assert_eq!(DynamicHeader::new(&enc.freq, u64::MAX).0.header_bits(), 425);
         assert_eq!(DynamicHeader::build(&enc.freq, false).header_bits(), 440);
         let z = zlib_compress(&body);
         assert_eq!(z.len(), 189);
@@ -1621,7 +1601,8 @@ mod tests {
             let (lc, dc) = (bits(&lit), bits(&dist));
             let hlit = used_end(&lc).max(257);
             let hdist = used_end(&dc).max(1);
-            let fast = rle_coded(&lit, &lc, hlit, &dist, &dc, hdist);
+            let mut fast = Rle::new();
+            rle_coded(&lit, &lc, hlit, &dist, &dc, hdist, &mut fast);
             let scan = rle_lengths(&lit[..hlit], &dist[..hdist]);
             assert_eq!(fast.as_slice(), scan.as_slice(), "round {round}");
             assert_eq!(fast.freq, scan.freq, "round {round}");
@@ -1820,8 +1801,7 @@ mod timing {
         let mut scratch = Scratch::new();
         best("lz77", || enc.lz77(black_box(&body), &mut scratch));
         best("dynamic", || {
-            let d = DynamicHeader::new(black_box(&enc.freq), u64::MAX);
-            let _ = black_box(d.header_bits() + enc.data_bits(&d.lit_len, &d.dist_len));
+            let _ = black_box(DynamicHeader::new(black_box(&enc.freq), u64::MAX).1);
         });
         let mut l = [0u8; 286];
         best("huffman lit", || {
@@ -1831,14 +1811,17 @@ mod timing {
         });
         best("rle", || {
             let d = [1u8; 30];
-            let _ = black_box(rle_coded(
+            let mut out = Rle::new();
+            rle_coded(
                 black_box(&l),
                 &enc.freq.lit_used,
                 257,
                 &d,
                 &[!0, 0, 0, 0, 0],
                 30,
-            ));
+                &mut out,
+            );
+            let _ = black_box(out);
         });
         best("emit", || {
             let mut w = BitWriter::with_capacity(200);
@@ -1976,8 +1959,7 @@ mod est_stats {
             let mut enc = Encoder { freq: Freqs::new() };
             enc.lz77(&b, &mut Scratch::new());
             let fixed = 3 + enc.data_bits(&fixed_tables().lit_len, &fixed_tables().dist_len);
-            let d = DynamicHeader::new(&enc.freq, u64::MAX);
-            let dynamic = d.header_bits() + enc.data_bits(&d.lit_len, &d.dist_len);
+            let (_, dynamic) = DynamicHeader::new(&enc.freq, u64::MAX);
             let est = dynamic_estimate(&enc.freq);
             let err = est as i64 - dynamic as i64;
             (lo, hi) = (lo.min(err), hi.max(err));

@@ -209,6 +209,9 @@ struct Freqs {
     dist_used: [u64; USED_WORDS],
     /// Extra bits of all length and distance codes (the same under every code).
     extra_bits: u64,
+    /// The fixed-Huffman block's exact size in bits, its 3 header bits included (counted
+    /// with the symbols, so the choice of block needs no pass over the alphabet for it).
+    fixed_bits: u64,
     /// Sums of `lit` and `dist`.
     lit_total: u32,
     dist_total: u32,
@@ -222,6 +225,7 @@ impl Freqs {
             lit_used: [0; USED_WORDS],
             dist_used: [0; USED_WORDS],
             extra_bits: 0,
+            fixed_bits: 0,
             lit_total: 0,
             dist_total: 0,
         }
@@ -353,6 +357,43 @@ fn longest_match(
     }
 }
 
+/// Inserts positions `i..hashed` into the hash chains (`head`, as long as a power of two,
+/// and `prev`) until one has an earlier candidate: returns it and the candidate, or
+/// `(hashed, 0)`. Out of line and small, so the loop over the positions without a
+/// candidate (most of a token body's) keeps its state in registers.
+#[inline(never)]
+fn next_candidate(
+    data: &[u8],
+    head: &mut [u16],
+    prev: &mut [u16],
+    mut i: usize,
+    hashed: usize,
+    shift: u32,
+) -> (usize, usize) {
+    let mask = head.len().wrapping_sub(1);
+    let prev = prev.get_mut(..hashed).unwrap_or(&mut []);
+    while let Some(p) = prev.get_mut(i) {
+        // The 3 bytes at `i` (one 4-byte load where the input allows).
+        let v = match data.get(i..).and_then(|s| s.first_chunk::<4>()) {
+            Some(w) => u32::from_le_bytes(*w) & 0x00ff_ffff,
+            None => match data.get(i..i.wrapping_add(MIN_MATCH)) {
+                Some(&[a, b, c]) => u32::from(a) | (u32::from(b) << 8) | (u32::from(c) << 16),
+                _ => 0,
+            },
+        };
+        let h = (v.wrapping_mul(0x9E37_79B1) >> shift) as usize & mask;
+        let Some(slot) = head.get_mut(h) else { break };
+        let first = *slot;
+        *slot = i as u16;
+        *p = first;
+        if first != 0 {
+            return (i, usize::from(first));
+        }
+        i = i.wrapping_add(1);
+    }
+    (hashed, 0)
+}
+
 struct Encoder {
     freq: Freqs,
 }
@@ -411,24 +452,21 @@ impl Encoder {
         // with no earlier candidate and no match pending, costs a hash, a head lookup and
         // the insertion. Position 0 is never inserted nor looked up (nothing precedes it).
         let mut extra_bits = 0u64;
+        let mut match_bits = 0u64;
         let mut i = 1usize;
         loop {
             // No match pending here: find the next position with a candidate and a match.
             let (mut at, mut len, mut dist) = (0usize, 0usize, 0usize);
             while i < hashed {
-                let h = hash_at(i);
-                let Some(slot) = head.get_mut(h) else { break };
-                let first = usize::from(*slot);
-                *slot = i as u16;
-                if let Some(p) = prev.get_mut(i) {
-                    *p = first as u16;
+                let first;
+                (i, first) = next_candidate(data, head, prev, i, hashed, shift);
+                if first == 0 {
+                    break;
                 }
-                if first != 0 {
-                    (len, dist) = find(prev, first, i, 0);
-                    if len != 0 {
-                        at = i;
-                        break;
-                    }
+                (len, dist) = find(prev, first, i, 0);
+                if len != 0 {
+                    at = i;
+                    break;
                 }
                 i = i.wrapping_add(1);
             }
@@ -463,6 +501,8 @@ impl Encoder {
             count(&mut freq.lit, &mut freq.lit_used, lc);
             count(&mut freq.dist, &mut freq.dist_used, dc);
             extra_bits = extra_bits.wrapping_add(u64::from(le.wrapping_add(de)));
+            // Fixed code: length symbols 257..=279 take 7 bits, 280..=287 8; distances 5.
+            match_bits = match_bits.wrapping_add(if lc < 280 { 12 } else { 13 });
             let end = at.wrapping_add(len);
             for j in at.wrapping_add(2)..end.min(hashed) {
                 if let (Some(slot), Some(p)) = (head.get_mut(hash_at(j)), prev.get_mut(j)) {
@@ -490,6 +530,24 @@ impl Encoder {
         count_run(lit_start, n);
         count(&mut freq.lit, &mut freq.lit_used, 256);
         freq.extra_bits = extra_bits;
+        // Literals 144..=255 take 9 bits in the fixed code, the others 8.
+        let mut high = 0u64;
+        // Bitset of the literals 144..=255.
+        const HIGH: [u64; USED_WORDS] = [0, 0, !0 << 16, !0, 0];
+        let mut high_used = [0u64; USED_WORDS];
+        for (h, (&u, &keep)) in high_used.iter_mut().zip(freq.lit_used.iter().zip(&HIGH)) {
+            *h = u & keep;
+        }
+        for_each_used(&high_used, |b| {
+            high = high.wrapping_add(u64::from(freq.lit.get(b).copied().unwrap_or(0)));
+        });
+        // Block header, literals, matches, end-of-block (7 bits) and the extra bits.
+        freq.fixed_bits = 3u64
+            .wrapping_add((literals as u64).wrapping_mul(8))
+            .wrapping_add(high)
+            .wrapping_add(match_bits)
+            .wrapping_add(7)
+            .wrapping_add(extra_bits);
         // One symbol per literal and per match, and end-of-block.
         let m = matches.len();
         freq.lit_total = literals.wrapping_add(m).wrapping_add(1) as u32;
@@ -497,13 +555,14 @@ impl Encoder {
     }
 
     /// Bits needed for the symbol data (including extra bits and end-of-block).
+    #[cfg(test)]
     fn data_bits(&self, lit_len: &[u8], dist_len: &[u8]) -> u64 {
         data_bits(&self.freq, lit_len, dist_len)
     }
 
     fn emit_block(&self, data: &[u8], matches: &[u64], w: &mut BitWriter) {
         let fixed = fixed_tables();
-        let fixed_bits = 3u64.wrapping_add(self.data_bits(&fixed.lit_len, &fixed.dist_len));
+        let fixed_bits = self.freq.fixed_bits;
         let fixed_bytes = fixed_bits.div_ceil(8);
         // Stored: 3 header bits padded to a byte, LEN and NLEN, the raw bytes.
         let stored_bytes = (data.len() as u64).wrapping_add(5);
@@ -575,48 +634,30 @@ fn log2_table() -> &'static [u32; 2 * ESTIMATE_MAX + 1] {
 fn dynamic_estimate(freq: &Freqs) -> u64 {
     let log = log2_table();
     let lg = |x: u32| u64::from(log.get(x as usize).copied().unwrap_or(u32::MAX));
-    // Symbol entropy (<< 16) of both alphabets, and round(log2(total / f)) as each used
-    // symbol's code length.
-    let mut lit_len = [0u8; 286];
-    let mut dist_len = [0u8; 30];
+    // Symbol entropy (<< 16) of both alphabets, with round(log2(total / f)) as each used
+    // symbol's code length, those lengths coded as the real header codes them (each token
+    // at the entropy of the token counts, plus its extra bits): one walk over the symbols.
+    let (lt_lit, lt_dist) = (lg(freq.lit_total), lg(freq.dist_total));
     let mut ent = 0u64;
-    for (counts, used, total, lens) in [
-        (
-            &freq.lit[..],
-            &freq.lit_used,
-            freq.lit_total,
-            &mut lit_len[..],
-        ),
-        (
-            &freq.dist[..],
-            &freq.dist_used,
-            freq.dist_total,
-            &mut dist_len[..],
-        ),
-    ] {
-        let lt = lg(total);
-        for_each_used(used, |i| {
-            let f = counts.get(i).copied().unwrap_or(0);
-            let d = lt.saturating_sub(lg(f));
-            ent = ent.wrapping_add(u64::from(f).wrapping_mul(d));
-            if let Some(l) = lens.get_mut(i) {
-                *l = (d.wrapping_add(1 << 15) >> 16).clamp(1, 15) as u8;
-            }
-        });
-    }
-    // Those lengths coded as the real header codes them, each token at the entropy of the
-    // token counts, plus its extra bits.
     let hlit = used_end(&freq.lit_used).max(257);
     let hdist = used_end(&freq.dist_used).max(1);
     let mut tokens = [0u32; 19];
-    let (lit_used, dist_used) = (&freq.lit_used, &freq.dist_used);
     rle_coded(
-        &lit_len,
-        lit_used,
+        &freq.lit_used,
         hlit,
-        &dist_len,
-        dist_used,
+        &freq.dist_used,
         hdist,
+        |i, dist| {
+            let (counts, lt): (&[u32], u64) = if dist {
+                (&freq.dist, lt_dist)
+            } else {
+                (&freq.lit, lt_lit)
+            };
+            let f = counts.get(i).copied().unwrap_or(0);
+            let d = lt.saturating_sub(lg(f));
+            ent = ent.wrapping_add(u64::from(f).wrapping_mul(d));
+            (d.wrapping_add(1 << 15) >> 16).clamp(1, 15) as u8
+        },
         &mut tokens,
     );
     let (mut tok_total, mut tok_nlog, mut extra) = (0u32, 0u64, 0u64);
@@ -977,34 +1018,33 @@ fn data_bits(f: &Freqs, lit_len: &[u8], dist_len: &[u8]) -> u64 {
 /// (the shallower first), two nodes merged at a time. Returns false, leaving `lens`
 /// unspecified, for fewer than two used symbols (zlib then adds fake ones) or when a length
 /// would exceed `limit` (zlib then rebalances): the caller uses [`huffman_lengths_used`].
-/// `lens` must be zero outside the used symbols; `elems` is the alphabet size.
-fn zlib_lengths(
+/// `lens` must be zero outside the used symbols. Symbols from `N` (the alphabet size) on
+/// are ignored; `H` is `2 * N + 1`, the heap's size.
+///
+/// A heap entry carries its node's key (`freq << 8 | depth`, so zlib's `smaller`, lower
+/// frequency or equal and no deeper, is `<=` on keys) above the node index: a sift step
+/// compares entries it has loaded, without a second load through the node.
+fn zlib_lengths<const N: usize, const H: usize>(
     freq: &[u32],
     used: &[u64; USED_WORDS],
-    elems: usize,
     limit: u8,
     lens: &mut [u8],
 ) -> bool {
-    const H: usize = 2 * MAX_SYMS + 1;
-    // Nodes: leaves 0..m (the used symbols, ascending, `sym` maps them back), internal
-    // nodes from m. `key` is `freq << 8 | depth`, so zlib's `smaller` (lower frequency, or
-    // equal and no deeper) is `<=` on keys. The heap is 1-based, as zlib's.
-    let mut key = [0u32; H];
-    let mut sym = [0u16; MAX_SYMS];
+    const NODE: u64 = 0xffff;
+    const { assert!(H == 2 * N + 1) };
+    // Leaves 0..m are the used symbols, ascending (`sym` maps them back); internal nodes
+    // follow. The heap is 1-based, as zlib's; nodes leaving it are stored from its top
+    // down (zlib's `heap_max`), parents before children.
+    let mut heap = [0u64; H];
+    let mut sym = [0u16; N];
     let mut dad = [0u16; H];
-    let mut heap = [0u16; H];
     let mut m = 0usize;
     for_each_used(used, |n| {
-        if n < elems {
+        if n < N {
             let f = freq.get(n).copied().unwrap_or(0).min((1 << 24) - 1);
-            if let (Some(k), Some(s), Some(h)) = (
-                key.get_mut(m),
-                sym.get_mut(m),
-                heap.get_mut(m.wrapping_add(1)),
-            ) {
-                *k = f << 8;
+            if let (Some(s), Some(h)) = (sym.get_mut(m), heap.get_mut(m.wrapping_add(1))) {
                 *s = n as u16;
-                *h = m as u16;
+                *h = (u64::from(f) << 24) | m as u64;
             }
             m = m.wrapping_add(1);
         }
@@ -1012,85 +1052,79 @@ fn zlib_lengths(
     if m < 2 {
         return false;
     }
-    let at = |heap: &[u16; H], i: usize| usize::from(heap.get(i).copied().unwrap_or(0));
-    let k_of = |key: &[u32; H], n: usize| key.get(n).copied().unwrap_or(u32::MAX);
-    let down = |heap: &mut [u16; H], len: usize, key: &[u32; H], k0: usize| {
+    let at = |heap: &[u64; H], i: usize| heap.get(i).copied().unwrap_or(u64::MAX);
+    let down = |heap: &mut [u64; H], len: usize, k0: usize| {
         let v = at(heap, k0);
-        let kv = k_of(key, v);
+        let kv = v >> 16;
         let mut k = k0;
         let mut j = k << 1;
         while j <= len {
             let mut c = at(heap, j);
-            let mut kc = k_of(key, c);
             if j < len {
                 let r = at(heap, j.wrapping_add(1));
-                let kr = k_of(key, r);
-                if kr <= kc {
-                    (c, kc) = (r, kr);
+                if r >> 16 <= c >> 16 {
+                    c = r;
                     j = j.wrapping_add(1);
                 }
             }
-            if kv <= kc {
+            if kv <= c >> 16 {
                 break;
             }
             if let Some(h) = heap.get_mut(k) {
-                *h = c as u16;
+                *h = c;
             }
             k = j;
             j <<= 1;
         }
         if let Some(h) = heap.get_mut(k) {
-            *h = v as u16;
+            *h = v;
         }
     };
     let mut len = m;
     for k in (1..=len / 2).rev() {
-        down(&mut heap, len, &key, k);
+        down(&mut heap, len, k);
     }
-    let mut node = m;
+    let mut node = m as u64;
     let mut heap_max = H;
     loop {
         let n = at(&heap, 1);
         let last = at(&heap, len);
         if let Some(h) = heap.get_mut(1) {
-            *h = last as u16;
+            *h = last;
         }
         len = len.wrapping_sub(1);
-        down(&mut heap, len, &key, 1);
+        down(&mut heap, len, 1);
         let o = at(&heap, 1);
         for x in [n, o] {
             heap_max = heap_max.wrapping_sub(1);
             if let Some(h) = heap.get_mut(heap_max) {
-                *h = x as u16;
+                *h = x & NODE;
             }
-            if let Some(p) = dad.get_mut(x) {
+            if let Some(p) = dad.get_mut((x & NODE) as usize) {
                 *p = node as u16;
             }
         }
-        let (kn, ko) = (k_of(&key, n), k_of(&key, o));
-        let depth = (kn & 0xff).max(ko & 0xff).wrapping_add(1);
+        let (kn, ko) = (n >> 16, o >> 16);
+        let depth = (kn & 0xff).max(ko & 0xff).wrapping_add(1).min(255);
         let f = (kn >> 8).wrapping_add(ko >> 8).min((1 << 24) - 1);
-        if let Some(k) = key.get_mut(node) {
-            *k = (f << 8) | depth.min(255);
-        }
         if let Some(h) = heap.get_mut(1) {
-            *h = node as u16;
+            *h = (((f << 8) | depth) << 16) | node;
         }
         node = node.wrapping_add(1);
-        down(&mut heap, len, &key, 1);
+        down(&mut heap, len, 1);
         if len < 2 {
             break;
         }
     }
     heap_max = heap_max.wrapping_sub(1);
-    let root = at(&heap, 1);
+    let root = at(&heap, 1) & NODE;
     if let Some(h) = heap.get_mut(heap_max) {
-        *h = root as u16;
+        *h = root;
     }
     // Lengths from the root down: every node comes after its parent in heap[heap_max..].
     let mut depth_of = [0u8; H];
     for h in heap_max.wrapping_add(1)..H {
-        let n = at(&heap, h);
+        let n = (at(&heap, h) & NODE) as usize;
         let parent = usize::from(dad.get(n).copied().unwrap_or(0));
         let bits = depth_of.get(parent).copied().unwrap_or(0).wrapping_add(1);
         if bits > limit {
@@ -1298,7 +1332,7 @@ impl DynamicHeader {
         let mut lit_coded = freq.lit_used;
         let mut dist_coded = freq.dist_used;
         let mut zlib_ok = zlib_order;
-        if !(zlib_order && zlib_lengths(&freq.lit, &lit_coded, 286, 15, &mut lit_len)) {
+        if !(zlib_order && zlib_lengths::<286, 573>(&freq.lit, &lit_coded, 15, &mut lit_len)) {
             zlib_ok = false;
             lit_len = [0; 286];
             huffman_lengths_used::<286>(&freq.lit, &mut lit_coded, 15, &mut lit_len);
@@ -1306,7 +1340,7 @@ impl DynamicHeader {
         // No matches: send a single zero-length distance code (RFC 1951 §3.2.7 allows "no
         // distance codes"), as miniz does; zlib sends two 1-bit codes, which costs bytes.
         if dist_coded.iter().any(|&w| w != 0)
-            && !(zlib_order && zlib_lengths(&freq.dist, &dist_coded, 30, 15, &mut dist_len))
+            && !(zlib_order && zlib_lengths::<30, 61>(&freq.dist, &dist_coded, 15, &mut dist_len))
         {
             dist_len = [0; 30];
             huffman_lengths_used::<30>(&freq.dist, &mut dist_coded, 15, &mut dist_len);
@@ -1315,18 +1349,20 @@ impl DynamicHeader {
         let hdist = used_end(&dist_coded).max(1);
         let mut rle = Rle::new();
         rle_coded(
-            &lit_len,
             &lit_coded,
             hlit,
-            &dist_len,
             &dist_coded,
             hdist,
+            |i, dist| {
+                let lens: &[u8] = if dist { &dist_len } else { &lit_len };
+                lens.get(i).copied().unwrap_or(0)
+            },
             &mut rle,
         );
         let cl_freq = rle.freq;
         let cl_used = used_bits(&cl_freq);
         let mut cl_len = [0u8; 19];
-        if !(zlib_order && zlib_lengths(&cl_freq, &cl_used, 19, 7, &mut cl_len)) {
+        if !(zlib_order && zlib_lengths::<19, 39>(&cl_freq, &cl_used, 7, &mut cl_len)) {
             cl_len = [0; 19];
             huffman_lengths_used::<19>(&cl_freq, &mut cl_used.clone(), 7, &mut cl_len);
         }
@@ -1391,16 +1427,17 @@ fn cl_extra_bits(s: u16) -> u64 {
     }
 }
 
-/// `rle_lengths` of `lit[..hlit]` and `dist[..hdist]`, walking only the coded symbols
-/// (`lit_coded`, `dist_coded`: exactly the non-zero lengths): the zero runs between them are
-/// gaps, found without reading the zeros.
+/// `rle_lengths` of the literal/length code lengths `..hlit` and the distance ones
+/// `..hdist`, walking only the coded symbols (`lit_coded`, `dist_coded`: exactly the
+/// non-zero lengths): the zero runs between them are gaps, found without reading the zeros.
+/// `length(i, dist)` gives symbol `i`'s length (of the distance alphabet if `dist`), once
+/// per coded symbol in order: the header reads its arrays, the estimate computes them.
 fn rle_coded<S: TokenSink>(
-    lit: &[u8; 286],
     lit_coded: &[u64; USED_WORDS],
     hlit: usize,
-    dist: &[u8; 30],
     dist_coded: &[u64; USED_WORDS],
     hdist: usize,
+    mut length: impl FnMut(usize, bool) -> u8,
     out: &mut S,
 ) {
     // Next position to encode, and the pending run of equal non-zero lengths.
@@ -1420,12 +1457,12 @@ fn rle_coded<S: TokenSink>(
     };
     for_each_used(lit_coded, |i| {
         if i < hlit {
-            step(i, lit.get(i).copied().unwrap_or(0), out);
+            step(i, length(i, false), out);
         }
     });
     for_each_used(dist_coded, |i| {
         if i < hdist {
-            step(hlit.wrapping_add(i), dist.get(i).copied().unwrap_or(0), out);
+            step(hlit.wrapping_add(i), length(i, true), out);
         }
     });
     let total = hlit.wrapping_add(hdist);
@@ -1559,6 +1596,11 @@ mod tests {
             enc.lz77(&data, &mut Scratch::new());
             assert_eq!(enc.freq.lit_total, enc.freq.lit.iter().sum::<u32>());
             assert_eq!(enc.freq.dist_total, enc.freq.dist.iter().sum::<u32>());
+            let fixed = fixed_tables();
+            assert_eq!(
+                enc.freq.fixed_bits,
+                3 + enc.data_bits(&fixed.lit_len, &fixed.dist_len)
+            );
         }
     }
 
@@ -1656,7 +1698,14 @@ mod tests {
             let hlit = used_end(&lc).max(257);
             let hdist = used_end(&dc).max(1);
             let mut fast = Rle::new();
-            rle_coded(&lit, &lc, hlit, &dist, &dc, hdist, &mut fast);
+            rle_coded(
+                &lc,
+                hlit,
+                &dc,
+                hdist,
+                |i, d| if d { dist[i] } else { lit[i] },
+                &mut fast,
+            );
             let scan = rle_lengths(&lit[..hlit], &dist[..hdist]);
             assert_eq!(fast.as_slice(), scan.as_slice(), "round {round}");
             assert_eq!(fast.freq, scan.freq, "round {round}");
@@ -1866,13 +1915,13 @@ mod timing {
         best("rle", || {
             let d = [1u8; 30];
             let mut out = Rle::new();
+            let l = black_box(&l);
             rle_coded(
-                black_box(&l),
                 &enc.freq.lit_used,
                 257,
-                &d,
                 &[!0, 0, 0, 0, 0],
                 30,
+                |i, dist| if dist { d[i] } else { l[i] },
                 &mut out,
             );
             let _ = black_box(out);
@@ -1946,7 +1995,8 @@ mod huffman_check {
 
             // zlib's construction: optimal too, a complete code, only used symbols coded.
             let mut zl = vec![0u8; n as usize];
-            if zlib_lengths(&freq, &used_bits(&freq), n as usize, 15, &mut zl) {
+            if zlib_lengths::<MAX_SYMS, { 2 * MAX_SYMS + 1 }>(&freq, &used_bits(&freq), 15, &mut zl)
+            {
                 let zcost: u64 = freq
                     .iter()
                     .zip(&zl)
@@ -1972,19 +2022,18 @@ mod huffman_check {
     fn zlib_lengths_refuses_what_it_cannot_do() {
         let mut lens = [0u8; 4];
         // One used symbol: zlib adds a fake one; we leave that to the two-queue code.
-        assert!(!zlib_lengths(
+        assert!(!zlib_lengths::<4, 9>(
             &[0, 3, 0, 0],
             &used_bits(&[0, 3, 0, 0]),
-            4,
             15,
             &mut lens
         ));
         // Fibonacci weights need depth 3 here; a limit of 2 is refused, not truncated.
         let f = [1, 1, 2, 3];
         let mut lens = [0u8; 4];
-        assert!(!zlib_lengths(&f, &used_bits(&f), 4, 2, &mut lens));
+        assert!(!zlib_lengths::<4, 9>(&f, &used_bits(&f), 2, &mut lens));
         let mut lens = [0u8; 4];
-        assert!(zlib_lengths(&f, &used_bits(&f), 4, 3, &mut lens));
+        assert!(zlib_lengths::<4, 9>(&f, &used_bits(&f), 3, &mut lens));
         assert_eq!(lens, [3, 3, 2, 1]);
     }
 }

@@ -15,7 +15,7 @@
 //! smallest: stored, fixed-Huffman or dynamic-Huffman, the dynamic block's code lengths
 //! being the cheaper of two optimal constructions, ours and zlib's
 //! ([`DynamicHeader::new`]). Sizes over 100 000 realistic bodies (test
-//! `size_vs_level6_stats`): against C zlib level 6 at most 1 byte longer (21 bodies), 0.21
+//! `size_vs_level6_stats`): against C zlib level 6 at most 1 byte longer (23 bodies), 0.21
 //! bytes shorter on average; against `miniz_oxide` level 6 at most 1 byte longer, 3.24
 //! shorter on average. Bodies above [`SMALL_MAX`] go to `miniz_oxide` at level 6.
 //!
@@ -29,9 +29,13 @@
 //! lengths; about 5k instructions against 14.5k and more for building it) and built only
 //! when the estimate does not exceed the fixed block by [`ESTIMATE_MARGIN`] bits. Over
 //! 100 000 realistic bodies the estimate is within −84..+48 bits of the real dynamic block;
-//! the construction is skipped for 76% of the bodies that end in a fixed block (90% of
-//! benchmark-shaped RTC bodies), and in 2 of them the dynamic block would have been smaller,
-//! by at most 2 bits (test `estimate_stats`).
+//! the construction is skipped for 81% of the bodies that end in a fixed block (96% of
+//! benchmark-shaped RTC bodies), and in 8 of them the dynamic block would have been smaller,
+//! by at most 5 bits (test `estimate_stats`). The margins (16 bits here and for trying
+//! zlib's lengths) were 24 and 40 bits: a policy simulation over those 100 000 bodies gave
+//! the same sizes against C zlib (at most 1 byte longer) with both at 16, and 3 bytes
+//! longer with the estimate's at 8, so 16 keeps an 8-bit safety gap. On RTC bodies it cut
+//! the share built from 10.5% to 4.1%; each build with zlib's lengths costs about 4 µs.
 //!
 //! What keeps it fast at this size (callgrind, instructions per 156-byte benchmark body: 56.4k
 //! before these, 33.9k after, 31.8k with the leaner match-finder loop, 27.9k with the
@@ -598,14 +602,14 @@ impl Encoder {
 
 /// zlib's code lengths are tried only when ours lose to the fixed block by at most this
 /// many bits (see [`DynamicHeader::new`]).
-const ZLIB_VARIANT_MARGIN: u64 = 40;
+const ZLIB_VARIANT_MARGIN: u64 = 16;
 
 /// Bodies up to this size have their dynamic block estimated before it is built.
 const ESTIMATE_MAX: usize = 1024;
 
 /// The dynamic block is built unless its estimate exceeds the fixed block's exact size by
 /// this many bits (see [`dynamic_estimate`]).
-const ESTIMATE_MARGIN: u64 = 24;
+const ESTIMATE_MARGIN: u64 = 16;
 
 /// `round(log2(x) * 2^16)` for `x` in `0..=2 * ESTIMATE_MAX` (0 for 0).
 fn log2_table() -> &'static [u32; 2 * ESTIMATE_MAX + 1] {
@@ -628,9 +632,9 @@ fn log2_table() -> &'static [u32; 2 * ESTIMATE_MAX + 1] {
 /// (into a token count), each token at the entropy of the token counts, plus the field and
 /// code-length-code bits. Over 100 000 realistic 007 bodies (the `props` strategy; test
 /// `estimate_stats`) the estimate is within −84..+48 bits of the real dynamic block; with
-/// the dynamic block built only when the estimate is less than [`ESTIMATE_MARGIN`] (24)
-/// bits above the fixed one, 76% of the bodies that end in a fixed block skip building it,
-/// and 2 were skipped where the dynamic block was smaller, by at most 2 bits.
+/// the dynamic block built only when the estimate is less than [`ESTIMATE_MARGIN`] (16)
+/// bits above the fixed one, 81% of the bodies that end in a fixed block skip building it,
+/// and 8 were skipped where the dynamic block was smaller, by at most 5 bits.
 fn dynamic_estimate(freq: &Freqs) -> u64 {
     let log = log2_table();
     let lg = |x: u32| u64::from(log.get(x as usize).copied().unwrap_or(u32::MAX));
@@ -1295,13 +1299,15 @@ impl DynamicHeader {
     /// Optimal codes can differ in which lengths they use, and the header's cost follows:
     /// over 20 000 realistic bodies, ours alone came out up to 3 bytes longer than C zlib's
     /// level 6 in 2 cases (every one a dynamic block with the same LZ77 parse and a header
-    /// 10–19 bits longer); with the choice, over 100 000 bodies, at most 1 byte longer (21
+    /// 10–19 bits longer); with the choice, over 100 000 bodies, at most 1 byte longer (23
     /// bodies) and 0.21 bytes shorter on average (test `size_vs_level6_stats`).
     ///
     /// zlib's construction costs about four times ours, so it is skipped when ours loses
-    /// to the fixed block (`fixed_bits`) by more than [`ZLIB_VARIANT_MARGIN`] bits: over
-    /// 100 000 realistic bodies zlib's lengths saved at most 34 bits (and were the costlier
-    /// choice about as often: by up to 82 bits; equal for 63%).
+    /// to the fixed block (`fixed_bits`) by more than [`ZLIB_VARIANT_MARGIN`] (16) bits:
+    /// over 100 000 realistic bodies zlib's lengths saved at most 34 bits (and were the
+    /// costlier choice about as often: by up to 82 bits; equal for 63%); lowering this
+    /// margin from 40 to 16 bits changed no size against C zlib's over those bodies (a
+    /// policy simulation; see the module docs).
     ///
     /// Returns the header and the block's size in bits (header and symbols).
     fn new(freq: &Freqs, fixed_bits: u64) -> (Self, u64) {

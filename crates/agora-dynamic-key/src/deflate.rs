@@ -645,7 +645,7 @@ fn dynamic_estimate(freq: &Freqs) -> u64 {
     let mut ent = 0u64;
     let hlit = used_end(&freq.lit_used).max(257);
     let hdist = used_end(&freq.dist_used).max(1);
-    let mut tokens = [0u32; 19];
+    let mut tokens = TokenCounts::new();
     rle_coded(
         &freq.lit_used,
         hlit,
@@ -664,6 +664,7 @@ fn dynamic_estimate(freq: &Freqs) -> u64 {
         },
         &mut tokens,
     );
+    let tokens = tokens.finish();
     let (mut tok_total, mut tok_nlog, mut extra) = (0u32, 0u64, 0u64);
     for (s, &c) in tokens.iter().enumerate() {
         tok_total = tok_total.wrapping_add(c);
@@ -1216,9 +1217,20 @@ impl Rle {
 
 /// Where the run-length coding of code lengths goes, token by token: a symbol (0..=18)
 /// and the value of its extra bits. The header keeps the tokens ([`Rle`]); the estimate
-/// only counts them (`[u32; 19]`).
+/// only counts them ([`TokenCounts`]).
 trait TokenSink {
     fn push(&mut self, sym: u8, extra: u8);
+
+    /// At `end` (a coded symbol that does not continue the run, or the end of the lengths):
+    /// the pending run of `run` lengths `l` (none if `run` is 0), then `gap` zero lengths.
+    fn flush(&mut self, end: bool, l: u8, run: usize, gap: usize) {
+        if end {
+            if run > 0 {
+                self.repeat(l, run);
+            }
+            self.zeros(gap);
+        }
+    }
 
     /// A run of `run` zero lengths: 18 (11-138 zeros), 17 (3-10 zeros), single zeros.
     fn zeros(&mut self, run: usize) {
@@ -1262,10 +1274,83 @@ impl TokenSink for Rle {
     }
 }
 
-impl TokenSink for [u32; 19] {
-    fn push(&mut self, sym: u8, _extra: u8) {
-        inc(self, usize::from(sym));
+/// Token counts only (the estimate's sink): per symbol, the 0, 16, 17 and 18 counts kept
+/// in 16-bit lanes of one word until [`Self::finish`] (no count exceeds the 316 lengths).
+struct TokenCounts {
+    sym: [u32; 19],
+    lanes: u64,
+}
+
+impl TokenCounts {
+    const fn new() -> Self {
+        Self {
+            sym: [0; 19],
+            lanes: 0,
+        }
     }
+
+    /// The count of every symbol.
+    fn finish(mut self) -> [u32; 19] {
+        for (sym, k) in [(0usize, 0u32), (17, 16), (18, 32), (16, 48)] {
+            if let Some(x) = self.sym.get_mut(sym) {
+                *x = x.wrapping_add(((self.lanes >> k) & 0xffff) as u32);
+            }
+        }
+        self.sym
+    }
+}
+
+impl TokenSink for TokenCounts {
+    fn push(&mut self, sym: u8, _extra: u8) {
+        inc(&mut self.sym, usize::from(sym));
+    }
+
+    /// The counts [`TokenSink::zeros`] and [`TokenSink::repeat`] push, from tables and
+    /// without a branch on the data: the estimate's walk ends a run at most symbols of a
+    /// token body, irregularly, and branching on that cost it more than the counting.
+    fn flush(&mut self, end: bool, l: u8, run: usize, gap: usize) {
+        let t = flush_tables();
+        let e = u64::from(end);
+        let r = t.run.get(run).copied().unwrap_or(0);
+        let g = t.gap.get(gap).copied().unwrap_or(0);
+        self.lanes = self
+            .lanes
+            .wrapping_add(g.wrapping_add(r & !0xffff).wrapping_mul(e));
+        if let Some(x) = self.sym.get_mut(usize::from(l)) {
+            *x = x.wrapping_add(((r & 0xffff).wrapping_mul(e)) as u32);
+        }
+    }
+}
+
+/// Token counts of a run and of a gap for [`TokenCounts`], up to the longest (all 286 + 30
+/// lengths), in its lanes: `run[r]` holds the `l` count (low 16 bits) and the 16 count
+/// (bits 48..64); `gap[g]` the 0, 17 and 18 counts (bits 0, 16, 32).
+struct FlushTables {
+    run: [u64; MAX_RLE + 1],
+    gap: [u64; MAX_RLE + 1],
+}
+
+fn flush_tables() -> &'static FlushTables {
+    static T: OnceLock<FlushTables> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = FlushTables {
+            run: [0; MAX_RLE + 1],
+            gap: [0; MAX_RLE + 1],
+        };
+        for (n, (run, gap)) in t.run.iter_mut().zip(t.gap.iter_mut()).enumerate() {
+            let mut c = TokenCounts::new();
+            if n > 0 {
+                c.repeat(1, n);
+            }
+            let [_, ones, .., sixteens, _, _] = c.sym;
+            *run = u64::from(ones) | (u64::from(sixteens) << 48);
+            let mut c = TokenCounts::new();
+            c.zeros(n);
+            let [zeros, .., seventeens, eighteens] = c.sym;
+            *gap = u64::from(zeros) | (u64::from(seventeens) << 16) | (u64::from(eighteens) << 32);
+        }
+        t
+    })
 }
 
 struct DynamicHeader {
@@ -1448,17 +1533,12 @@ fn rle_coded<S: TokenSink>(
 ) {
     // Next position to encode, and the pending run of equal non-zero lengths.
     let (mut pos, mut run_len, mut run) = (0usize, 0u8, 0usize);
+    // Coded lengths are non-zero, so the first symbol (run_len 0) always ends the empty run.
     let mut step = |p: usize, l: u8, out: &mut S| {
-        if p == pos && l == run_len && run > 0 {
-            run = run.wrapping_add(1);
-        } else {
-            if run > 0 {
-                out.repeat(run_len, run);
-            }
-            out.zeros(p.wrapping_sub(pos));
-            run_len = l;
-            run = 1;
-        }
+        let end = !(p == pos && l == run_len);
+        out.flush(end, run_len, run, p.wrapping_sub(pos));
+        run = if end { 1 } else { run.wrapping_add(1) };
+        run_len = l;
         pos = p.wrapping_add(1);
     };
     for_each_used(lit_coded, |i| {
@@ -1472,10 +1552,7 @@ fn rle_coded<S: TokenSink>(
         }
     });
     let total = hlit.wrapping_add(hdist);
-    if run > 0 {
-        out.repeat(run_len, run);
-    }
-    out.zeros(total.saturating_sub(pos));
+    out.flush(true, run_len, run, total.saturating_sub(pos));
 }
 
 /// Run-length encodes code lengths with symbols 16 (repeat previous 3-6), 17 (3-10 zeros)
@@ -1715,6 +1792,17 @@ mod tests {
             let scan = rle_lengths(&lit[..hlit], &dist[..hdist]);
             assert_eq!(fast.as_slice(), scan.as_slice(), "round {round}");
             assert_eq!(fast.freq, scan.freq, "round {round}");
+            // The estimate's branch-free counting sink agrees with the tokens.
+            let mut counts = TokenCounts::new();
+            rle_coded(
+                &lc,
+                hlit,
+                &dc,
+                hdist,
+                |i, d| if d { dist[i] } else { lit[i] },
+                &mut counts,
+            );
+            assert_eq!(counts.finish(), scan.freq, "round {round}");
         }
     }
 

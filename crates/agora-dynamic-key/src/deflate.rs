@@ -1309,7 +1309,7 @@ impl TokenSink for TokenCounts {
     /// without a branch on the data: the estimate's walk ends a run at most symbols of a
     /// token body, irregularly, and branching on that cost it more than the counting.
     fn flush(&mut self, end: bool, l: u8, run: usize, gap: usize) {
-        let t = flush_tables();
+        let t = &FLUSH_TABLES;
         let e = u64::from(end);
         let r = t.run.get(run).copied().unwrap_or(0);
         let g = t.gap.get(gap).copied().unwrap_or(0);
@@ -1330,28 +1330,41 @@ struct FlushTables {
     gap: [u64; MAX_RLE + 1],
 }
 
-fn flush_tables() -> &'static FlushTables {
-    static T: OnceLock<FlushTables> = OnceLock::new();
-    T.get_or_init(|| {
-        let mut t = FlushTables {
-            run: [0; MAX_RLE + 1],
-            gap: [0; MAX_RLE + 1],
-        };
-        for (n, (run, gap)) in t.run.iter_mut().zip(t.gap.iter_mut()).enumerate() {
-            let mut c = TokenCounts::new();
-            if n > 0 {
-                c.repeat(1, n);
+/// [`FlushTables`], computed at compile time: the greedy splits of
+/// [`TokenSink::repeat`] and [`TokenSink::zeros`] (a test checks that the counts agree).
+// Indexing in a constant evaluation: an index out of range fails the build, not a run.
+#[allow(clippy::indexing_slicing)]
+static FLUSH_TABLES: FlushTables = {
+    let mut t = FlushTables {
+        run: [0; MAX_RLE + 1],
+        gap: [0; MAX_RLE + 1],
+    };
+    let mut n = 0usize;
+    while n <= MAX_RLE {
+        if n > 0 {
+            // `l`, then a 16 per 3-6 further lengths, the rest as single `l`s.
+            let (mut left, mut sixteens) = (n.wrapping_sub(1), 0u64);
+            while left >= 3 {
+                left = left.wrapping_sub(if left < 6 { left } else { 6 });
+                sixteens = sixteens.wrapping_add(1);
             }
-            let [_, ones, .., sixteens, _, _] = c.sym;
-            *run = u64::from(ones) | (u64::from(sixteens) << 48);
-            let mut c = TokenCounts::new();
-            c.zeros(n);
-            let [zeros, .., seventeens, eighteens] = c.sym;
-            *gap = u64::from(zeros) | (u64::from(seventeens) << 16) | (u64::from(eighteens) << 32);
+            t.run[n] = (left.wrapping_add(1) as u64) | (sixteens << 48);
         }
-        t
-    })
-}
+        // An 18 per 11-138 zeros, a 17 for 3-10, the rest as single zeros.
+        let (mut left, mut eighteens, mut seventeens) = (n, 0u64, 0u64);
+        while left >= 11 {
+            left = left.wrapping_sub(if left < 138 { left } else { 138 });
+            eighteens = eighteens.wrapping_add(1);
+        }
+        if left >= 3 {
+            left = 0;
+            seventeens = 1;
+        }
+        t.gap[n] = (left as u64) | (seventeens << 16) | (eighteens << 32);
+        n = n.wrapping_add(1);
+    }
+    t
+};
 
 struct DynamicHeader {
     lit_len: [u8; 286],

@@ -391,7 +391,16 @@ fn next_candidate(
         *slot = i as u16;
         *p = first;
         if first != 0 {
-            return (i, usize::from(first));
+            // A candidate alone in its chain whose 3 bytes differ (a hash collision) cannot
+            // match: skipped here rather than by a call to `longest_match` (same result).
+            let f = usize::from(first);
+            let bytes = data
+                .get(f..)
+                .and_then(|s| s.first_chunk::<4>())
+                .map_or(0, |w| u32::from_le_bytes(*w) & 0x00ff_ffff);
+            if bytes == v || prev.get(f).is_some_and(|&c| c != 0) {
+                return (i, f);
+            }
         }
         i = i.wrapping_add(1);
     }
@@ -1562,7 +1571,8 @@ fn rle_coded<S: TokenSink>(
     let (mut pos, mut run_len, mut run) = (0usize, 0u8, 0usize);
     // Coded lengths are non-zero, so the first symbol (run_len 0) always ends the empty run.
     let mut step = |p: usize, l: u8, out: &mut S| {
-        let end = !(p == pos && l == run_len);
+        // `|`, not `||`: a short-circuit branch here was the estimate's most mispredicted.
+        let end = (p != pos) | (l != run_len);
         out.flush(end, run_len, run, p.wrapping_sub(pos));
         run = if end { 1 } else { run.wrapping_add(1) };
         run_len = l;

@@ -102,11 +102,24 @@ pub struct AccessToken {
 /// unsigned decimal string (python/go; spec §2.2 and D7).
 #[must_use]
 pub fn uid_string(uid: u32) -> String {
-    if uid == 0 {
-        String::new()
-    } else {
-        uid.to_string()
+    // Digits written backwards into a stack buffer, then one exact allocation (not the
+    // formatting machinery of `to_string`, measurable on the token-building path).
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    let mut n = uid;
+    while n != 0 {
+        start = start.wrapping_sub(1);
+        if let Some(d) = digits.get_mut(start) {
+            *d = b'0'.wrapping_add((n % 10) as u8);
+        }
+        n /= 10;
     }
+    digits
+        .get(start..)
+        .unwrap_or(&[])
+        .iter()
+        .map(|&d| char::from(d))
+        .collect()
 }
 
 impl AccessToken {
@@ -338,6 +351,18 @@ impl ParsedAccessToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uid_strings_are_decimal_with_zero_as_empty() {
+        for uid in [0u32, 1, 9, 10, 99, 100, 2_882_341_273, u32::MAX] {
+            let want = if uid == 0 {
+                String::new()
+            } else {
+                uid.to_string()
+            };
+            assert_eq!(uid_string(uid), want);
+        }
+    }
 
     // From vector `006-rtc-uid-join` (python3/test/AccessTokenTest.py).
     const APP_ID: &str = "970CA35de60c44645bbae8a215061b33";

@@ -18,8 +18,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use hmac::{KeyInit, Mac};
 
 use crate::wire::{Reader, Writer};
@@ -798,11 +796,12 @@ impl AccessToken2 {
     pub(crate) fn build_keyed(&self, k1: &IssueKey) -> Result<String, Error> {
         let body = self.content_keyed(k1)?;
         let z = crate::deflate::zlib_compress(&body);
-        let mut token =
-            String::with_capacity(z.len().div_ceil(3).saturating_mul(4).saturating_add(3));
-        token.push_str(VERSION);
-        STANDARD.encode_string(&z, &mut token);
-        Ok(token)
+        let mut token = Vec::with_capacity(z.len().div_ceil(3).saturating_mul(4).saturating_add(3));
+        token.extend_from_slice(VERSION.as_bytes());
+        crate::b64::encode_into(&z, &mut token);
+        // ASCII by construction; the lossy branch is unreachable and only avoids a panic.
+        Ok(String::from_utf8(token)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 }
 

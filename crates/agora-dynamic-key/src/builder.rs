@@ -182,7 +182,7 @@ impl Cap {
 /// each with its own validity lowered to the token's by `cap`.
 fn rtc_service(
     channel: &str,
-    account: &str,
+    account: impl Into<String>,
     role: RtcRole,
     cap: &mut Cap,
     p: RtcPrivilegeExpiries,
@@ -287,9 +287,10 @@ impl TokenBuilder {
         token_validity: u32,
         privilege_validity: u32,
     ) -> Result<Issued, Error> {
-        self.rtc_with_account(
+        // The uid's string moves into the service (no copy of it).
+        self.rtc(
             channel,
-            &access_token::uid_string(uid),
+            access_token::uid_string(uid),
             role,
             token_validity,
             privilege_validity,
@@ -305,6 +306,18 @@ impl TokenBuilder {
         &self,
         channel: &str,
         account: &str,
+        role: RtcRole,
+        token_validity: u32,
+        privilege_validity: u32,
+    ) -> Result<Issued, Error> {
+        self.rtc(channel, account, role, token_validity, privilege_validity)
+    }
+
+    /// [`Self::rtc_with_account`] for an account given as a `&str` or an owned `String`.
+    fn rtc(
+        &self,
+        channel: &str,
+        account: impl Into<String>,
         role: RtcRole,
         token_validity: u32,
         privilege_validity: u32,

@@ -3,11 +3,13 @@
 //! Why it exists: a 007 token body is a few hundred bytes. General-purpose deflaters set up
 //! (and clear) tens of KiB of match-finder and Huffman state per stream. Measured side by
 //! side with `benches/agora.rs` (group `deflate 007 body`, a 156-byte RTC publisher body,
-//! criterion medians of three runs on a shared, noisy 2-core machine), `miniz_oxide` level 6
-//! takes 16.4–17.8 µs and C zlib level 6 (through flate2) 9.5–11.7 µs per body, this encoder
-//! 1.56–2.37 µs, 7–10x faster than either in the same run (3.0 µs before the estimate below,
-//! 5.5–6.2 µs before the earlier changes listed further down). It produces 150 bytes, as C
-//! zlib does, where `miniz_oxide` produces 159.
+//! criterion medians on a shared 2-core machine, quiet run), `miniz_oxide` level 6 takes
+//! 10.1 µs and C zlib level 6 (through flate2) 7.0 µs per body, this encoder 1.26 µs, 5.6x
+//! faster than C zlib and 8x faster than `miniz_oxide` in the same run. (In noisier runs of
+//! earlier sessions: 16.4–17.8, 9.5–11.7 and 1.56–2.37 µs; 3.0 µs before the estimate below,
+//! 5.5–6.2 µs before the earlier changes listed further down.) It produces 150 bytes, as C
+//! zlib does, where `miniz_oxide` produces 159. Bodies that change from call to call (a
+//! fresh salt and signature each token, so branches are not learnt) take about 1.3 µs.
 //!
 //! It does the work zlib's level 6 does: hash chains of up to 128 candidates, lazy matching
 //! (`max_lazy` 16, `good` 8, `nice` 128, zlib's "too far" rule for length-3 matches, and
@@ -42,25 +44,32 @@
 //! matches-only symbol list, 18.0k once the dynamic code is estimated rather than built when
 //! the fixed block clearly wins, 17.0k with symbol totals counted during LZ77, 16.1k with the
 //! match search out of line, 15.8k with the emitter's bit buffer in locals; 16.7k once the
-//! estimate runs the header's own run-length coder instead of a copy of it): no allocation
-//! besides the output (the match finder's hash heads, chain links and match list live in a
-//! per-thread scratch, and only the heads the input can reach are cleared); each position is
-//! hashed once; the LZ77 pass records only the matches (literals are the bytes between them,
-//! counted and emitted straight from the input), and a position without a candidate costs a
-//! hash, a head lookup and an insertion (about 20 instructions); symbol frequencies carry
-//! bitsets of the symbols used, kept while counting, so the estimate, Huffman construction,
-//! cost comparison, canonical codes and the run-length coding of the code lengths walk the
-//! 30–80 symbols present; Huffman lengths come from a two-queue construction whose steps do not
-//! wait on each other's stores (a branch-free variant of its queue choice measured 1.5x slower:
-//! it puts a load on the critical path); a match is written as two bit-buffer insertions (code
-//! with its extra bits); position 0 is never inserted. What remains for the benchmark body,
-//! roughly: LZ77 7.4k instructions (the match search 1.8k of it), the dynamic-block estimate
-//! 5.2k (about 75 per symbol present), symbol emission 2.9k, Adler-32 and the fixed block's
-//! cost 1.3k. When the dynamic code is built, our Huffman lengths for the three alphabets add
-//! about 10k, zlib's (when tried) about 40k, the run-length coding of the code lengths 3.6k per
-//! candidate. Match-chain length against size, over 20 000 proptest bodies (ours − miniz_oxide
-//! level 6, bytes): 128 or 8 candidates max +1, mean −3.21; 4 candidates max +3; 2 max +4; 1
-//! max +9.
+//! estimate runs the header's own run-length coder instead of a copy of it; 15.9k with the
+//! fixed block's size counted with the symbols and the estimate's lengths computed inside
+//! that coder's walk; about 16.5k after the changes against mispredicted branches, which
+//! cost instructions but time less): no allocation besides the output (the match finder's
+//! hash heads, chain links and match list live in a per-thread scratch, and only the heads
+//! the input can reach are cleared); each position is hashed once, from one 4-byte load, in
+//! a small out-of-line scan that keeps its state in registers and dismisses a hash collision
+//! alone in its chain without calling the match search; the LZ77 pass records only the
+//! matches (literals are the bytes between them, counted and emitted straight from the
+//! input); symbol frequencies carry bitsets of the symbols used, kept while counting, so the
+//! estimate, Huffman construction, cost comparison, canonical codes and the run-length coding
+//! of the code lengths walk the 30–80 symbols present; the estimate counts run-length tokens
+//! from tables without branching on the data; Huffman lengths come from a two-queue
+//! construction whose steps do not wait on each other's stores (a branch-free variant of its
+//! queue choice measured 1.5x slower: it puts a load on the critical path); literals are
+//! written two per bit-buffer check and a match as two insertions (code with its extra bits);
+//! position 0 is never inserted. What remains for the benchmark body, roughly: LZ77 7.6k
+//! instructions (the scan 3.5k, the match search 1.2k), the dynamic-block estimate 5.8k,
+//! symbol emission 2.5k. When the dynamic code is built, our Huffman lengths for the three
+//! alphabets add about 10k, zlib's (when tried) about 30k. Tried and dropped (slower on
+//! changing bodies): a branch-free emitter storing 8 bytes per symbol, a bottom-up
+//! branch-free heap sift in `zlib_lengths`, the estimate's token counts from whole-word
+//! bitset operations, bitset words kept in registers while counting literals, 512 or 2048
+//! hash heads instead of 1024 for a 156-byte body. Match-chain length against size, over
+//! 20 000 proptest bodies (ours − miniz_oxide level 6, bytes): 128 or 8 candidates max +1,
+//! mean −3.21; 4 candidates max +3; 2 max +4; 1 max +9.
 //!
 //! The output is a normal zlib stream (`78 9c` header, Adler-32 trailer); the test-suite
 //! round-trips it through flate2's inflater and compares its size with C zlib's and

@@ -755,7 +755,7 @@ impl AccessToken2 {
         let mut w = Writer::with_capacity(256);
         // Room for `bytes(signature)`, filled in once signing_info is known.
         w.buf.resize(34, 0);
-        w.bytes(self.app_id.as_str().as_bytes(), "app id")?;
+        w.bytes(self.app_id.as_bytes(), "app id")?;
         w.u32(self.issue_ts);
         w.u32(self.expire);
         w.u32(self.salt);

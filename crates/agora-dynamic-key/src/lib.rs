@@ -161,9 +161,10 @@ pub(crate) fn is_hex32(s: &[u8]) -> bool {
 
 /// An Agora app id: 32 ASCII hex characters in either case, kept verbatim.
 ///
-/// The case matters: the ASCII bytes are signed, never the hex-decoded value.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct AppId(String);
+/// The case matters: the ASCII bytes are signed, never the hex-decoded value. Stored inline
+/// (no heap allocation): cloning one copies 32 bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AppId([u8; 32]);
 
 impl AppId {
     /// Validates and wraps an app id.
@@ -171,29 +172,48 @@ impl AppId {
     /// # Errors
     /// [`Error::InvalidAppId`] unless `s` is exactly 32 ASCII hex characters.
     pub fn new(s: &str) -> Result<Self, Error> {
-        if is_hex32(s.as_bytes()) {
-            Ok(Self(s.to_owned()))
-        } else {
-            Err(Error::InvalidAppId)
+        match <[u8; 32]>::try_from(s.as_bytes()) {
+            Ok(bytes) if is_hex32(&bytes) => Ok(Self(bytes)),
+            _ => Err(Error::InvalidAppId),
         }
     }
 
     /// The app id as given.
     #[must_use]
     pub fn as_str(&self) -> &str {
+        // The bytes were checked to be ASCII hex digits in `new` and never change, so this
+        // conversion cannot fail; the empty fallback only avoids a panic path (and `unsafe`).
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The app id's 32 ASCII bytes, as signed.
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.0
+    }
+}
+
+// As for the `String` this type used to hold: hashes and prints like the string.
+impl core::hash::Hash for AppId {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for AppId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("AppId").field(&self.as_str()).finish()
     }
 }
 
 impl fmt::Display for AppId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl AsRef<str> for AppId {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
@@ -335,6 +355,21 @@ mod tests {
                 ErrorKind::InvalidInput
             );
         }
+    }
+
+    #[test]
+    fn app_id_prints_and_hashes_like_its_string() {
+        use std::hash::{BuildHasher, RandomState};
+        let s = "970CA35de60c44645bbae8a215061b33";
+        let id = AppId::new(s).unwrap();
+        assert_eq!(format!("{id:?}"), format!("AppId({s:?})"));
+        assert_eq!(id.to_string(), s);
+        assert_eq!(id.as_ref() as &str, s);
+        assert_eq!(s.parse::<AppId>().unwrap(), id);
+        assert_eq!(id.clone(), id);
+        assert_ne!(AppId::new(&s.to_lowercase()).unwrap(), id);
+        let h = RandomState::new();
+        assert_eq!(h.hash_one(&id), h.hash_one(s));
     }
 
     #[test]

@@ -102,24 +102,41 @@ pub struct AccessToken {
 /// unsigned decimal string (python/go; spec §2.2 and D7).
 #[must_use]
 pub fn uid_string(uid: u32) -> String {
-    // Digits written backwards into a stack buffer, then one exact allocation (not the
-    // formatting machinery of `to_string`, measurable on the token-building path).
-    let mut digits = [0u8; 10];
-    let mut start = digits.len();
-    let mut n = uid;
-    while n != 0 {
-        start = start.wrapping_sub(1);
-        if let Some(d) = digits.get_mut(start) {
-            *d = b'0'.wrapping_add((n % 10) as u8);
+    // Not the formatting machinery of `to_string`, measurable on the token-building path.
+    UidDigits::new(uid).as_str().to_owned()
+}
+
+/// [`uid_string`] on the stack: the digits written backwards into a 10-byte buffer.
+pub(crate) struct UidDigits {
+    digits: [u8; 10],
+    start: usize,
+}
+
+impl UidDigits {
+    pub(crate) fn new(uid: u32) -> Self {
+        let mut digits = [0u8; 10];
+        let mut start = digits.len();
+        let mut n = uid;
+        while n != 0 {
+            start = start.wrapping_sub(1);
+            if let Some(d) = digits.get_mut(start) {
+                *d = b'0'.wrapping_add((n % 10) as u8);
+            }
+            n /= 10;
         }
-        n /= 10;
+        Self { digits, start }
     }
-    digits
-        .get(start..)
-        .unwrap_or(&[])
-        .iter()
-        .map(|&d| char::from(d))
-        .collect()
+
+    /// The decimal digits (empty for 0).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.digits.get(self.start..).unwrap_or(&[])
+    }
+
+    /// The decimal digits as a string (ASCII digits: the empty fallback is unreachable and
+    /// only avoids a panic).
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
 }
 
 impl AccessToken {
@@ -176,7 +193,7 @@ impl AccessToken {
             Writer::with_capacity(10usize.saturating_add(self.privileges.len().saturating_mul(6)));
         w.u32(self.salt);
         w.u32(self.ts);
-        w.privmap(&self.privileges)?;
+        w.privmap(self.privileges.iter().map(|(&id, &v)| (id, v)))?;
         Ok(w.buf)
     }
 

@@ -608,13 +608,18 @@ impl Service {
     }
 
     fn pack(&self, w: &mut Writer) -> Result<(), Error> {
+        if let Self::Rtc(s) = self {
+            return pack_rtc(
+                w,
+                s.channel_name.as_bytes(),
+                s.uid.as_bytes(),
+                s.privileges.iter().map(|(&id, &v)| (id, v)),
+            );
+        }
         w.u16(self.service_type().into());
-        w.privmap(self.privileges())?;
+        w.privmap(self.privileges().iter().map(|(&id, &v)| (id, v)))?;
         match self {
-            Self::Rtc(s) => {
-                w.bytes(s.channel_name.as_bytes(), "channel name")?;
-                w.bytes(s.uid.as_bytes(), "uid")?;
-            }
+            Self::Rtc(_) => {}
             Self::Rtm(s) => w.bytes(s.user_id.as_bytes(), "user id")?,
             Self::Streaming(s) => {
                 w.bytes(s.channel_name.as_bytes(), "channel name")?;
@@ -753,13 +758,14 @@ impl AccessToken2 {
             return Err(Error::NoService);
         }
         let mut w = Writer::with_capacity(256);
-        // Room for `bytes(signature)`, filled in once signing_info is known.
-        w.buf.resize(34, 0);
-        w.bytes(self.app_id.as_bytes(), "app id")?;
-        w.u32(self.issue_ts);
-        w.u32(self.expire);
-        w.u32(self.salt);
-        w.count(self.services.len(), "services")?;
+        pack_head(
+            &mut w,
+            &self.app_id,
+            self.issue_ts,
+            self.expire,
+            self.salt,
+            self.services.len(),
+        )?;
         if self.services.is_sorted_by_key(Service::service_type) {
             // The common case (one service, or added in type order): no sorted copy.
             for s in &self.services {
@@ -773,14 +779,7 @@ impl AccessToken2 {
             }
         }
         let mut buf = w.buf;
-        let (head, signing_info) = buf.split_at_mut(34);
-        let sig = signer_keyed(k1, self.salt)?
-            .chain_update(&*signing_info)
-            .finalize()
-            .into_bytes();
-        let (len, mac) = head.split_at_mut(2);
-        len.copy_from_slice(&[32u8, 0]);
-        mac.copy_from_slice(sig.as_slice());
+        sign(&mut buf, k1, self.salt)?;
         Ok(buf)
     }
 
@@ -794,15 +793,110 @@ impl AccessToken2 {
 
     /// [`Self::build`] from the first link of the signing chain ([`issue_key`]).
     pub(crate) fn build_keyed(&self, k1: &IssueKey) -> Result<String, Error> {
-        let body = self.content_keyed(k1)?;
-        let z = crate::deflate::zlib_compress(&body);
-        let mut token = Vec::with_capacity(z.len().div_ceil(3).saturating_mul(4).saturating_add(3));
-        token.extend_from_slice(VERSION.as_bytes());
-        crate::b64::encode_into(&z, &mut token);
-        // ASCII by construction; the lossy branch is unreachable and only avoids a panic.
-        Ok(String::from_utf8(token)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        Ok(encode(&self.content_keyed(k1)?))
     }
+}
+
+/// A token with a single RTC service, borrowed from the caller: what the RTC builders of
+/// [`crate::builder::TokenBuilder`] issue. It packs exactly as an [`AccessToken2`] holding
+/// the same [`ServiceRtc`] (the same packing code), without owned strings, a privilege
+/// `BTreeMap` or a `Vec<Service>` (four allocations per token).
+pub(crate) struct RtcToken<'a> {
+    pub(crate) app_id: &'a AppId,
+    pub(crate) issue_ts: u32,
+    pub(crate) expire: u32,
+    pub(crate) salt: u32,
+    pub(crate) channel_name: &'a [u8],
+    pub(crate) uid: &'a [u8],
+    /// Privilege id → value, ids strictly ascending (the order a `BTreeMap` packs in).
+    pub(crate) privileges: &'a [(u16, u32)],
+}
+
+impl RtcToken<'_> {
+    /// Signs, compresses and encodes the token, as [`AccessToken2::build_keyed`].
+    pub(crate) fn build_keyed(&self, k1: &IssueKey) -> Result<String, Error> {
+        let len = BODY_HEAD_LEN
+            .saturating_add(12)
+            .saturating_add(self.privileges.len().saturating_mul(6))
+            .saturating_add(self.channel_name.len())
+            .saturating_add(self.uid.len());
+        let mut w = Writer::with_capacity(len);
+        pack_head(
+            &mut w,
+            self.app_id,
+            self.issue_ts,
+            self.expire,
+            self.salt,
+            1,
+        )?;
+        pack_rtc(
+            &mut w,
+            self.channel_name,
+            self.uid,
+            self.privileges.iter().copied(),
+        )?;
+        sign(&mut w.buf, k1, self.salt)?;
+        Ok(encode(&w.buf))
+    }
+}
+
+/// The length of `bytes(signature) || string(app_id) || u32 issue_ts || u32 expire ||
+/// u32 salt || u16 n`.
+const BODY_HEAD_LEN: usize = 34 + 34 + 12 + 2;
+
+/// Room for `bytes(signature)` (filled in by [`sign`]), then signing_info up to its
+/// service count.
+fn pack_head(
+    w: &mut Writer,
+    app_id: &AppId,
+    issue_ts: u32,
+    expire: u32,
+    salt: u32,
+    services: usize,
+) -> Result<(), Error> {
+    w.buf.resize(34, 0);
+    w.bytes(app_id.as_bytes(), "app id")?;
+    w.u32(issue_ts);
+    w.u32(expire);
+    w.u32(salt);
+    w.count(services, "services")
+}
+
+/// Service 1: `u16 type || privileges || string(channel_name) || string(uid)`.
+fn pack_rtc(
+    w: &mut Writer,
+    channel_name: &[u8],
+    uid: &[u8],
+    privileges: impl ExactSizeIterator<Item = (u16, u32)>,
+) -> Result<(), Error> {
+    w.u16(ServiceType::Rtc.into());
+    w.privmap(privileges)?;
+    w.bytes(channel_name, "channel name")?;
+    w.bytes(uid, "uid")
+}
+
+/// Writes `bytes(signature)` over the 34 bytes [`pack_head`] reserved, signing the rest.
+fn sign(body: &mut [u8], k1: &IssueKey, salt: u32) -> Result<(), Error> {
+    // `pack_head` reserved the 34 bytes: the error is unreachable and only avoids a panic.
+    let (head, signing_info) = body.split_at_mut_checked(34).ok_or(Error::NoService)?;
+    let sig = signer_keyed(k1, salt)?
+        .chain_update(&*signing_info)
+        .finalize()
+        .into_bytes();
+    let (len, mac) = head.split_at_mut(2);
+    len.copy_from_slice(&[32u8, 0]);
+    mac.copy_from_slice(sig.as_slice());
+    Ok(())
+}
+
+/// `"007" || base64(zlib(body))`.
+fn encode(body: &[u8]) -> String {
+    let z = crate::deflate::zlib_compress(body);
+    let mut token = Vec::with_capacity(z.len().div_ceil(3).saturating_mul(4).saturating_add(3));
+    token.extend_from_slice(VERSION.as_bytes());
+    crate::b64::encode_into(&z, &mut token);
+    // ASCII by construction; the lossy branch is unreachable and only avoids a panic.
+    String::from_utf8(token).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `k1 = HMAC(u32le(issue_ts), certificate)`, the first link of the signing chain. It is

@@ -31,7 +31,7 @@ use crate::access_token2::{
     Rtm2Privilege, RtmPrivilege, Service, ServiceApaas, ServiceChat, ServiceFpa, ServiceRtc,
     ServiceRtm, ServiceRtm2,
 };
-use crate::access_token2::{IssueKey, issue_key};
+use crate::access_token2::{IssueKey, RtcToken, issue_key};
 use crate::{AppCertificate, AppId, Error, MAX_VALIDITY_SECS};
 
 /// 007 RTC roles (`RtcTokenBuilder2`).
@@ -58,6 +58,19 @@ pub struct Issued {
     pub validity_secs: u32,
     /// True when any validity or expiry given was changed by the 24-hour rule.
     pub capped: bool,
+}
+
+impl Issued {
+    /// A 007 token issued at `now` with the validity `cap` settled on.
+    fn new(token: String, now: u32, cap: &Cap) -> Self {
+        Self {
+            token,
+            issued_at: now,
+            expires_at: u64::from(now).saturating_add(u64::from(cap.validity)),
+            validity_secs: cap.validity,
+            capped: cap.capped,
+        }
+    }
 }
 
 impl core::fmt::Debug for Issued {
@@ -178,30 +191,48 @@ impl Cap {
     }
 }
 
-/// An RTC service: join, plus publish audio, video and data for a publisher,
-/// each with its own validity lowered to the token's by `cap`.
+/// An RTC service's privileges, `(id, validity)` in ascending id order: join, plus publish
+/// audio, video and data for a publisher, each with its own validity lowered to the token's
+/// by `cap`. Only the first `n` entries of the returned array are used.
+fn rtc_privileges(
+    role: RtcRole,
+    cap: &mut Cap,
+    p: RtcPrivilegeExpiries,
+) -> ([(u16, u32); 4], usize) {
+    let join = (u16::from(RtcPrivilege::JoinChannel), cap.privilege(p.join));
+    if role != RtcRole::Publisher {
+        return ([join; 4], 1);
+    }
+    let privileges = [
+        join,
+        (
+            u16::from(RtcPrivilege::PublishAudioStream),
+            cap.privilege(p.publish_audio),
+        ),
+        (
+            u16::from(RtcPrivilege::PublishVideoStream),
+            cap.privilege(p.publish_video),
+        ),
+        (
+            u16::from(RtcPrivilege::PublishDataStream),
+            cap.privilege(p.publish_data),
+        ),
+    ];
+    (privileges, 4)
+}
+
+/// An RTC service with the privileges of [`rtc_privileges`].
 fn rtc_service(
     channel: &str,
-    account: impl Into<String>,
+    account: &str,
     role: RtcRole,
     cap: &mut Cap,
     p: RtcPrivilegeExpiries,
 ) -> ServiceRtc {
     let mut s = ServiceRtc::new(channel, account);
-    s.add_privilege(RtcPrivilege::JoinChannel, cap.privilege(p.join));
-    if role == RtcRole::Publisher {
-        s.add_privilege(
-            RtcPrivilege::PublishAudioStream,
-            cap.privilege(p.publish_audio),
-        )
-        .add_privilege(
-            RtcPrivilege::PublishVideoStream,
-            cap.privilege(p.publish_video),
-        )
-        .add_privilege(
-            RtcPrivilege::PublishDataStream,
-            cap.privilege(p.publish_data),
-        );
+    let (privileges, n) = rtc_privileges(role, cap, p);
+    for &(id, v) in privileges.get(..n).unwrap_or(&[]) {
+        s.add_raw_privilege(id, v);
     }
     s
 }
@@ -257,6 +288,43 @@ impl TokenBuilder {
         self.now.unwrap_or_else(crate::unix_now)
     }
 
+    /// The salt for the next token: fresh from the OS CSPRNG (or the `hazmat` fixed one).
+    fn salt(&self) -> Result<u32, Error> {
+        #[cfg(feature = "hazmat")]
+        if let Some(s) = self.salt {
+            return Ok(s);
+        }
+        crate::random_salt()
+    }
+
+    /// A token with one RTC service, packed from borrowed strings (see [`RtcToken`]);
+    /// byte for byte what [`Self::issue`] makes of the same [`rtc_service`].
+    fn issue_rtc(
+        &self,
+        channel: &str,
+        account: &[u8],
+        role: RtcRole,
+        token_validity: u32,
+        p: RtcPrivilegeExpiries,
+    ) -> Result<Issued, Error> {
+        let mut cap = Cap::token(token_validity);
+        let (privileges, n) = rtc_privileges(role, &mut cap, p);
+        let now = self.now();
+        let salt = self.salt()?;
+        let k1 = self.issue_key.get(&self.cert, now)?;
+        let token = RtcToken {
+            app_id: &self.app_id,
+            issue_ts: now,
+            expire: cap.validity,
+            salt,
+            channel_name: channel.as_bytes(),
+            uid: account,
+            privileges: privileges.get(..n).unwrap_or(&[]),
+        }
+        .build_keyed(&k1)?;
+        Ok(Issued::new(token, now, &cap))
+    }
+
     fn issue(&self, cap: &Cap, services: Vec<Service>) -> Result<Issued, Error> {
         let now = self.now();
         let mut t = AccessToken2::new(self.app_id.clone(), now, cap.validity);
@@ -266,13 +334,7 @@ impl TokenBuilder {
         }
         t.services = services;
         let k1 = self.issue_key.get(&self.cert, now)?;
-        Ok(Issued {
-            token: t.build_keyed(&k1)?,
-            issued_at: now,
-            expires_at: u64::from(now).saturating_add(u64::from(cap.validity)),
-            validity_secs: cap.validity,
-            capped: cap.capped,
-        })
+        Ok(Issued::new(t.build_keyed(&k1)?, now, cap))
     }
 
     /// `RtcTokenBuilder2.build_token_with_uid`: [`Self::rtc_with_account`] with uid 0 as `""`.
@@ -287,13 +349,13 @@ impl TokenBuilder {
         token_validity: u32,
         privilege_validity: u32,
     ) -> Result<Issued, Error> {
-        // The uid's string moves into the service (no copy of it).
-        self.rtc(
+        // The uid's digits stay on the stack.
+        self.issue_rtc(
             channel,
-            access_token::uid_string(uid),
+            access_token::UidDigits::new(uid).as_bytes(),
             role,
             token_validity,
-            privilege_validity,
+            RtcPrivilegeExpiries::all(privilege_validity),
         )
     }
 
@@ -310,27 +372,13 @@ impl TokenBuilder {
         token_validity: u32,
         privilege_validity: u32,
     ) -> Result<Issued, Error> {
-        self.rtc(channel, account, role, token_validity, privilege_validity)
-    }
-
-    /// [`Self::rtc_with_account`] for an account given as a `&str` or an owned `String`.
-    fn rtc(
-        &self,
-        channel: &str,
-        account: impl Into<String>,
-        role: RtcRole,
-        token_validity: u32,
-        privilege_validity: u32,
-    ) -> Result<Issued, Error> {
-        let mut cap = Cap::token(token_validity);
-        let rtc = rtc_service(
+        self.issue_rtc(
             channel,
-            account,
+            account.as_bytes(),
             role,
-            &mut cap,
+            token_validity,
             RtcPrivilegeExpiries::all(privilege_validity),
-        );
-        self.issue(&cap, vec![rtc.into()])
+        )
     }
 
     /// `build_token_with_uid_and_privilege`: explicit validity per RTC privilege (no role).
@@ -344,9 +392,10 @@ impl TokenBuilder {
         token_validity: u32,
         p: RtcPrivilegeExpiries,
     ) -> Result<Issued, Error> {
-        self.rtc_with_account_and_privileges(
+        self.issue_rtc(
             channel,
-            &access_token::uid_string(uid),
+            access_token::UidDigits::new(uid).as_bytes(),
+            RtcRole::Publisher,
             token_validity,
             p,
         )
@@ -363,9 +412,13 @@ impl TokenBuilder {
         token_validity: u32,
         p: RtcPrivilegeExpiries,
     ) -> Result<Issued, Error> {
-        let mut cap = Cap::token(token_validity);
-        let rtc = rtc_service(channel, account, RtcRole::Publisher, &mut cap, p);
-        self.issue(&cap, vec![rtc.into()])
+        self.issue_rtc(
+            channel,
+            account.as_bytes(),
+            RtcRole::Publisher,
+            token_validity,
+            p,
+        )
     }
 
     /// `build_token_with_rtm`: RTC as [`Self::rtc_with_account`] plus rtm(account) whose login

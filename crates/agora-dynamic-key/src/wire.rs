@@ -43,10 +43,14 @@ impl Writer {
         Ok(())
     }
 
-    /// `u16 count` then `(u16 id, u32 value)` in ascending id order (the map's order).
-    pub(crate) fn privmap(&mut self, map: &BTreeMap<u16, u32>) -> Result<(), Error> {
+    /// `u16 count` then `(u16 id, u32 value)` in the order given (a privilege map's entries
+    /// in ascending id order).
+    pub(crate) fn privmap(
+        &mut self,
+        map: impl ExactSizeIterator<Item = (u16, u32)>,
+    ) -> Result<(), Error> {
         self.count(map.len(), "privilege map")?;
-        for (&k, &v) in map {
+        for (k, v) in map {
             self.u16(k);
             self.u32(v);
         }

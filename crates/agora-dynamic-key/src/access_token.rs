@@ -154,13 +154,27 @@ impl AccessToken {
             Err(_) => (0, true),
         };
         Self {
+            salt_failed,
+            ..Self::with_salt(app_id, channel_name, uid, ts, salt)
+        }
+    }
+
+    /// Starts a token with a salt the caller drew (the builder's, from the OS CSPRNG).
+    pub(crate) fn with_salt(
+        app_id: AppId,
+        channel_name: impl Into<String>,
+        uid: impl Into<String>,
+        ts: u32,
+        salt: u32,
+    ) -> Self {
+        Self {
             app_id,
             channel_name: channel_name.into(),
             uid: uid.into(),
             ts,
             privileges: BTreeMap::new(),
             salt,
-            salt_failed,
+            salt_failed: false,
         }
     }
 

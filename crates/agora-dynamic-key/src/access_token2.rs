@@ -608,18 +608,13 @@ impl Service {
     }
 
     fn pack(&self, w: &mut Writer) -> Result<(), Error> {
-        if let Self::Rtc(s) = self {
-            return pack_rtc(
-                w,
-                s.channel_name.as_bytes(),
-                s.uid.as_bytes(),
-                s.privileges.iter().map(|(&id, &v)| (id, v)),
-            );
-        }
-        w.u16(self.service_type().into());
-        w.privmap(self.privileges().iter().map(|(&id, &v)| (id, v)))?;
+        pack_service_head(
+            w,
+            self.service_type(),
+            self.privileges().iter().map(|(&id, &v)| (id, v)),
+        )?;
         match self {
-            Self::Rtc(_) => {}
+            Self::Rtc(s) => pack_rtc_fields(w, s.channel_name.as_bytes(), s.uid.as_bytes())?,
             Self::Rtm(s) => w.bytes(s.user_id.as_bytes(), "user id")?,
             Self::Streaming(s) => {
                 w.bytes(s.channel_name.as_bytes(), "channel name")?;
@@ -712,12 +707,20 @@ impl AccessToken2 {
             Err(_) => (0, true),
         };
         Self {
+            salt_failed,
+            ..Self::with_salt(app_id, issue_ts, expire, salt)
+        }
+    }
+
+    /// Starts a token with a salt the caller drew (the builder's, from the OS CSPRNG).
+    pub(crate) fn with_salt(app_id: AppId, issue_ts: u32, expire: u32, salt: u32) -> Self {
+        Self {
             app_id,
             issue_ts,
             expire,
             services: Vec::new(),
             salt,
-            salt_failed,
+            salt_failed: false,
         }
     }
 
@@ -829,12 +832,8 @@ impl RtcToken<'_> {
             self.salt,
             1,
         )?;
-        pack_rtc(
-            &mut w,
-            self.channel_name,
-            self.uid,
-            self.privileges.iter().copied(),
-        )?;
+        pack_service_head(&mut w, ServiceType::Rtc, self.privileges.iter().copied())?;
+        pack_rtc_fields(&mut w, self.channel_name, self.uid)?;
         sign(&mut w.buf, k1, self.salt)?;
         Ok(encode(&w.buf))
     }
@@ -862,15 +861,18 @@ fn pack_head(
     w.count(services, "services")
 }
 
-/// Service 1: `u16 type || privileges || string(channel_name) || string(uid)`.
-fn pack_rtc(
+/// Every service's start: `u16 type || privileges`.
+fn pack_service_head(
     w: &mut Writer,
-    channel_name: &[u8],
-    uid: &[u8],
+    service: ServiceType,
     privileges: impl ExactSizeIterator<Item = (u16, u32)>,
 ) -> Result<(), Error> {
-    w.u16(ServiceType::Rtc.into());
-    w.privmap(privileges)?;
+    w.u16(service.into());
+    w.privmap(privileges)
+}
+
+/// The RTC service's fields after its head: `string(channel_name) || string(uid)`.
+fn pack_rtc_fields(w: &mut Writer, channel_name: &[u8], uid: &[u8]) -> Result<(), Error> {
     w.bytes(channel_name, "channel name")?;
     w.bytes(uid, "uid")
 }

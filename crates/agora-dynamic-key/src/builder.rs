@@ -327,11 +327,7 @@ impl TokenBuilder {
 
     fn issue(&self, cap: &Cap, services: Vec<Service>) -> Result<Issued, Error> {
         let now = self.now();
-        let mut t = AccessToken2::new(self.app_id.clone(), now, cap.validity);
-        #[cfg(feature = "hazmat")]
-        if let Some(s) = self.salt {
-            t.set_salt(s);
-        }
+        let mut t = AccessToken2::with_salt(self.app_id.clone(), now, cap.validity, self.salt()?);
         t.services = services;
         let k1 = self.issue_key.get(&self.cert, now)?;
         Ok(Issued::new(t.build_keyed(&k1)?, now, cap))
@@ -616,11 +612,7 @@ impl TokenBuilder {
         let ts = now.saturating_add(MAX_VALIDITY_SECS);
         let capped = privilege_expire_ts == 0 || privilege_expire_ts > ts;
         let p = if capped { ts } else { privilege_expire_ts };
-        let mut t = AccessToken::new(self.app_id.clone(), channel, uid, ts);
-        #[cfg(feature = "hazmat")]
-        if let Some(s) = self.salt {
-            t.set_salt(s);
-        }
+        let mut t = AccessToken::with_salt(self.app_id.clone(), channel, uid, ts, self.salt()?);
         for &pr in privileges {
             t.add_privilege(pr, p);
         }

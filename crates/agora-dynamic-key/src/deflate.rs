@@ -79,10 +79,11 @@
 //! per flush check instead of two (the same instructions and time); the scan over 4-byte
 //! windows of a fixed-size head table, without bounds checks, the collision check moved to
 //! its caller (its loop from 22 to 14 instructions, 450 fewer per body, but its share of a
-//! token's time only from 14.5% to 12.2% while the caller's grew by 2%). Match-chain length
-//! against size, over
-//! 20 000 proptest bodies (ours − miniz_oxide level 6, bytes): 128 or 8 candidates max +1,
-//! mean −3.21; 4 candidates max +3; 2 max +4; 1 max +9.
+//! token's time only from 14.5% to 12.2% while the caller's grew by 2%).
+//!
+//! Match-chain length against size, over 20 000 proptest bodies (ours − miniz_oxide level
+//! 6, bytes): 128 or 8 candidates max +1, mean −3.21; 4 candidates max +3; 2 max +4; 1 max
+//! +9.
 //!
 //! The output is a normal zlib stream (`78 9c` header, Adler-32 trailer); the test-suite
 //! round-trips it through flate2's inflater and compares its size with C zlib's and

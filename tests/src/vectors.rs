@@ -14,7 +14,8 @@ use rtc_tokens::agora_dynamic_key::access_token2::Service;
 use rtc_tokens::agora_dynamic_key::{self, AppCertificate, hazmat as agora_hazmat};
 use rtc_tokens::zego_token04::{self, ServerSecret, hazmat as zego_hazmat};
 use rtc_tokens::{
-    AgoraProvider, ErrorKind, ParseOptions, ParsedToken, TokenProvider, Verification, ZegoProvider,
+    AgoraProvider, ErrorKind, ParseOptions, ParsedToken, TokenProvider, VendorError, Verification,
+    ZegoProvider,
 };
 
 use crate::schema::{
@@ -60,7 +61,7 @@ pub fn run_case(spec: &CaseSpec) -> Result<(), String> {
                 }
                 RejectInput::Build(input) => match build(input) {
                     Ok(_) => return Err(expected_error(*error)),
-                    Err(e) => (e.kind(), e.zego_code()),
+                    Err(e) => (e.kind(), zego_code(&e)),
                 },
             };
             if let Some(want) = error
@@ -130,35 +131,11 @@ fn options(input: &TokenInput) -> ParseOptions {
     }
 }
 
-/// A vendor error from a fixed-input build, kept whole so that ZEGO's numeric
-/// code can be checked.
-enum BuildError {
-    Agora(agora_dynamic_key::Error),
-    Zego(zego_token04::Error),
-}
-
-impl BuildError {
-    fn kind(&self) -> ErrorKind {
-        match self {
-            Self::Agora(e) => rtc_tokens::Error::from(e.clone()).kind(),
-            Self::Zego(e) => rtc_tokens::Error::from(e.clone()).kind(),
-        }
-    }
-
-    fn zego_code(&self) -> Option<u8> {
-        match self {
-            Self::Agora(_) => None,
-            Self::Zego(e) => e.zego_code(),
-        }
-    }
-}
-
-impl std::fmt::Display for BuildError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Agora(e) => std::fmt::Display::fmt(e, f),
-            Self::Zego(e) => std::fmt::Display::fmt(e, f),
-        }
+/// ZEGO's numeric code of the vendor error behind `e`, if any.
+fn zego_code(e: &rtc_tokens::Error) -> Option<u8> {
+    match e.vendor_error() {
+        Some(VendorError::Zego(z)) => z.zego_code(),
+        _ => None,
     }
 }
 
@@ -169,7 +146,7 @@ enum Built {
     Zego04(zego_hazmat::FixedBuild),
 }
 
-fn build(input: &BuildInput) -> Result<Built, BuildError> {
+fn build(input: &BuildInput) -> Result<Built, rtc_tokens::Error> {
     match input {
         BuildInput::Agora006(i) => build_006(i).map(Built::Agora006),
         BuildInput::Agora007(i) => {
@@ -179,31 +156,31 @@ fn build(input: &BuildInput) -> Result<Built, BuildError> {
     }
 }
 
-fn build_006(i: &Agora006Build) -> Result<String, BuildError> {
-    let app_id = agora_dynamic_key::AppId::new(&i.app_id).map_err(BuildError::Agora)?;
-    let cert = AppCertificate::new(&i.app_certificate).map_err(BuildError::Agora)?;
+fn build_006(i: &Agora006Build) -> Result<String, rtc_tokens::Error> {
+    let app_id = agora_dynamic_key::AppId::new(&i.app_id)?;
+    let cert = AppCertificate::new(&i.app_certificate)?;
     let mut token =
         agora_hazmat::access_token_with_salt(app_id, &i.channel_name, &i.uid, i.ts, i.salt);
     for (id, expiry) in ids(&i.privileges) {
         token.add_raw_privilege(id, expiry);
     }
-    token.build(&cert).map_err(BuildError::Agora)
+    Ok(token.build(&cert)?)
 }
 
-fn build_007(i: &Agora007Build) -> Result<(String, Vec<u8>), BuildError> {
-    let app_id = agora_dynamic_key::AppId::new(&i.app_id).map_err(BuildError::Agora)?;
-    let cert = AppCertificate::new(&i.app_certificate).map_err(BuildError::Agora)?;
+fn build_007(i: &Agora007Build) -> Result<(String, Vec<u8>), rtc_tokens::Error> {
+    let app_id = agora_dynamic_key::AppId::new(&i.app_id)?;
+    let cert = AppCertificate::new(&i.app_certificate)?;
     let mut token = agora_hazmat::access_token2_with_salt(app_id, i.issue_ts, i.expire, i.salt);
     for service in &i.services {
         token.add_service(service.to_service());
     }
-    let content = token.content(&cert).map_err(BuildError::Agora)?;
-    let built = token.build(&cert).map_err(BuildError::Agora)?;
+    let content = token.content(&cert)?;
+    let built = token.build(&cert)?;
     Ok((built, content))
 }
 
-fn build_zego(i: &Zego04Build) -> Result<zego_hazmat::FixedBuild, BuildError> {
-    let secret = ServerSecret::new(&i.secret).map_err(BuildError::Zego)?;
+fn build_zego(i: &Zego04Build) -> Result<zego_hazmat::FixedBuild, rtc_tokens::Error> {
+    let secret = ServerSecret::new(&i.secret)?;
     zego_hazmat::build_fixed(
         &secret,
         &zego_hazmat::FixedInputs {
@@ -217,7 +194,7 @@ fn build_zego(i: &Zego04Build) -> Result<zego_hazmat::FixedBuild, BuildError> {
             payload: &i.payload,
         },
     )
-    .map_err(BuildError::Zego)
+    .map_err(Into::into)
 }
 
 fn build_case(input: &BuildInput, expect: &BuildExpect) -> Result<(), String> {
@@ -374,7 +351,7 @@ fn compare_agora(x: &AgoraParseExpect, parsed: &ParsedToken) -> Result<(), Strin
         x.version.as_deref(),
         Some(parsed.version.prefix()),
     );
-    m.field("app_id", x.app_id.as_deref(), Some(parsed.app_id.as_str()));
+    m.field("app_id", x.app_id.as_deref(), parsed.app_id.as_deref());
     m.field(
         "signature_valid",
         x.signature_valid,
@@ -387,19 +364,15 @@ fn compare_agora(x: &AgoraParseExpect, parsed: &ParsedToken) -> Result<(), Strin
     m.field("crc_channel_name", x.crc_channel_name, o.crc_channel_name);
     m.field("crc_uid", x.crc_uid, o.crc_uid);
     m.field("privileges", x.privileges.as_ref().map(ids), o.privileges);
-    m.field(
-        "services",
-        x.services.as_deref().map(services),
-        observe::services_007(parsed),
-    );
+    m.field("services", x.services.as_deref().map(services), o.services);
     m.finish()
 }
 
 fn compare_zego(x: &ZegoParseExpect, parsed: &ParsedToken) -> Result<(), String> {
     let o = observe::zego(parsed);
     let mut m = Mismatches::default();
-    m.field("app_id", x.app_id, parsed.app_id.parse().ok());
-    m.field("user_id", x.user_id.as_deref(), parsed.user.as_deref());
+    m.field("app_id", x.app_id, o.app_id);
+    m.field("user_id", x.user_id.as_deref(), o.user_id.as_deref());
     m.field("mode", x.mode, o.mode);
     m.field("ctime", x.ctime, o.ctime);
     m.field("expire", x.expire, o.expire);
@@ -408,11 +381,12 @@ fn compare_zego(x: &ZegoParseExpect, parsed: &ParsedToken) -> Result<(), String>
     m.finish()
 }
 
-/// The one place that reads [`VendorDetail`](rtc_tokens::VendorDetail): the
-/// schema's fields as the facade reports them.
+/// The one place that reads [`VendorDetail`]: the schema's fields as the
+/// facade reports them, from the vendor crates' typed parsed values.
 mod observe {
-    use super::{BTreeMap, Service, ServiceSpec};
+    use super::{BTreeMap, Service};
     use crate::schema::ZegoMode;
+    use rtc_tokens::zego_token04::Mode;
     use rtc_tokens::{ParsedToken, VendorDetail};
 
     #[derive(Default)]
@@ -424,55 +398,35 @@ mod observe {
         pub crc_channel_name: Option<u32>,
         pub crc_uid: Option<u32>,
         pub privileges: Option<BTreeMap<u16, u32>>,
+        pub services: Option<Vec<Service>>,
     }
 
     pub(super) fn agora(parsed: &ParsedToken) -> Agora {
         match &parsed.detail {
-            VendorDetail::Agora006 {
-                salt,
-                ts,
-                crc_channel_name,
-                crc_uid,
-                privileges,
-            } => Agora {
-                salt: Some(*salt),
-                ts: Some(*ts),
-                crc_channel_name: Some(*crc_channel_name),
-                crc_uid: Some(*crc_uid),
-                privileges: Some(privileges.iter().copied().collect()),
+            VendorDetail::Agora006(t) => Agora {
+                salt: Some(t.salt),
+                ts: Some(t.ts),
+                crc_channel_name: Some(t.crc_channel_name),
+                crc_uid: Some(t.crc_uid),
+                privileges: Some(t.privileges.clone()),
                 ..Agora::default()
             },
-            VendorDetail::Agora007 {
-                salt,
-                issue_ts,
-                expire,
-                ..
-            } => Agora {
-                salt: Some(*salt),
-                issue_ts: Some(*issue_ts),
-                expire: Some(*expire),
+            VendorDetail::Agora007(t) => Agora {
+                salt: Some(t.salt),
+                issue_ts: Some(t.issue_ts),
+                expire: Some(t.expire),
+                services: Some(t.services.clone()),
                 ..Agora::default()
             },
-            VendorDetail::Zego04 { .. } => Agora::default(),
+            _ => Agora::default(),
         }
-    }
-
-    /// A 007 token's services as typed values (`None` for other formats).
-    pub(super) fn services_007(parsed: &ParsedToken) -> Option<Vec<Service>> {
-        let VendorDetail::Agora007 { services, .. } = &parsed.detail else {
-            return None;
-        };
-        // The facade reports services in the schema's JSON form; read them back
-        // with the schema's own types.
-        services
-            .iter()
-            .map(|s| ServiceSpec::deserialize(s).ok().map(|s| s.to_service()))
-            .collect()
     }
 
     #[derive(Default)]
     pub(super) struct Zego {
         pub mode: Option<ZegoMode>,
+        pub app_id: Option<u32>,
+        pub user_id: Option<String>,
         pub ctime: Option<i64>,
         pub expire: Option<i64>,
         pub nonce: Option<i32>,
@@ -481,26 +435,19 @@ mod observe {
 
     pub(super) fn zego(parsed: &ParsedToken) -> Zego {
         match &parsed.detail {
-            VendorDetail::Zego04 {
-                mode,
-                ctime,
-                expire,
-                nonce,
-                payload,
-            } => Zego {
-                mode: match mode.as_str() {
-                    "gcm" => Some(ZegoMode::Gcm),
-                    "cbc" => Some(ZegoMode::Cbc),
-                    _ => None,
-                },
-                ctime: Some(*ctime),
-                expire: Some(*expire),
-                nonce: Some(*nonce),
-                payload: Some(payload.clone()),
+            VendorDetail::Zego04(c) => Zego {
+                mode: Some(match c.mode {
+                    Mode::Gcm => ZegoMode::Gcm,
+                    Mode::Cbc => ZegoMode::Cbc,
+                }),
+                app_id: Some(c.app_id),
+                user_id: Some(c.user_id.clone()),
+                ctime: Some(c.ctime),
+                expire: Some(c.expire),
+                nonce: Some(c.nonce),
+                payload: Some(c.payload.clone()),
             },
             _ => Zego::default(),
         }
     }
-
-    use serde::Deserialize as _;
 }

@@ -69,11 +69,38 @@ fn cases_that_cannot_run_fail_and_are_named() {
         {"name":"a","vendor":"skype","kind":"x","op":"parse","input":{"token":"x"},"expect":{}},
         {"name":"b","vendor":"zego","kind":"token04","op":"frobnicate","input":{}},
         {"name":"c","vendor":"zego","kind":"token04","op":"reject",
-         "input":{"token":"04AAAA","secret":"fa94dd0f974cf2e293728a526b028271"},"error":"signature"}
+         "input":{"token":"04AAAA","secret":"fa94dd0f974cf2e293728a526b028271"},"error":"signature"},
+        {"name":"d","vendor":"zego","kind":"token04","op":"reject","error":"invalid_input",
+         "zego_error_code":3,"input":{"mode":"gcm","app_id":0,"user_id":"u",
+         "secret":"fa94dd0f974cf2e293728a526b028271","ctime":1,"expire":2,"nonce":1,
+         "iv_hex":"000000000000000000000000","payload":""}},
+        {"name":"e","vendor":"zego","kind":"token04","op":"reject","error":"invalid_input",
+         "zego_error_code":1,"input":{"mode":"gcm","app_id":0,"user_id":"u",
+         "secret":"fa94dd0f974cf2e293728a526b028271","ctime":1,"expire":2,"nonce":1,
+         "iv_hex":"000000000000000000000000","payload":""}}
     ]}"#;
     let report = rtc_tokens_conformance::run_text(text, Path::new("inline")).unwrap();
     let failed: Vec<&str> = report.failures().map(|c| c.name.as_str()).collect();
-    assert_eq!(failed, ["a", "b", "c"]);
+    assert_eq!(failed, ["a", "b", "c", "d"], "{:#?}", report.cases);
+}
+
+/// A wrong expectation in a copy of a real suite is caught and named.
+#[test]
+fn a_wrong_expectation_fails() {
+    let path = project("tests/vectors/zego-public.json");
+    let mut suite: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let case = suite["cases"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["op"] == "parse")
+        .unwrap();
+    case["expect"]["nonce"] = serde_json::json!(7);
+    let name = case["name"].as_str().unwrap().to_owned();
+    let report = rtc_tokens_conformance::run_text(&suite.to_string(), &path).unwrap();
+    let failed: Vec<&str> = report.failures().map(|c| c.name.as_str()).collect();
+    assert_eq!(failed, [name.as_str()]);
 }
 
 #[test]

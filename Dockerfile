@@ -16,6 +16,8 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY crates crates
 COPY xtask xtask
+# A workspace member (the conformance harness): cargo needs its manifest to load the workspace.
+COPY tests tests
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
     cargo build --release --locked -p rtc-tokens-server \

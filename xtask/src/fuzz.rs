@@ -198,10 +198,7 @@ fn ensure_cargo_fuzz() -> Result<()> {
 /// Conformance vector files: the project's, then `../shared`'s when present.
 fn vector_files(root: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    for dir in [
-        root.join("conformance/vectors"),
-        root.join("../shared/conformance/vectors"),
-    ] {
+    for dir in rtc_tokens_conformance::default_paths(root) {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };

@@ -2,8 +2,9 @@
 //!
 //! - `ci` — everything CI runs: fmt check, clippy, tests, conformance.
 //! - `conformance [--vectors PATH]...` — run conformance suites (files or
-//!   directories of `*.json`); by default the project's `conformance/vectors`
-//!   and `../shared/conformance/vectors` when it exists.
+//!   directories of `*.json`) with the harness in `tests/`; by default the
+//!   project's `tests/vectors` and `tests/neutral`, and
+//!   `../shared/conformance/vectors` when it exists.
 //! - `bench` — the criterion benchmarks of both vendor crates, briefly.
 //! - `bench-server [--duration SECS] [--connections N] [--enforce]...` — load
 //!   test of `rtc-tokens-server` on loopback with `wrk` (installs it if missing).
@@ -63,15 +64,9 @@ pub fn root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// The default vector locations: the project's copy, then `../shared`'s when present.
+/// The default suite locations (see `rtc_tokens_conformance::default_paths`).
 pub fn default_vector_paths() -> Vec<PathBuf> {
-    let root = root();
-    let mut paths = vec![root.join("conformance/vectors")];
-    let shared = root.join("../shared/conformance/vectors");
-    if shared.is_dir() {
-        paths.push(shared);
-    }
-    paths
+    rtc_tokens_conformance::default_paths(&root())
 }
 
 fn vector_args(args: &[String]) -> Result<Vec<PathBuf>> {

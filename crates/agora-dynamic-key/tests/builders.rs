@@ -27,7 +27,7 @@ fn builder() -> TokenBuilder {
 fn content_hex(name: &str) -> String {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../conformance/vectors/agora-public.json"
+        "/../../tests/vectors/agora-public.json"
     );
     let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let case = v["cases"]

@@ -155,7 +155,7 @@ impl Report {
     }
 
     fn fill(&mut self, p: ParsedToken) {
-        self.app_id = Some(p.app_id);
+        self.app_id = p.app_id;
         self.user = p.user;
         self.room = p.room;
         self.issued_at = p.issued_at;
@@ -179,13 +179,9 @@ impl Report {
             .collect();
         self.detail = serde_json::to_value(&p.detail).ok();
         // Agora's servers count a 007 validity of 0 or over 24 h as 24 h.
-        if let VendorDetail::Agora007 {
-            issue_ts,
-            expire,
-            unknown_service_type,
-            ..
-        } = p.detail
-        {
+        if let VendorDetail::Agora007(t) = &p.detail {
+            let (issue_ts, expire, unknown_service_type) =
+                (t.issue_ts, t.expire, t.unknown_service_type);
             if let Some(t) = unknown_service_type {
                 self.warnings.push(format!(
                     "unknown service type {t}: decoding stopped there (the signature still covers \
@@ -280,6 +276,7 @@ fn problem_of(e: &rtc_tokens::Error) -> (&'static str, String) {
         ErrorKind::Signature => ("signature", e.message().to_owned()),
         ErrorKind::Expired => ("expired", e.message().to_owned()),
         ErrorKind::InvalidInput => ("malformed", e.message().to_owned()),
+        ErrorKind::Internal => ("internal", e.message().to_owned()),
     }
 }
 
@@ -370,11 +367,7 @@ fn agora(
         }
     };
     let crcs = match parsed.detail {
-        VendorDetail::Agora006 {
-            crc_channel_name,
-            crc_uid,
-            ..
-        } => Some((crc_channel_name, crc_uid)),
+        VendorDetail::Agora006(ref t) => Some((t.crc_channel_name, t.crc_uid)),
         _ => None,
     };
     r.fill(parsed);

@@ -1,0 +1,453 @@
+//! Runs vendor vector cases: parse and reject through `&dyn TokenProvider`,
+//! build through the vendor crates' fixed-input (`hazmat`) entry points.
+//!
+//! Beyond the schema's comparisons, every build also checks that the facade
+//! verifies what was built, every 007 build that the reference's own token
+//! verifies too (its deflate stream may differ from ours), and every token04 build that
+//! the expected token decodes back to the inputs.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::io::Read as _;
+
+use rtc_tokens::agora_dynamic_key::access_token2::Service;
+use rtc_tokens::agora_dynamic_key::{self, AppCertificate, hazmat as agora_hazmat};
+use rtc_tokens::zego_token04::{self, ServerSecret, hazmat as zego_hazmat};
+use rtc_tokens::{
+    AgoraProvider, ErrorKind, ParseOptions, ParsedToken, TokenProvider, VendorError, Verification,
+    ZegoProvider,
+};
+
+use crate::schema::{
+    Agora006Build, Agora007Build, AgoraParseExpect, AgoraTokenInput, BuildExpect, BuildInput,
+    CaseSpec, Format, ParseExpect, RejectInput, ServiceSpec, TokenInput, Zego04Build,
+    ZegoParseExpect, ZegoTokenInput, ids,
+};
+
+/// An app id for providers built only to parse: the app id matters only
+/// when issuing, and a token reports its own.
+const PARSE_ONLY_AGORA_APP_ID: &str = "00000000000000000000000000000000";
+/// As [`PARSE_ONLY_AGORA_APP_ID`], for ZEGO.
+const PARSE_ONLY_ZEGO_APP_ID: u32 = 1;
+
+/// Runs one case; `Err` says why it failed.
+///
+/// # Errors
+///
+/// A description of the first mismatch, or of all mismatching parse fields.
+pub fn run_case(spec: &CaseSpec) -> Result<(), String> {
+    match spec {
+        CaseSpec::Build { input, expect } => build_case(input, expect),
+        CaseSpec::Parse { input, expect } => {
+            let parsed = provider(input)
+                .and_then(|p| p.inspect(input.token(), &options(input)))
+                .map_err(|e| format!("parse failed: {e}"))?;
+            match expect {
+                ParseExpect::Agora(expect) => compare_agora(expect, &parsed),
+                ParseExpect::Zego04(expect) => compare_zego(expect, &parsed),
+            }
+        }
+        CaseSpec::Reject {
+            input,
+            error,
+            zego_error_code,
+        } => {
+            let (kind, code) = match input {
+                RejectInput::Token(input) => {
+                    match provider(input).and_then(|p| p.verify(input.token(), &options(input))) {
+                        Ok(_) => return Err(expected_error(*error)),
+                        Err(e) => (e.kind(), None),
+                    }
+                }
+                RejectInput::Build(input) => match build(input) {
+                    Ok(_) => return Err(expected_error(*error)),
+                    Err(e) => (e.kind(), zego_code(&e)),
+                },
+            };
+            if let Some(want) = error
+                && *want != kind
+            {
+                return Err(format!("expected error {want}, got {kind}"));
+            }
+            if let Some(want) = zego_error_code
+                && Some(*want) != code
+            {
+                return Err(format!("expected zego error code {want}, got {code:?}"));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn expected_error(kind: Option<ErrorKind>) -> String {
+    format!(
+        "expected an error ({}), got success",
+        kind.map_or("any", ErrorKind::as_str)
+    )
+}
+
+impl TokenInput {
+    fn token(&self) -> &str {
+        match self {
+            Self::Agora(_, input) => &input.token,
+            Self::Zego04(input) => &input.token,
+        }
+    }
+}
+
+/// A provider on the case's credentials.
+fn provider(input: &TokenInput) -> Result<Box<dyn TokenProvider>, rtc_tokens::Error> {
+    Ok(match input {
+        TokenInput::Agora(
+            _,
+            AgoraTokenInput {
+                app_certificate, ..
+            },
+        ) => Box::new(agora_provider(PARSE_ONLY_AGORA_APP_ID, app_certificate)?),
+        TokenInput::Zego04(ZegoTokenInput { secret, .. }) => Box::new(ZegoProvider::new(
+            zego_token04::AppId::new(PARSE_ONLY_ZEGO_APP_ID)?,
+            ServerSecret::new(secret)?,
+        )),
+    })
+}
+
+fn agora_provider(app_id: &str, cert: &str) -> Result<AgoraProvider, rtc_tokens::Error> {
+    Ok(AgoraProvider::new(
+        agora_dynamic_key::AppId::new(app_id)?,
+        AppCertificate::new(cert)?,
+    ))
+}
+
+fn options(input: &TokenInput) -> ParseOptions {
+    match input {
+        TokenInput::Agora(format, input) => {
+            let options = ParseOptions::skip_expiry().only(format.version());
+            match (&input.channel_name, &input.uid) {
+                (Some(channel), Some(uid)) => options.with_channel_uid(channel, uid),
+                _ => options,
+            }
+        }
+        TokenInput::Zego04(_) => ParseOptions::skip_expiry().only(Format::Zego04.version()),
+    }
+}
+
+/// ZEGO's numeric code of the vendor error behind `e`, if any.
+fn zego_code(e: &rtc_tokens::Error) -> Option<u8> {
+    match e.vendor_error() {
+        Some(VendorError::Zego(z)) => z.zego_code(),
+        _ => None,
+    }
+}
+
+/// What a fixed-input build produced.
+enum Built {
+    Agora006(String),
+    Agora007 { token: String, content: Vec<u8> },
+    Zego04(zego_hazmat::FixedBuild),
+}
+
+fn build(input: &BuildInput) -> Result<Built, rtc_tokens::Error> {
+    match input {
+        BuildInput::Agora006(i) => build_006(i).map(Built::Agora006),
+        BuildInput::Agora007(i) => {
+            build_007(i).map(|(token, content)| Built::Agora007 { token, content })
+        }
+        BuildInput::Zego04(i) => build_zego(i).map(Built::Zego04),
+    }
+}
+
+fn build_006(i: &Agora006Build) -> Result<String, rtc_tokens::Error> {
+    let app_id = agora_dynamic_key::AppId::new(&i.app_id)?;
+    let cert = AppCertificate::new(&i.app_certificate)?;
+    let mut token =
+        agora_hazmat::access_token_with_salt(app_id, &i.channel_name, &i.uid, i.ts, i.salt);
+    for (id, expiry) in ids(&i.privileges) {
+        token.add_raw_privilege(id, expiry);
+    }
+    Ok(token.build(&cert)?)
+}
+
+fn build_007(i: &Agora007Build) -> Result<(String, Vec<u8>), rtc_tokens::Error> {
+    let app_id = agora_dynamic_key::AppId::new(&i.app_id)?;
+    let cert = AppCertificate::new(&i.app_certificate)?;
+    let mut token = agora_hazmat::access_token2_with_salt(app_id, i.issue_ts, i.expire, i.salt);
+    for service in &i.services {
+        token.add_service(service.to_service());
+    }
+    let content = token.content(&cert)?;
+    let built = token.build(&cert)?;
+    Ok((built, content))
+}
+
+fn build_zego(i: &Zego04Build) -> Result<zego_hazmat::FixedBuild, rtc_tokens::Error> {
+    let secret = ServerSecret::new(&i.secret)?;
+    zego_hazmat::build_fixed(
+        &secret,
+        &zego_hazmat::FixedInputs {
+            mode: i.mode.into(),
+            app_id: i.app_id,
+            user_id: &i.user_id,
+            ctime: i.ctime,
+            expire: i.expire,
+            nonce: i.nonce,
+            iv: &i.iv,
+            payload: &i.payload,
+        },
+    )
+    .map_err(Into::into)
+}
+
+fn build_case(input: &BuildInput, expect: &BuildExpect) -> Result<(), String> {
+    let built = build(input).map_err(|e| format!("build failed: {e}"))?;
+    match (input, expect, built) {
+        (BuildInput::Agora006(i), BuildExpect::Agora006(x), Built::Agora006(token)) => {
+            same_token("token", &x.token, &token)?;
+            // The facade verifies what was built, with the channel and uid it was built for.
+            let parsed = agora_provider(&i.app_id, &i.app_certificate)
+                .and_then(|p| {
+                    p.inspect(
+                        &token,
+                        &ParseOptions::skip_expiry().with_channel_uid(&i.channel_name, &i.uid),
+                    )
+                })
+                .map_err(|e| format!("our token does not parse: {e}"))?;
+            same(
+                "verification",
+                &Verification::Verified,
+                &parsed.verification,
+            )
+        }
+        (BuildInput::Agora007(i), BuildExpect::Agora007(x), Built::Agora007 { token, content }) => {
+            same(
+                "content_hex",
+                &hex::encode(&x.content),
+                &hex::encode(&content),
+            )?;
+            same(
+                "our token, inflated",
+                &hex::encode(&x.content),
+                &hex::encode(inflate_007(&token)?),
+            )?;
+            let provider = agora_provider(&i.app_id, &i.app_certificate)
+                .map_err(|e| format!("credentials: {e}"))?;
+            let mut tokens = vec![("our token", token.as_str())];
+            if let Some(reference) = &x.token {
+                same(
+                    "reference token, inflated",
+                    &hex::encode(&x.content),
+                    &hex::encode(inflate_007(reference)?),
+                )?;
+                tokens.push(("reference token", reference));
+            }
+            for (what, token) in tokens {
+                let parsed = provider
+                    .inspect(token, &ParseOptions::skip_expiry())
+                    .map_err(|e| format!("{what} does not parse: {e}"))?;
+                same(what, &Verification::Verified, &parsed.verification)?;
+            }
+            Ok(())
+        }
+        (BuildInput::Zego04(i), BuildExpect::Zego04(x), Built::Zego04(built)) => {
+            same("plaintext", &x.plaintext, &built.plaintext)?;
+            same_token("token", &x.token, &built.token)?;
+            // The expected token decodes back to the inputs through the facade.
+            let input = TokenInput::Zego04(ZegoTokenInput {
+                token: x.token.clone(),
+                secret: i.secret.clone(),
+            });
+            let parsed = provider(&input)
+                .and_then(|p| p.inspect(&x.token, &options(&input)))
+                .map_err(|e| format!("expected token does not parse: {e}"))?;
+            compare_zego(
+                &ZegoParseExpect {
+                    mode: Some(i.mode),
+                    app_id: Some(i.app_id),
+                    user_id: Some(i.user_id.clone()),
+                    ctime: Some(i.ctime),
+                    expire: Some(i.expire),
+                    nonce: Some(i.nonce),
+                    payload: Some(i.payload.clone()),
+                },
+                &parsed,
+            )
+        }
+        _ => Err("internal: build input and expectation disagree".to_owned()),
+    }
+}
+
+fn services(specs: &[ServiceSpec]) -> Vec<Service> {
+    specs.iter().map(ServiceSpec::to_service).collect()
+}
+
+/// Compares two tokens without printing them: where they first differ.
+fn same_token(what: &str, expected: &str, actual: &str) -> Result<(), String> {
+    if expected == actual {
+        return Ok(());
+    }
+    let at = expected
+        .bytes()
+        .zip(actual.bytes())
+        .position(|(e, a)| e != a)
+        .unwrap_or(expected.len().min(actual.len()));
+    Err(format!(
+        "{what}: differs from the expected token at byte {at} (lengths {} and {})",
+        expected.len(),
+        actual.len()
+    ))
+}
+
+fn same<T: PartialEq + Debug>(what: &str, expected: &T, actual: &T) -> Result<(), String> {
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(format!("{what}: expected {expected:?}, got {actual:?}"))
+    }
+}
+
+/// Inflates a 007 token's body independently of the crate under test.
+fn inflate_007(token: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine as _;
+    let body = token.strip_prefix("007").ok_or("no 007 prefix")?;
+    let compressed = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|e| format!("base64: {e}"))?;
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(compressed.as_slice())
+        .read_to_end(&mut out)
+        .map_err(|e| format!("zlib: {e}"))?;
+    Ok(out)
+}
+
+/// Collects every mismatch between expected and observed fields.
+#[derive(Default)]
+struct Mismatches(Vec<String>);
+
+impl Mismatches {
+    fn field<T: PartialEq + Debug>(&mut self, name: &str, expected: Option<T>, actual: Option<T>) {
+        match (expected, actual) {
+            (None, _) => {}
+            (Some(_), None) => self.0.push(format!("{name}: not reported for this token")),
+            (Some(e), Some(a)) if e != a => {
+                self.0.push(format!("{name}: expected {e:?}, got {a:?}"));
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(self) -> Result<(), String> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.0.join("; "))
+        }
+    }
+}
+
+fn compare_agora(x: &AgoraParseExpect, parsed: &ParsedToken) -> Result<(), String> {
+    let o = observe::agora(parsed);
+    let mut m = Mismatches::default();
+    m.field(
+        "version",
+        x.version.as_deref(),
+        Some(parsed.version.prefix()),
+    );
+    m.field("app_id", x.app_id.as_deref(), parsed.app_id.as_deref());
+    m.field(
+        "signature_valid",
+        x.signature_valid,
+        Some(parsed.verification == Verification::Verified),
+    );
+    m.field("salt", x.salt, o.salt);
+    m.field("issue_ts", x.issue_ts, o.issue_ts);
+    m.field("expire", x.expire, o.expire);
+    m.field("ts", x.ts, o.ts);
+    m.field("crc_channel_name", x.crc_channel_name, o.crc_channel_name);
+    m.field("crc_uid", x.crc_uid, o.crc_uid);
+    m.field("privileges", x.privileges.as_ref().map(ids), o.privileges);
+    m.field("services", x.services.as_deref().map(services), o.services);
+    m.finish()
+}
+
+fn compare_zego(x: &ZegoParseExpect, parsed: &ParsedToken) -> Result<(), String> {
+    let o = observe::zego(parsed);
+    let mut m = Mismatches::default();
+    m.field("app_id", x.app_id, o.app_id);
+    m.field("user_id", x.user_id.as_deref(), o.user_id.as_deref());
+    m.field("mode", x.mode, o.mode);
+    m.field("ctime", x.ctime, o.ctime);
+    m.field("expire", x.expire, o.expire);
+    m.field("nonce", x.nonce, o.nonce);
+    m.field("payload", x.payload.as_deref(), o.payload.as_deref());
+    m.finish()
+}
+
+/// The one place that reads [`VendorDetail`]: the schema's fields as the
+/// facade reports them, from the vendor crates' typed parsed values.
+mod observe {
+    use super::{BTreeMap, Service};
+    use crate::schema::ZegoMode;
+    use rtc_tokens::zego_token04::Mode;
+    use rtc_tokens::{ParsedToken, VendorDetail};
+
+    #[derive(Default)]
+    pub(super) struct Agora {
+        pub salt: Option<u32>,
+        pub issue_ts: Option<u32>,
+        pub expire: Option<u32>,
+        pub ts: Option<u32>,
+        pub crc_channel_name: Option<u32>,
+        pub crc_uid: Option<u32>,
+        pub privileges: Option<BTreeMap<u16, u32>>,
+        pub services: Option<Vec<Service>>,
+    }
+
+    pub(super) fn agora(parsed: &ParsedToken) -> Agora {
+        match &parsed.detail {
+            VendorDetail::Agora006(t) => Agora {
+                salt: Some(t.salt),
+                ts: Some(t.ts),
+                crc_channel_name: Some(t.crc_channel_name),
+                crc_uid: Some(t.crc_uid),
+                privileges: Some(t.privileges.clone()),
+                ..Agora::default()
+            },
+            VendorDetail::Agora007(t) => Agora {
+                salt: Some(t.salt),
+                issue_ts: Some(t.issue_ts),
+                expire: Some(t.expire),
+                services: Some(t.services.clone()),
+                ..Agora::default()
+            },
+            _ => Agora::default(),
+        }
+    }
+
+    #[derive(Default)]
+    pub(super) struct Zego {
+        pub mode: Option<ZegoMode>,
+        pub app_id: Option<u32>,
+        pub user_id: Option<String>,
+        pub ctime: Option<i64>,
+        pub expire: Option<i64>,
+        pub nonce: Option<i32>,
+        pub payload: Option<String>,
+    }
+
+    pub(super) fn zego(parsed: &ParsedToken) -> Zego {
+        match &parsed.detail {
+            VendorDetail::Zego04(c) => Zego {
+                mode: Some(match c.mode {
+                    Mode::Gcm => ZegoMode::Gcm,
+                    Mode::Cbc => ZegoMode::Cbc,
+                }),
+                app_id: Some(c.app_id),
+                user_id: Some(c.user_id.clone()),
+                ctime: Some(c.ctime),
+                expire: Some(c.expire),
+                nonce: Some(c.nonce),
+                payload: Some(c.payload.clone()),
+            },
+            _ => Zego::default(),
+        }
+    }
+}

@@ -8,7 +8,7 @@ use agora_dynamic_key::builder::{Issued, TokenBuilder};
 use anyhow::{Context as _, anyhow, bail};
 use rtc_tokens::{
     AgoraProvider, AgoraVersion, DEFAULT_RENEW_BEFORE_SECS, IssuedToken, PrivilegeExpiries, Role,
-    TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor, ZegoProvider,
+    TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
 };
 use serde::Serialize;
 
@@ -137,14 +137,15 @@ fn capped_note() -> String {
 ///
 /// Missing or invalid app id or secret, or a request ZEGO refuses.
 pub fn zego(args: &ZegoBuild, now: u64) -> anyhow::Result<Built> {
-    let app_id = creds::zego_app_id(args.app_id.as_deref())?;
-    let secret = creds::zego_secret(args.secret_file.as_deref())?
-        .ok_or_else(|| creds::missing(creds::ZEGO_SECRET))?;
+    let provider = creds::zego(creds::Flags {
+        app_id: args.app_id.as_deref(),
+        secret_file: args.secret_file.as_deref(),
+    })?;
     let (mode, mode_name) = match args.mode {
         ZegoMode::Gcm => (zego_token04::Mode::Gcm, "gcm"),
         ZegoMode::Cbc => (zego_token04::Mode::Cbc, "cbc"),
     };
-    let provider = ZegoProvider::new(app_id, secret).with_mode(mode);
+    let provider = provider.with_mode(mode);
     let request = TokenRequest {
         user_id: Some(args.user.clone()),
         room: args.room.clone(),
@@ -168,13 +169,11 @@ pub fn zego(args: &ZegoBuild, now: u64) -> anyhow::Result<Built> {
     Ok(built)
 }
 
-fn agora_keys(
-    c: &AgoraCreds,
-) -> anyhow::Result<(agora_dynamic_key::AppId, agora_dynamic_key::AppCertificate)> {
-    let app_id = creds::agora_app_id(c.app_id.as_deref())?;
-    let cert = creds::agora_certificate(c.secret_file.as_deref())?
-        .ok_or_else(|| creds::missing(creds::AGORA_CERTIFICATE))?;
-    Ok((app_id, cert))
+fn agora_provider(c: &AgoraCreds) -> anyhow::Result<AgoraProvider> {
+    creds::agora(creds::Flags {
+        app_id: c.app_id.as_deref(),
+        secret_file: c.secret_file.as_deref(),
+    })
 }
 
 fn role(r: RoleArg) -> Role {
@@ -202,12 +201,12 @@ fn via_facade(
     request: &TokenRequest,
     now: u64,
 ) -> anyhow::Result<Built> {
-    let (app_id, cert) = agora_keys(c)?;
+    let provider = agora_provider(c)?;
     let version = match version {
         AgoraVersionArg::V007 => AgoraVersion::V007,
         AgoraVersionArg::V006 => AgoraVersion::V006,
     };
-    let provider = AgoraProvider::new(app_id, cert).with_version(version);
+    let provider = provider.with_version(version);
     let issued = provider.issue_at(request, now)?;
     let mut built = Built::from_facade(kind, None, issued);
     let max = agora_dynamic_key::MAX_VALIDITY_SECS;
@@ -355,10 +354,10 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
 }
 
 fn builder(c: &AgoraCreds, now: u64) -> anyhow::Result<TokenBuilder> {
-    let (app_id, cert) = agora_keys(c)?;
+    let provider = agora_provider(c)?;
     let now =
         u32::try_from(now).context("the clock is past 2106, beyond agora's u32 timestamps")?;
-    Ok(TokenBuilder::new(app_id, cert).with_now(now))
+    Ok(provider.token_builder().with_now(now))
 }
 
 /// Parses `RESOURCE:PERMISSION:NAME[,NAME...]` options into rtm2 permissions.

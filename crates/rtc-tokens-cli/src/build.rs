@@ -105,9 +105,16 @@ impl Built {
         );
     }
 
-    /// The human-readable form.
+    /// The human-readable form: the token alone on the first line, a blank
+    /// line, then the [`details`](Self::details).
     pub fn render(&self, style: Style, now: u64) -> String {
-        let mut out = format!("{}\n\n", self.token);
+        format!("{}\n\n{}", self.token, self.details(style, now))
+    }
+
+    /// What the token is, when it expires and when to renew it, and the
+    /// notes; without the token itself.
+    pub fn details(&self, style: Style, now: u64) -> String {
+        let mut out = String::new();
         let what = match self.mode {
             Some(mode) => format!("{} {} {} ({mode})", self.vendor, self.version, self.kind),
             None => format!("{} {} {}", self.vendor, self.version, self.kind),

@@ -442,7 +442,8 @@ Examples:
   AGORA_APP_CERTIFICATE_FILE=./agora.cert rtc-tokens parse \"$TOKEN\"
   rtc-tokens parse \"$TOKEN\" --secret-file ./zego.secret --json
   rtc-tokens parse \"$TOKEN006\" --channel lobby --uid 42   # 006 verifies only with these
-  rtc-tokens parse \"$TOKEN\" --at 1716000000            # as if it were that unix time";
+  rtc-tokens parse \"$TOKEN\" --at 1716000000            # as if it were that unix time
+  rtc-tokens parse \"$TOKEN\" --at 2026-12-06T10:00:00Z  # or that RFC 3339 time";
 
 /// `rtc-tokens parse`.
 #[derive(Debug, Args)]
@@ -464,8 +465,9 @@ pub struct ParseArgs {
     /// The user account the token is for (006: needed to verify, instead of --uid).
     #[arg(long)]
     pub account: Option<String>,
-    /// Check expiry as of this unix time instead of now.
-    #[arg(long, value_name = "UNIX", conflicts_with = "ignore_expiry")]
+    /// Check expiry as of this time instead of now: unix seconds or RFC 3339
+    /// (2026-12-06T10:00:00Z, 2026-12-06T11:00:00+01:00).
+    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_at, conflicts_with = "ignore_expiry")]
     pub at: Option<u64>,
     /// Do not reject an expired token.
     #[arg(long)]

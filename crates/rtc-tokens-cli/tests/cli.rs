@@ -127,6 +127,58 @@ fn completions_for_every_shell() {
     usage_error(cli(), &["completions", "cmd.exe"]);
 }
 
+/// What bash completes for `words` (the last one being completed), by
+/// sourcing the generated script and calling its completion function.
+fn bash_complete(words: &[&str]) -> Vec<String> {
+    let out = cli().args(["completions", "bash"]).assert().success();
+    let script = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let path = temp_file("rtc-tokens.bash", &script);
+    let program = r#"
+        source "$1" || exit 3
+        shift
+        read -ra spec <<< "$(complete -p rtc-tokens)"
+        for ((i = 0; i < ${#spec[@]}; i++)); do
+            [[ ${spec[i]} == -F ]] && fn=${spec[i+1]}
+        done
+        [[ -n $fn ]] || exit 4
+        COMP_WORDS=("$@")
+        COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+        COMP_LINE="${COMP_WORDS[*]}"
+        COMP_POINT=${#COMP_LINE}
+        "$fn" rtc-tokens "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+        printf '%s\n' "${COMPREPLY[@]}"
+    "#;
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", program, "bash"])
+        .arg(&path)
+        .arg("rtc-tokens")
+        .args(words)
+        .output()
+        .expect("bash runs");
+    assert!(out.status.success(), "bash: {out:?}");
+    let mut found: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn bash_completion_works_below_the_top_level() {
+    assert!(bash_complete(&["bu"]).contains(&"build".to_owned()));
+    assert_eq!(bash_complete(&["build", "ag"]), ["agora"]);
+    assert_eq!(
+        bash_complete(&["build", "agora", "r"]),
+        ["rtc", "rtc-rtm", "rtm", "rtm2"]
+    );
+    let rtc_flags = bash_complete(&["build", "agora", "rtc", "--ch"]);
+    assert_eq!(rtc_flags, ["--channel"]);
+    let parse_flags = bash_complete(&["parse", "--ign"]);
+    assert_eq!(parse_flags, ["--ignore-expiry"]);
+}
+
 #[test]
 fn demo_builds_and_parses_one_token_of_each_kind() {
     let out = cli()
@@ -814,14 +866,15 @@ fn rejected_tokens_are_explained_in_plain_words() {
 
 #[test]
 fn human_build_output_pipes_into_parse() {
-    // The human form prints the token alone on its first line.
+    // To a pipe, build prints the token alone; the details need a terminal or --json.
     let out = with_zego(cli())
         .args(["build", "zego", "--user", "stdin-user"])
         .assert()
-        .success();
+        .success()
+        .stderr("");
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    let token = text.lines().next().unwrap();
-    assert!(text.contains("renew at"), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let token = text.trim_end();
     let out = with_zego(cli())
         .args(["parse", "--json"])
         .write_stdin(format!("  {token}\n"))
@@ -836,6 +889,30 @@ fn human_build_output_pipes_into_parse() {
     assert_eq!(json(&out.get_output().stdout)["user"], "stdin-user");
     let err = usage_error(cli(), &["parse"]);
     assert!(err.contains("no token"), "{err}");
+}
+
+#[test]
+fn captured_build_output_is_the_token_and_parses_back() {
+    // T=$(rtc-tokens build agora rtc --channel lobby --uid 42); rtc-tokens parse "$T" ...
+    for version in ["007", "006"] {
+        let out = with_agora(cli())
+            .args(["build", "agora", "rtc", "--channel", "lobby", "--uid", "42"])
+            .args(["--token-version", version])
+            .assert()
+            .success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.ends_with('\n') && !text.contains(' '), "{text}");
+        let token = text.trim_end();
+        let out = with_agora(cli())
+            .args(["parse", token, "--channel", "lobby", "--uid", "42"])
+            .assert()
+            .success()
+            .stderr("");
+        let report = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(report.contains("verified"), "{report}");
+        assert!(report.contains("OK: no problem found"), "{report}");
+    }
 }
 
 #[test]

@@ -12,6 +12,7 @@
 
 mod agora;
 pub mod config;
+pub mod diagnostics;
 mod error;
 mod provider;
 mod types;
@@ -21,6 +22,7 @@ pub use agora::{
     AgoraProvider, AgoraVersion, DEMO_AGORA_APP_CERTIFICATE, DEMO_AGORA_APP_ID, service_json,
 };
 pub use config::Config;
+pub use diagnostics::{Mangling, Note, mangling};
 pub use error::{Error, ErrorKind};
 pub use provider::{Providers, TokenProvider, check_expiry, renew_at, require_verified, unix_now};
 pub use types::{

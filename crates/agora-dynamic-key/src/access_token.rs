@@ -351,6 +351,21 @@ impl ParsedAccessToken {
         }
     }
 
+    /// Whether the token could be for `channel_name`: its CRC32 matches the one carried.
+    /// `false` proves another channel; `true` is a hint only ([`verify`](Self::verify)
+    /// proves it).
+    #[must_use]
+    pub fn may_be_for_channel(&self, channel_name: &str) -> bool {
+        crc32fast::hash(channel_name.as_bytes()) == self.crc_channel_name
+    }
+
+    /// Whether the token could be for the uid string `uid` (`""` for uid 0): its CRC32
+    /// matches the one carried. `false` proves another uid; `true` is a hint only.
+    #[must_use]
+    pub fn may_be_for_uid(&self, uid: &str) -> bool {
+        crc32fast::hash(uid.as_bytes()) == self.crc_uid
+    }
+
     /// The token's own expiry as an absolute unix time (`ts`).
     #[must_use]
     pub fn expires_at(&self) -> u64 {

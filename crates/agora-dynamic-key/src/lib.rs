@@ -48,10 +48,14 @@ pub enum ErrorKind {
     Signature,
     /// The token or privilege has expired (`expired`).
     Expired,
+    /// The operating system's random number generator failed (`internal`): nothing was
+    /// built, and retrying later may succeed.
+    Internal,
 }
 
 impl ErrorKind {
-    /// The category name used by the conformance vectors (`invalid_input`, `malformed`, ...).
+    /// The category name used by the conformance vectors (`invalid_input`, `malformed`, ...;
+    /// `internal` has no vector: it cannot be provoked from the outside).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -60,6 +64,7 @@ impl ErrorKind {
             Self::Version => "version",
             Self::Signature => "signature",
             Self::Expired => "expired",
+            Self::Internal => "internal",
         }
     }
 }
@@ -91,9 +96,8 @@ pub enum Error {
     /// A 007 token needs at least one service.
     #[error("no service added")]
     NoService,
-    /// The operating system's random number generator failed while drawing a salt.
-    ///
-    /// Reported with [`ErrorKind::InvalidInput`] (the contract has no "internal" kind).
+    /// The operating system's random number generator failed while drawing a salt
+    /// ([`ErrorKind::Internal`]).
     #[error("the operating system random number generator failed")]
     Random,
     /// The token does not decode.
@@ -126,8 +130,8 @@ impl Error {
             Self::InvalidAppId
             | Self::InvalidAppCertificate
             | Self::TooLong { .. }
-            | Self::NoService
-            | Self::Random => ErrorKind::InvalidInput,
+            | Self::NoService => ErrorKind::InvalidInput,
+            Self::Random => ErrorKind::Internal,
             Self::Malformed(_) => ErrorKind::Malformed,
             Self::Version { .. } => ErrorKind::Version,
             Self::Signature => ErrorKind::Signature,

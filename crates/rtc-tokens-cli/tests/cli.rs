@@ -672,7 +672,7 @@ fn zego_without_the_secret_reads_only_the_header() {
     assert_eq!(parsed["expiry_authenticated"], false);
     assert_eq!(parsed["app_id"], Value::Null);
     assert_eq!(parsed["expires_at"], built["expires_at"]);
-    assert_eq!(parsed["detail"]["format"], "zego04_header");
+    assert_eq!(parsed["detail"]["format"], "zego04_sealed");
     assert_eq!(parsed["detail"]["mode"], "cbc");
     assert!(
         parsed["warnings"][0]
@@ -1105,6 +1105,7 @@ fn json_field_names_are_stable() {
         "checked_at",
         "privileges",
         "detail",
+        "notes",
         "warnings",
         "problems",
     ];

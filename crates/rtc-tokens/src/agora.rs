@@ -8,7 +8,6 @@ use agora_dynamic_key::access_token2::{ParsedAccessToken2, Service};
 use agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcRole, TokenBuilder};
 use agora_dynamic_key::{AppCertificate, AppId};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
 
 use crate::provider::renew_at;
 use crate::{
@@ -393,41 +392,7 @@ impl AgoraProvider {
             }
             Err(e) => return Err(e.into()),
         };
-        let issue_ts = u64::from(parsed.issue_ts);
-        let (user, room) = principal(&parsed.services);
-        let privileges = parsed
-            .services
-            .iter()
-            .flat_map(|s| {
-                let ty = s.service_type() as u16;
-                s.privileges()
-                    .iter()
-                    .map(move |(&id, &secs)| PrivilegeView {
-                        service: service_name(ty).to_owned(),
-                        name: privilege_name_007(ty, id),
-                        expires_at: (secs != 0).then(|| issue_ts.saturating_add(u64::from(secs))),
-                    })
-            })
-            .collect();
-        Ok(ParsedToken {
-            vendor: Vendor::Agora,
-            version: TokenVersion::Agora007,
-            app_id: parsed.app_id.clone(),
-            user,
-            room,
-            issued_at: Some(issue_ts),
-            // As Agora's servers apply it: 0 or more than 24 h counts as 24 h.
-            expires_at: parsed.effective_expires_at(),
-            privileges,
-            verification,
-            detail: VendorDetail::Agora007 {
-                salt: parsed.salt,
-                issue_ts: parsed.issue_ts,
-                expire: parsed.expire,
-                services: parsed.services.iter().map(service_json).collect(),
-                unknown_service_type: parsed.unknown_service_type,
-            },
-        })
+        Ok(view_007(parsed, verification))
     }
 
     fn inspect_006(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
@@ -442,42 +407,86 @@ impl AgoraProvider {
             },
             _ => Verification::NotChecked,
         };
-        let privileges = parsed
-            .privileges
-            .iter()
-            .map(|(&id, &ts)| PrivilegeView {
-                service: if id == 1000 { "rtm" } else { "rtc" }.to_owned(),
-                name: privilege_name_006(id),
-                expires_at: (ts != 0).then_some(u64::from(ts)),
-            })
-            .collect();
-        Ok(ParsedToken {
-            vendor: Vendor::Agora,
-            version: TokenVersion::Agora006,
-            app_id: parsed.app_id.clone(),
-            user: options.uid.clone(),
-            room: options.channel.clone(),
-            issued_at: None,
-            // The token stops working at its own `ts` or when its privileges
-            // expire, whichever comes first (0 = a privilege without expiry).
-            expires_at: parsed
-                .privileges
-                .values()
-                .filter(|&&ts| ts != 0)
-                .map(|&ts| u64::from(ts))
-                .chain([u64::from(parsed.ts)])
-                .min()
-                .unwrap_or(u64::from(parsed.ts)),
-            privileges,
+        Ok(view_006(
+            parsed,
+            options.channel.clone(),
+            options.uid.clone(),
             verification,
-            detail: VendorDetail::Agora006 {
-                salt: parsed.salt,
-                ts: parsed.ts,
-                crc_channel_name: parsed.crc_channel_name,
-                crc_uid: parsed.crc_uid,
-                privileges: parsed.privileges.iter().map(|(&k, &v)| (k, v)).collect(),
-            },
+        ))
+    }
+}
+
+/// The neutral view of a decoded 007 token (the one construction, shared by
+/// [`AgoraProvider::inspect`] and [`crate::dangerous::insecure_decode`]).
+pub(crate) fn view_007(parsed: ParsedAccessToken2, verification: Verification) -> ParsedToken {
+    let issue_ts = u64::from(parsed.issue_ts);
+    let (user, room) = principal(&parsed.services);
+    let privileges = parsed
+        .services
+        .iter()
+        .flat_map(|s| {
+            let ty = s.service_type() as u16;
+            s.privileges()
+                .iter()
+                .map(move |(&id, &secs)| PrivilegeView {
+                    service: service_name(ty).to_owned(),
+                    name: privilege_name_007(ty, id),
+                    expires_at: (secs != 0).then(|| issue_ts.saturating_add(u64::from(secs))),
+                })
         })
+        .collect();
+    ParsedToken {
+        vendor: Vendor::Agora,
+        version: TokenVersion::Agora007,
+        app_id: Some(parsed.app_id.clone()),
+        user,
+        room,
+        issued_at: Some(issue_ts),
+        // As Agora's servers apply it: 0 or more than 24 h counts as 24 h.
+        expires_at: parsed.effective_expires_at(),
+        privileges,
+        verification,
+        detail: VendorDetail::Agora007(Box::new(parsed)),
+    }
+}
+
+/// The neutral view of a decoded 006 token; `channel` and `uid` are what the
+/// caller says it was built for (the token carries only their CRC32s).
+pub(crate) fn view_006(
+    parsed: ParsedAccessToken,
+    channel: Option<String>,
+    uid: Option<String>,
+    verification: Verification,
+) -> ParsedToken {
+    let privileges = parsed
+        .privileges
+        .iter()
+        .map(|(&id, &ts)| PrivilegeView {
+            service: if id == 1000 { "rtm" } else { "rtc" }.to_owned(),
+            name: privilege_name_006(id),
+            expires_at: (ts != 0).then_some(u64::from(ts)),
+        })
+        .collect();
+    ParsedToken {
+        vendor: Vendor::Agora,
+        version: TokenVersion::Agora006,
+        app_id: Some(parsed.app_id.clone()),
+        user: uid,
+        room: channel,
+        issued_at: None,
+        // The token stops working at its own `ts` or when its privileges
+        // expire, whichever comes first (0 = a privilege without expiry).
+        expires_at: parsed
+            .privileges
+            .values()
+            .filter(|&&ts| ts != 0)
+            .map(|&ts| u64::from(ts))
+            .chain([u64::from(parsed.ts)])
+            .min()
+            .unwrap_or(u64::from(parsed.ts)),
+        privileges,
+        verification,
+        detail: VendorDetail::Agora006(parsed),
     }
 }
 
@@ -556,60 +565,6 @@ fn privilege_name_006(id: u16) -> String {
         _ => return format!("privilege {id}"),
     };
     name.to_owned()
-}
-
-fn privileges_json(map: &std::collections::BTreeMap<u16, u32>) -> Value {
-    Value::Object(map.iter().map(|(k, v)| (k.to_string(), json!(v))).collect())
-}
-
-/// A 007 service as the conformance schema writes it: `type`, its fields and
-/// `privileges` (privilege id as a decimal string → seconds).
-#[must_use]
-pub fn service_json(service: &Service) -> Value {
-    let mut obj = Map::new();
-    let name = service_name(service.service_type() as u16);
-    obj.insert("type".into(), json!(name));
-    match service {
-        Service::Rtc(s) => {
-            obj.insert("channel_name".into(), json!(s.channel_name));
-            obj.insert("uid".into(), json!(s.uid));
-        }
-        Service::Rtm(s) => {
-            obj.insert("user_id".into(), json!(s.user_id));
-        }
-        Service::Streaming(s) => {
-            obj.insert("channel_name".into(), json!(s.channel_name));
-            obj.insert("account".into(), json!(s.account));
-        }
-        Service::Fpa(_) => {}
-        Service::Chat(s) => {
-            obj.insert("user_id".into(), json!(s.user_id));
-        }
-        Service::Fcdn(s) => {
-            obj.insert("channel_name".into(), json!(s.channel_name));
-            obj.insert("account".into(), json!(s.account));
-        }
-        Service::Apaas(s) => {
-            obj.insert("room_uuid".into(), json!(s.room_uuid));
-            obj.insert("user_uuid".into(), json!(s.user_uuid));
-            obj.insert("role".into(), json!(s.role));
-        }
-        Service::Rtm2(s) => {
-            obj.insert("user_id".into(), json!(s.user_id));
-            let mut perms = Map::new();
-            for (resource, permission, list) in s.permissions.iter() {
-                let inner = perms
-                    .entry(resource.to_string())
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let Value::Object(inner) = inner {
-                    inner.insert(permission.to_string(), json!(list));
-                }
-            }
-            obj.insert("permissions".into(), Value::Object(perms));
-        }
-    }
-    obj.insert("privileges".into(), privileges_json(service.privileges()));
-    Value::Object(obj)
 }
 
 #[cfg(test)]

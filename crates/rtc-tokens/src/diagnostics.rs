@@ -53,8 +53,9 @@ pub enum Note {
         /// When it expires as Agora's servers apply it.
         effective_expires_at: u64,
     },
-    /// The signature or encryption was not checked: no secret or certificate
-    /// was given for this vendor.
+    /// The signature or encryption was not checked: the token was decoded
+    /// without its secret or certificate (an Agora 006 token also when its
+    /// channel and uid were not given: see [`Note::NeedsChannelAndUid`]).
     NotVerified {
         /// Whose secret is missing.
         vendor: Vendor,
@@ -128,28 +129,34 @@ impl Note {
 struct Facts {
     zego_header_only: bool,
     zego_cbc: bool,
-    agora007_expire: Option<(u64, u32)>,
+    /// Agora 007: the `expire` field and when the token expires as Agora applies it,
+    /// when the two differ (the 24-hour cap).
+    agora_capped: Option<(u32, u64)>,
     unknown_service_type: Option<u16>,
 }
 
 impl Facts {
     fn of(detail: &VendorDetail) -> Self {
         match detail {
-            VendorDetail::Zego04 { mode, .. } => Self {
-                zego_cbc: mode.eq_ignore_ascii_case("cbc"),
+            VendorDetail::Zego04(claims) => Self {
+                zego_cbc: claims.mode == zego_token04::Mode::Cbc,
                 ..Self::default()
             },
-            VendorDetail::Agora006 { .. } => Self::default(),
-            VendorDetail::Agora007 {
-                issue_ts,
-                expire,
-                unknown_service_type,
-                ..
-            } => Self {
-                agora007_expire: Some((u64::from(*issue_ts), *expire)),
-                unknown_service_type: *unknown_service_type,
+            VendorDetail::Zego04Sealed(header) => Self {
+                zego_header_only: true,
+                zego_cbc: header.mode == zego_token04::Mode::Cbc,
                 ..Self::default()
             },
+            VendorDetail::Agora007(t) => {
+                let written = u64::from(t.issue_ts).saturating_add(u64::from(t.expire));
+                let applied = t.effective_expires_at();
+                Self {
+                    agora_capped: (written != applied).then_some((t.expire, applied)),
+                    unknown_service_type: t.unknown_service_type,
+                    ..Self::default()
+                }
+            }
+            _ => Self::default(),
         }
     }
 }
@@ -188,24 +195,24 @@ impl ParsedToken {
                 secs: at.saturating_sub(now),
             }
         });
-        if let Some((issue_ts, expire)) = facts.agora007_expire {
-            let cap = agora_dynamic_key::MAX_VALIDITY_SECS;
-            if expire == 0 || expire > cap {
-                notes.push(Note::ValidityCapped {
-                    expire_secs: expire,
-                    cap_secs: cap,
-                    effective_expires_at: issue_ts.saturating_add(u64::from(cap)),
-                });
-            }
+        if let Some((expire_secs, effective_expires_at)) = facts.agora_capped {
+            notes.push(Note::ValidityCapped {
+                expire_secs,
+                cap_secs: agora_dynamic_key::MAX_VALIDITY_SECS,
+                effective_expires_at,
+            });
         }
         match self.verification {
             Verification::SignatureInvalid => notes.push(Note::SignatureInvalid),
-            Verification::NotChecked if self.version == TokenVersion::Agora006 => {
-                notes.push(Note::NeedsChannelAndUid);
+            Verification::NotChecked => {
+                notes.push(Note::NotVerified {
+                    vendor: self.vendor,
+                });
+                let named = self.room.is_some() && self.user.is_some();
+                if self.version == TokenVersion::Agora006 && !named {
+                    notes.push(Note::NeedsChannelAndUid);
+                }
             }
-            Verification::NotChecked => notes.push(Note::NotVerified {
-                vendor: self.vendor,
-            }),
             Verification::DecryptedUnauthenticated => notes.push(Note::CbcUnauthenticated),
             Verification::Verified => {}
         }
@@ -246,13 +253,25 @@ impl ParsedToken {
     /// expected (a numeric uid as its decimal string, uid 0 as `""`). A token
     /// for any user (an empty user) matches every user.
     ///
-    /// An Agora 006 token names both only by CRC32s, so for it a mismatch is
-    /// reported only when it was verified with them and the signature failed:
-    /// then the channel or uid given (or the certificate) is wrong.
+    /// An Agora 006 token names both only by CRC32s: a mismatch is noted (with
+    /// `found: None`) when a CRC32 differs, which proves it; a match is only
+    /// likely until the signature is verified with them.
     #[must_use]
     pub fn principal_notes(&self, channel: Option<&str>, user: Option<&str>) -> Vec<Note> {
         let mut notes = Vec::new();
-        if self.version == TokenVersion::Agora006 {
+        if let VendorDetail::Agora006(t) = &self.detail {
+            if let Some(want) = channel.filter(|c| !t.may_be_for_channel(c)) {
+                notes.push(Note::ChannelMismatch {
+                    expected: want.to_owned(),
+                    found: None,
+                });
+            }
+            if let Some(want) = user.filter(|u| !t.may_be_for_uid(u)) {
+                notes.push(Note::UserMismatch {
+                    expected: want.to_owned(),
+                    found: None,
+                });
+            }
             return notes;
         }
         if let (Some(want), Some(have)) = (channel, &self.room)
@@ -314,16 +333,7 @@ impl Mangling {
 
 /// Whether `token` decodes as some vendor's token (no credentials involved).
 fn decodes(token: &str) -> bool {
-    match TokenVersion::detect(token) {
-        Ok(TokenVersion::Agora007) => {
-            agora_dynamic_key::access_token2::ParsedAccessToken2::parse(token).is_ok()
-        }
-        Ok(TokenVersion::Agora006) => {
-            agora_dynamic_key::access_token::ParsedAccessToken::parse(token).is_ok()
-        }
-        Ok(TokenVersion::Zego04) => zego_token04::inspect(token).is_ok(),
-        Err(_) => false,
-    }
+    crate::dangerous::insecure_decode(token).is_ok()
 }
 
 const QUOTES: [(char, char); 5] = [
@@ -527,7 +537,19 @@ mod tests {
             .token;
         let parsed = inspect(&v006, &token);
         assert!(parsed.notes(NOW).contains(&Note::NeedsChannelAndUid));
-        assert!(parsed.principal_notes(Some("x"), Some("y")).is_empty());
+        assert!(
+            parsed
+                .principal_notes(Some("lobby"), Some("alice"))
+                .is_empty()
+        );
+        assert_eq!(
+            parsed.principal_notes(Some("x"), Some("alice")),
+            [Note::ChannelMismatch {
+                expected: "x".into(),
+                found: None
+            }]
+        );
+        assert_eq!(parsed.principal_notes(None, Some("y")).len(), 1);
     }
 
     #[test]

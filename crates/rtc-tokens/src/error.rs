@@ -1,10 +1,22 @@
 //! The facade's one error type.
+//!
+//! An [`Error`] has a [`kind`](Error::kind) to branch on (the conformance
+//! categories plus `internal`), the [`vendor`](Error::vendor) it concerns and a
+//! lowercase [`message`](Error::message) that names the field at fault and never
+//! contains a secret or token bytes. When a vendor crate refused, its typed
+//! error is kept: [`Error::vendor_error`] returns it and
+//! [`source()`](std::error::Error::source) yields the vendor crate's own error
+//! (downcast it to `zego_token04::Error` or `agora_dynamic_key::Error`).
+//!
+//! The `Display` text is self-contained (`vendor: message`, the vendor's text
+//! included), so print it alone; a reporter that also walks `source()` would
+//! say the vendor's words twice.
 
 use std::fmt;
 
 use crate::Vendor;
 
-/// The category of a failure, exactly the conformance categories.
+/// The category of a failure: the conformance categories, plus `internal`.
 ///
 /// Every vendor error lands in one of these, so a backend can answer a client
 /// the same way whichever vendor it serves.
@@ -23,11 +35,15 @@ pub enum ErrorKind {
     Decrypt,
     /// The token was valid but has expired.
     Expired,
+    /// The machine failed us (the operating system's random number generator):
+    /// nothing was built and the request itself is fine; retrying may succeed.
+    /// A server answers it with a 5xx status, not a 4xx.
+    Internal,
 }
 
 impl ErrorKind {
     /// The category's stable name: `invalid_input`, `malformed`, `version`,
-    /// `signature`, `decrypt` or `expired`.
+    /// `signature`, `decrypt`, `expired` or `internal`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -37,6 +53,7 @@ impl ErrorKind {
             Self::Signature => "signature",
             Self::Decrypt => "decrypt",
             Self::Expired => "expired",
+            Self::Internal => "internal",
         }
     }
 }
@@ -47,14 +64,54 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// A vendor crate's own error, as kept inside a facade [`Error`].
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VendorError {
+    /// From `zego_token04`.
+    Zego(zego_token04::Error),
+    /// From `agora_dynamic_key`.
+    Agora(agora_dynamic_key::Error),
+}
+
+impl VendorError {
+    /// The vendor crate's error as a trait object (what `source()` returns).
+    #[must_use]
+    pub fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        match self {
+            Self::Zego(e) => e,
+            Self::Agora(e) => e,
+        }
+    }
+}
+
+impl fmt::Display for VendorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_error(), f)
+    }
+}
+
 /// An error from the facade: a [`kind`](Error::kind), the vendor it concerns
-/// (when there is one) and a lowercase message that never contains a secret
-/// or token bytes.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// (when there is one), a lowercase message that never contains a secret or
+/// token bytes, and the vendor crate's error when one caused it
+/// ([`vendor_error`](Error::vendor_error), also `source()`).
+///
+/// ```
+/// use rtc_tokens::{AgoraProvider, ErrorKind, ParseOptions, TokenProvider};
+///
+/// let err = AgoraProvider::demo()
+///     .inspect("007eJxTYBBY", &ParseOptions::default())
+///     .unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Malformed);
+/// let source = std::error::Error::source(&err).expect("the vendor error");
+/// assert!(source.downcast_ref::<rtc_tokens::agora_dynamic_key::Error>().is_some());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
     vendor: Option<Vendor>,
     message: String,
+    source: Option<VendorError>,
 }
 
 impl fmt::Display for Error {
@@ -66,14 +123,24 @@ impl fmt::Display for Error {
     }
 }
 
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| {
+            let e: &(dyn std::error::Error + 'static) = e.as_error();
+            e
+        })
+    }
+}
+
 impl Error {
-    /// A new error of `kind` about `vendor`.
+    /// A new error of `kind` about `vendor`, caused by nothing below the facade.
     #[must_use]
     pub fn new(kind: ErrorKind, vendor: Option<Vendor>, message: impl Into<String>) -> Self {
         Self {
             kind,
             vendor,
             message: message.into(),
+            source: None,
         }
     }
 
@@ -110,6 +177,12 @@ impl Error {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// The vendor crate's error that caused this one, if any.
+    #[must_use]
+    pub const fn vendor_error(&self) -> Option<&VendorError> {
+        self.source.as_ref()
+    }
 }
 
 impl From<zego_token04::Error> for Error {
@@ -121,8 +194,14 @@ impl From<zego_token04::Error> for Error {
             K::Version => ErrorKind::Version,
             K::Decrypt => ErrorKind::Decrypt,
             K::Expired => ErrorKind::Expired,
+            K::Internal => ErrorKind::Internal,
         };
-        Self::new(kind, Some(Vendor::Zego), e.to_string())
+        Self {
+            kind,
+            vendor: Some(Vendor::Zego),
+            message: e.to_string(),
+            source: Some(VendorError::Zego(e)),
+        }
     }
 }
 
@@ -135,7 +214,60 @@ impl From<agora_dynamic_key::Error> for Error {
             K::Version => ErrorKind::Version,
             K::Signature => ErrorKind::Signature,
             K::Expired => ErrorKind::Expired,
+            K::Internal => ErrorKind::Internal,
         };
-        Self::new(kind, Some(Vendor::Agora), e.to_string())
+        Self {
+            kind,
+            vendor: Some(Vendor::Agora),
+            message: e.to_string(),
+            source: Some(VendorError::Agora(e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn source_is_the_vendor_error() {
+        let e = Error::from(agora_dynamic_key::Error::Signature);
+        let src = e.source().expect("a source");
+        assert_eq!(
+            src.downcast_ref::<agora_dynamic_key::Error>(),
+            Some(&agora_dynamic_key::Error::Signature)
+        );
+        assert_eq!(
+            e.vendor_error(),
+            Some(&VendorError::Agora(agora_dynamic_key::Error::Signature))
+        );
+        let e = Error::from(zego_token04::Error::Decrypt);
+        let src = e.source().expect("a source");
+        assert_eq!(
+            src.downcast_ref::<zego_token04::Error>(),
+            Some(&zego_token04::Error::Decrypt)
+        );
+        assert_eq!(e.kind(), ErrorKind::Decrypt);
+        assert!(Error::invalid_input(None, "x").source().is_none());
+    }
+
+    #[test]
+    fn a_failed_csprng_is_internal() {
+        let agora = Error::from(agora_dynamic_key::Error::Random);
+        let zego = Error::from(zego_token04::Error::Randomness);
+        for e in [agora, zego] {
+            assert_eq!(e.kind(), ErrorKind::Internal);
+            assert_eq!(e.kind().as_str(), "internal");
+            assert_eq!(e.message(), e.message().to_lowercase());
+        }
+    }
+
+    #[test]
+    fn display_names_the_vendor_once() {
+        let e = Error::from(agora_dynamic_key::Error::Malformed("truncated"));
+        assert_eq!(e.to_string(), "agora: malformed token: truncated");
+        assert_eq!(e.message(), "malformed token: truncated");
     }
 }

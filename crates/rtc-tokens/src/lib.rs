@@ -12,23 +12,24 @@
 
 mod agora;
 pub mod config;
+pub mod dangerous;
+mod detail;
 pub mod diagnostics;
 mod error;
 mod provider;
 mod types;
 mod zego;
 
-pub use agora::{
-    AgoraProvider, AgoraVersion, DEMO_AGORA_APP_CERTIFICATE, DEMO_AGORA_APP_ID, service_json,
-};
+pub use agora::{AgoraProvider, AgoraVersion, DEMO_AGORA_APP_CERTIFICATE, DEMO_AGORA_APP_ID};
 pub use config::Config;
+pub use detail::VendorDetail;
 pub use diagnostics::{Mangling, Note, mangling};
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, VendorError};
 pub use provider::{Providers, TokenProvider, check_expiry, renew_at, require_verified, unix_now};
 pub use types::{
     DEFAULT_RENEW_BEFORE_SECS, DEFAULT_VALIDITY_SECS, ExpiryCheck, IssuedToken, ParseOptions,
     ParsedToken, PrivilegeExpiries, PrivilegeView, Role, TokenKind, TokenRequest, TokenVersion,
-    Vendor, VendorDetail, Verification,
+    Vendor, Verification,
 };
 pub use zego::{DEMO_ZEGO_APP_ID, DEMO_ZEGO_SERVER_SECRET, ZegoProvider};
 

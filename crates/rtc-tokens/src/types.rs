@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, ErrorKind};
+use crate::{Error, ErrorKind, VendorDetail};
 
 /// The default validity of a requested token: one hour.
 pub const DEFAULT_VALIDITY_SECS: u32 = 3_600;
@@ -403,8 +403,9 @@ pub enum Verification {
     DecryptedUnauthenticated,
     /// The signature does not match the configured certificate.
     SignatureInvalid,
-    /// The signature could not be checked (an Agora 006 token without the
-    /// channel name and uid it was built for).
+    /// Nothing was checked: an Agora 006 token without the channel name and
+    /// uid it was built for, or any token read with
+    /// [`dangerous::insecure_decode`](crate::dangerous::insecure_decode).
     NotChecked,
 }
 
@@ -435,8 +436,10 @@ pub struct ParsedToken {
     pub vendor: Vendor,
     /// The format.
     pub version: TokenVersion,
-    /// The app id inside the token.
-    pub app_id: String,
+    /// The app id inside the token; `None` when it cannot be read (a ZEGO
+    /// token decoded without its secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
     /// The user (ZEGO user id; Agora uid/account/user id), when the token names one.
     pub user: Option<String>,
     /// The room or channel, when the token names one.
@@ -451,52 +454,6 @@ pub struct ParsedToken {
     pub verification: Verification,
     /// Vendor-specific detail.
     pub detail: VendorDetail,
-}
-
-/// The vendor-specific part of a parsed token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "format", rename_all = "snake_case")]
-pub enum VendorDetail {
-    /// ZEGO token04.
-    Zego04 {
-        /// `gcm` or `cbc`.
-        mode: String,
-        /// Creation time.
-        ctime: i64,
-        /// Expiry.
-        expire: i64,
-        /// The random nonce inside the JSON.
-        nonce: i32,
-        /// The payload string (empty for an identity token).
-        payload: String,
-    },
-    /// Agora AccessToken 006.
-    Agora006 {
-        /// The salt.
-        salt: u32,
-        /// The token's own expiry timestamp.
-        ts: u32,
-        /// CRC32 of the channel name.
-        crc_channel_name: u32,
-        /// CRC32 of the uid string.
-        crc_uid: u32,
-        /// Privilege id → absolute expiry timestamp.
-        privileges: Vec<(u16, u32)>,
-    },
-    /// Agora AccessToken2 007.
-    Agora007 {
-        /// The salt.
-        salt: u32,
-        /// Issue time.
-        issue_ts: u32,
-        /// Validity in seconds from `issue_ts`.
-        expire: u32,
-        /// The services in wire order, each a JSON object as the conformance schema writes it.
-        services: Vec<serde_json::Value>,
-        /// Parsing stopped at this unknown service type (the rest is still signed).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        unknown_service_type: Option<u16>,
-    },
 }
 
 /// When a parse checks expiry.

@@ -1,6 +1,6 @@
 //! The ZEGOCLOUD token04 provider.
 
-use zego_token04::{AppId, Mode, PrivilegePayload, ServerSecret, UserId};
+use zego_token04::{AppId, Claims, Header, Mode, PrivilegePayload, ServerSecret, UserId};
 
 use crate::provider::renew_at;
 use crate::{
@@ -157,35 +157,51 @@ impl TokenProvider for ZegoProvider {
             options.check_version(token)?;
         }
         let claims = zego_token04::parse(token, &self.secret)?;
-        let verification = match claims.mode {
-            Mode::Gcm => Verification::Verified,
-            Mode::Cbc => Verification::DecryptedUnauthenticated,
-        };
-        let expires_at = u64::try_from(claims.expire).unwrap_or(0);
-        let privilege = claims.privilege();
-        let room = privilege
-            .as_ref()
-            .map(|p| p.room_id.clone())
-            .filter(|r| !r.is_empty());
-        let privileges = privilege_views(&claims.payload, privilege.as_ref(), expires_at);
-        Ok(ParsedToken {
-            vendor: Vendor::Zego,
-            version: TokenVersion::Zego04,
-            app_id: claims.app_id.to_string(),
-            user: Some(claims.user_id.clone()),
-            room,
-            issued_at: u64::try_from(claims.ctime).ok(),
-            expires_at,
-            privileges,
-            verification,
-            detail: VendorDetail::Zego04 {
-                mode: claims.mode.to_string(),
-                ctime: claims.ctime,
-                expire: claims.expire,
-                nonce: claims.nonce,
-                payload: claims.payload,
-            },
-        })
+        Ok(view(claims))
+    }
+}
+
+/// The neutral view of a decrypted token.
+fn view(claims: Claims) -> ParsedToken {
+    let verification = match claims.mode {
+        Mode::Gcm => Verification::Verified,
+        Mode::Cbc => Verification::DecryptedUnauthenticated,
+    };
+    let expires_at = u64::try_from(claims.expire).unwrap_or(0);
+    let privilege = claims.privilege();
+    let room = privilege
+        .as_ref()
+        .map(|p| p.room_id.clone())
+        .filter(|r| !r.is_empty());
+    let privileges = privilege_views(&claims.payload, privilege.as_ref(), expires_at);
+    ParsedToken {
+        vendor: Vendor::Zego,
+        version: TokenVersion::Zego04,
+        app_id: Some(claims.app_id.to_string()),
+        user: Some(claims.user_id.clone()),
+        room,
+        issued_at: u64::try_from(claims.ctime).ok(),
+        expires_at,
+        privileges,
+        verification,
+        detail: VendorDetail::Zego04(claims),
+    }
+}
+
+/// The neutral view of a token read without its secret: only the clear-text
+/// header is known, and nothing is checked.
+pub(crate) fn view_sealed(header: Header) -> ParsedToken {
+    ParsedToken {
+        vendor: Vendor::Zego,
+        version: TokenVersion::Zego04,
+        app_id: None,
+        user: None,
+        room: None,
+        issued_at: None,
+        expires_at: u64::try_from(header.expire).unwrap_or(0),
+        privileges: Vec::new(),
+        verification: Verification::NotChecked,
+        detail: VendorDetail::Zego04Sealed(header),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Errors and their categories.
 
 /// The category of a failure, matching the conformance categories
-/// (`invalid_input`, `malformed`, `version`, `decrypt`, `expired`).
+/// (`invalid_input`, `malformed`, `version`, `decrypt`, `expired`), plus
+/// `internal` for a failed OS random number generator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
     /// A build input was refused; nothing was built.
@@ -17,6 +18,9 @@ pub enum ErrorKind {
     Decrypt,
     /// The token decrypted fine but its expiry time has passed.
     Expired,
+    /// The operating system's random number generator failed: nothing was
+    /// built, and retrying later may succeed.
+    Internal,
 }
 
 impl ErrorKind {
@@ -29,6 +33,7 @@ impl ErrorKind {
             Self::Version => "version",
             Self::Decrypt => "decrypt",
             Self::Expired => "expired",
+            Self::Internal => "internal",
         }
     }
 }
@@ -68,10 +73,8 @@ pub enum Error {
     /// A mode name other than `gcm` or `cbc`.
     #[error("unknown mode: expected \"gcm\" or \"cbc\"")]
     UnknownMode,
-    /// The operating system's random number generator failed.
-    ///
-    /// Reported under [`ErrorKind::InvalidInput`] because the category list
-    /// has no internal-failure entry; nothing was built.
+    /// The operating system's random number generator failed
+    /// ([`ErrorKind::Internal`]); nothing was built.
     #[error("the operating system random number generator failed")]
     Randomness,
     /// The token is not well formed; the reason is a fixed, non-sensitive phrase.
@@ -102,8 +105,8 @@ impl Error {
             | Self::InvalidEffectiveTime
             | Self::InvalidIvLength
             | Self::TooLong
-            | Self::UnknownMode
-            | Self::Randomness => ErrorKind::InvalidInput,
+            | Self::UnknownMode => ErrorKind::InvalidInput,
+            Self::Randomness => ErrorKind::Internal,
             Self::Malformed(_) => ErrorKind::Malformed,
             Self::Version => ErrorKind::Version,
             Self::Decrypt => ErrorKind::Decrypt,

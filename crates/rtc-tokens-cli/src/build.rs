@@ -1,15 +1,18 @@
-//! `rtc-tokens build`: the facade for what its request expresses, the vendor
-//! crates' builders for the rest (rtm2 permissions, FPA, APaaS).
+//! `rtc-tokens build`: the facade's providers for what a neutral request
+//! expresses, and the Agora provider's vendor builder
+//! ([`AgoraProvider::token_builder`]) for the rest (rtm2 permissions, FPA,
+//! APaaS). Vendor types come through the facade's re-exports.
 
 use std::collections::BTreeMap;
 
-use agora_dynamic_key::access_token2::{PermissionType, Permissions, ResourceType};
-use agora_dynamic_key::builder::{Issued, TokenBuilder};
 use anyhow::{Context as _, anyhow, bail};
+use rtc_tokens::agora_dynamic_key::access_token2::{PermissionType, Permissions, ResourceType};
+use rtc_tokens::agora_dynamic_key::builder::{Issued, TokenBuilder};
 use rtc_tokens::{
     AgoraProvider, AgoraVersion, DEFAULT_RENEW_BEFORE_SECS, IssuedToken, PrivilegeExpiries, Role,
     TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor, ZegoProvider,
 };
+use rtc_tokens::{agora_dynamic_key, zego_token04};
 use serde::Serialize;
 
 use crate::cli::{
@@ -91,7 +94,8 @@ impl Built {
             },
         );
         if issued.capped {
-            built.notes.push(capped_note());
+            let validity = issued.expires_at.saturating_sub(issued_at);
+            built.notes.push(capped_note(validity));
         }
         built
     }
@@ -131,11 +135,8 @@ impl Built {
     }
 }
 
-fn capped_note() -> String {
-    format!(
-        "validity capped at {} s: Agora's servers accept a token for at most 24 hours",
-        agora_dynamic_key::MAX_VALIDITY_SECS
-    )
+fn capped_note(validity: u64) -> String {
+    format!("validity capped at {validity} s: Agora's servers accept a token for at most 24 hours")
 }
 
 /// Builds a ZEGO token04 through the facade.
@@ -217,9 +218,10 @@ fn via_facade(
     let provider = AgoraProvider::new(app_id, cert).with_version(version);
     let issued = provider.issue_at(request, now)?;
     let mut built = Built::from_facade(kind, None, issued);
-    let max = agora_dynamic_key::MAX_VALIDITY_SECS;
-    if request.validity_secs == 0 || request.validity_secs > max {
-        built.notes.push(capped_note());
+    // The provider applies Agora's cap; say so when it gave less (or, for 0, other) than asked.
+    let validity = built.expires_at.saturating_sub(built.issued_at);
+    if validity != u64::from(request.validity_secs) {
+        built.notes.push(capped_note(validity));
     }
     if version == AgoraVersion::V006 {
         built.note_006();
@@ -361,11 +363,14 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
     }
 }
 
+/// The Agora provider's vendor builder, for the kinds a neutral request cannot express.
 fn builder(c: &AgoraCreds, now: u64) -> anyhow::Result<TokenBuilder> {
     let (app_id, cert) = agora_keys(c)?;
     let now =
         u32::try_from(now).context("the clock is past 2106, beyond agora's u32 timestamps")?;
-    Ok(TokenBuilder::new(app_id, cert).with_now(now))
+    Ok(AgoraProvider::new(app_id, cert)
+        .token_builder()
+        .with_now(now))
 }
 
 /// Parses `RESOURCE:PERMISSION:NAME[,NAME...]` options into rtm2 permissions.

@@ -140,9 +140,18 @@ pub struct ZegoBuild {
     /// With --room: allow logging in to the room but not publishing.
     #[arg(long, requires = "room", conflicts_with = "streams")]
     pub login_only: bool,
-    /// Validity in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    /// Validity in seconds (at least 1).
+    #[arg(long, value_name = "SECS", default_value_t = 3600, value_parser = positive_secs)]
     pub validity: u32,
+}
+
+/// A validity of at least one second.
+fn positive_secs(value: &str) -> Result<u32, String> {
+    match value.trim().parse::<u32>() {
+        Ok(0) => Err("a token must be valid for at least 1 second".to_owned()),
+        Ok(secs) => Ok(secs),
+        Err(_) => Err("expected a whole number of seconds, at least 1".to_owned()),
+    }
 }
 
 /// ZEGO token04 encryption modes.
@@ -185,7 +194,7 @@ pub struct AgoraCreds {
 /// Token validity, shared by most Agora builders.
 #[derive(Debug, Args)]
 pub struct Validity {
-    /// Validity in seconds (Agora's servers accept at most 86400, so more is capped).
+    /// Validity in seconds (Agora's servers accept at most 86400: more, or 0, means 24 h).
     #[arg(long, value_name = "SECS", default_value_t = 3600)]
     pub validity: u32,
 }

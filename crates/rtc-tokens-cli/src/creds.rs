@@ -9,6 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context as _, anyhow, bail};
+use rtc_tokens::{agora_dynamic_key, zego_token04};
 
 /// Where a vendor's secret may come from.
 #[derive(Clone, Copy, Debug)]

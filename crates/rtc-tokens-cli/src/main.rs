@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use clap::Parser as _;
-use rtc_tokens::{TokenVersion, Vendor, ZegoProvider};
+use rtc_tokens::{TokenVersion, Vendor, ZegoProvider, agora_dynamic_key, zego_token04};
 
 use crate::cli::{BuildVendor, Cli, Command, ParseArgs, VendorArg};
 use crate::output::{Style, emit, json_text};
@@ -86,7 +86,7 @@ fn main() -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            eprintln!("error: {}", one_line(&error_text(&e)));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -108,6 +108,24 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
     let first = first.strip_prefix("error: ").unwrap_or(first);
     eprintln!("error: {} (see --help)", redact_tokens(&one_line(first)));
     ExitCode::from(EXIT_USAGE)
+}
+
+/// An error and its causes, `: `-separated, leaving out a cause whose text
+/// the message already contains (the facade's errors repeat their vendor
+/// error's text and also return it as their `source()`).
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let cause = cause.to_string();
+        if text.contains(&cause) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&cause);
+    }
+    text
 }
 
 /// Joins lines into one, collapsing indentation.

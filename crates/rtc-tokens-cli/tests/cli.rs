@@ -916,6 +916,120 @@ fn captured_build_output_is_the_token_and_parses_back() {
 }
 
 #[test]
+fn tokens_mangled_in_transit_are_recognised() {
+    // Issue until the token holds a `+` and a `/`, so every mangling applies.
+    let token = (0..200)
+        .map(|n| {
+            let out = with_agora(cli())
+                .args(["build", "agora", "rtc", "--channel", "lobby"])
+                .args(["--account", &format!("user{n}")])
+                .assert()
+                .success();
+            String::from_utf8(out.get_output().stdout.clone())
+                .unwrap()
+                .trim()
+                .to_owned()
+        })
+        .find(|t| t.contains('+') && t.contains('/'))
+        .expect("a token with + and /");
+    let encoded = token
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    let (head, tail) = token.split_at(30);
+    let cases = [
+        (
+            token.replace('+', " "),
+            "plus_became_space",
+            "became spaces",
+        ),
+        (encoded, "url_encoded", "URL-encoded"),
+        (format!("\"{token}\""), "quoted", "quotes"),
+        (format!("{token}{token}"), "concatenated", "two tokens"),
+        (
+            format!("{head}\n{tail}"),
+            "whitespace_inside",
+            "line breaks",
+        ),
+        (
+            token[..token.len() - 3].to_owned(),
+            "truncated",
+            "cut short",
+        ),
+    ];
+    for (mangled, how, words) in cases {
+        let p = run_json(with_agora(cli()), &["parse", &mangled], 1);
+        assert_eq!(p["problems"][0]["kind"], "malformed", "{how}: {p}");
+        assert_eq!(p["problems"][0]["mangling"], how, "{p}");
+        let out = with_agora(cli()).args(["parse", &mangled]).assert().code(1);
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(err.contains(words), "{how}: {err}");
+        assert!(!err.contains("damaged"), "{how}: {err}");
+        assert!(!err.contains(&token[3..20]), "no token bytes on stderr");
+    }
+}
+
+#[test]
+fn error_texts_say_what_is_wrong_once() {
+    let err = usage_error(
+        with_zego(cli()),
+        &["build", "zego", "--user", "a", "--validity", "0"],
+    );
+    assert!(err.contains("at least 1 second"), "{err}");
+    assert!(!err.contains("effective time"), "{err}");
+    // Agora counts 0 as 24 hours: built, with a note saying so.
+    let built = run_json(
+        with_agora(cli()),
+        &[
+            "build",
+            "agora",
+            "rtc",
+            "--channel",
+            "c",
+            "--uid",
+            "1",
+            "--validity",
+            "0",
+        ],
+        0,
+    );
+    assert!(
+        built["notes"][0].as_str().unwrap().contains("86400 s"),
+        "{built}"
+    );
+    // A facade error and its vendor source are one message, not two.
+    let long_user = "a".repeat(70);
+    let err = usage_error(with_zego(cli()), &["build", "zego", "--user", &long_user]);
+    assert_eq!(err.matches("invalid user id").count(), 1, "{err}");
+}
+
+#[test]
+fn at_takes_unix_seconds_or_rfc3339() {
+    let built = run_json(
+        with_agora(cli()),
+        &["build", "agora", "rtm", "--user", "u", "--validity", "600"],
+        0,
+    );
+    let token = built["token"].as_str().unwrap();
+    let expires = built["expires_at_utc"].as_str().unwrap();
+    let expires_at = built["expires_at"].as_u64().unwrap();
+    let p = run_json(with_agora(cli()), &["parse", token, "--at", expires], 1);
+    assert_eq!(p["problems"][0]["kind"], "expired", "{p}");
+    assert_eq!(p["checked_at"], expires_at);
+    let before = (expires_at - 60).to_string();
+    run_json(with_agora(cli()), &["parse", token, "--at", &before], 0);
+    // The same instant with an offset.
+    let p = run_json(
+        with_agora(cli()),
+        &["parse", token, "--at", "2000-01-01T01:00:00+01:00"],
+        0,
+    );
+    assert_eq!(p["checked_at"], 946_684_800);
+    let err = usage_error(cli(), &["parse", token, "--at", "tomorrow"]);
+    assert!(err.contains("RFC 3339"), "{err}");
+}
+
+#[test]
 fn bad_input_is_a_usage_error_without_secrets() {
     let short = "0123456789abcdef0123456789abcde";
     let mut cmd = cli();

@@ -915,6 +915,47 @@ fn captured_build_output_is_the_token_and_parses_back() {
     }
 }
 
+/// Runs `shell_command` under `script`, so stdout and stderr are a terminal;
+/// `None` when `script` (util-linux) is not installed.
+fn on_a_terminal(mut cmd: std::process::Command, shell_command: &str) -> Option<String> {
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())?;
+    let out = cmd
+        .arg(script)
+        .args(["-qec", shell_command, "/dev/null"])
+        .output()
+        .expect("script runs");
+    Some(String::from_utf8_lossy(&out.stdout).replace('\r', ""))
+}
+
+#[test]
+fn on_a_terminal_details_go_to_stderr_and_rejections_show_once() {
+    let bin = env!("CARGO_BIN_EXE_rtc-tokens");
+    let mut cmd = std::process::Command::new("env");
+    cmd.env_clear()
+        .env("AGORA_APP_ID", AGORA_APP_ID)
+        .env("AGORA_APP_CERTIFICATE", AGORA_CERT)
+        .env("NO_COLOR", "1");
+    // Piped stdout, terminal stderr: the pipe gets the token alone.
+    let Some(seen) = on_a_terminal(
+        cmd,
+        &format!("'{bin}' build agora rtm --user u 2>/dev/tty | sed 's/^/piped: /'"),
+    ) else {
+        eprintln!("script(1) not installed: skipped");
+        return;
+    };
+    let piped: Vec<&str> = seen.lines().filter(|l| l.starts_with("piped: ")).collect();
+    assert_eq!(piped.len(), 1, "{seen}");
+    assert!(piped[0].starts_with("piped: 007"), "{seen}");
+    assert!(seen.contains("renew at"), "details on the terminal: {seen}");
+
+    let mut cmd = std::process::Command::new("env");
+    cmd.env_clear().env("NO_COLOR", "1");
+    let seen = on_a_terminal(cmd, &format!("'{bin}' parse 007abc")).unwrap();
+    assert_eq!(seen.matches("cut short").count(), 1, "{seen}");
+}
+
 #[test]
 fn tokens_mangled_in_transit_are_recognised() {
     // Issue until the token holds a `+` and a `/`, so every mangling applies.

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use anyhow::{Context as _, anyhow, bail};
 use rtc_tokens::agora_dynamic_key::access_token2::{PermissionType, Permissions, ResourceType};
 use rtc_tokens::agora_dynamic_key::builder::{Issued, TokenBuilder};
+use rtc_tokens::zego_token04;
 use rtc_tokens::{
     AgoraProvider, AgoraVersion, DEFAULT_RENEW_BEFORE_SECS, IssuedToken, PrivilegeExpiries, Role,
-    TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor, ZegoProvider,
+    TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
 };
-use rtc_tokens::{agora_dynamic_key, zego_token04};
 use serde::Serialize;
 
 use crate::cli::{
@@ -145,14 +145,15 @@ fn capped_note(validity: u64) -> String {
 ///
 /// Missing or invalid app id or secret, or a request ZEGO refuses.
 pub fn zego(args: &ZegoBuild, now: u64) -> anyhow::Result<Built> {
-    let app_id = creds::zego_app_id(args.app_id.as_deref())?;
-    let secret = creds::zego_secret(args.secret_file.as_deref())?
-        .ok_or_else(|| creds::missing(creds::ZEGO_SECRET))?;
+    let provider = creds::zego(creds::Flags {
+        app_id: args.app_id.as_deref(),
+        secret_file: args.secret_file.as_deref(),
+    })?;
     let (mode, mode_name) = match args.mode {
         ZegoMode::Gcm => (zego_token04::Mode::Gcm, "gcm"),
         ZegoMode::Cbc => (zego_token04::Mode::Cbc, "cbc"),
     };
-    let provider = ZegoProvider::new(app_id, secret).with_mode(mode);
+    let provider = provider.with_mode(mode);
     let request = TokenRequest {
         user_id: Some(args.user.clone()),
         room: args.room.clone(),
@@ -176,13 +177,11 @@ pub fn zego(args: &ZegoBuild, now: u64) -> anyhow::Result<Built> {
     Ok(built)
 }
 
-fn agora_keys(
-    c: &AgoraCreds,
-) -> anyhow::Result<(agora_dynamic_key::AppId, agora_dynamic_key::AppCertificate)> {
-    let app_id = creds::agora_app_id(c.app_id.as_deref())?;
-    let cert = creds::agora_certificate(c.secret_file.as_deref())?
-        .ok_or_else(|| creds::missing(creds::AGORA_CERTIFICATE))?;
-    Ok((app_id, cert))
+fn agora_provider(c: &AgoraCreds) -> anyhow::Result<AgoraProvider> {
+    creds::agora(creds::Flags {
+        app_id: c.app_id.as_deref(),
+        secret_file: c.secret_file.as_deref(),
+    })
 }
 
 fn role(r: RoleArg) -> Role {
@@ -210,12 +209,12 @@ fn via_facade(
     request: &TokenRequest,
     now: u64,
 ) -> anyhow::Result<Built> {
-    let (app_id, cert) = agora_keys(c)?;
+    let provider = agora_provider(c)?;
     let version = match version {
         AgoraVersionArg::V007 => AgoraVersion::V007,
         AgoraVersionArg::V006 => AgoraVersion::V006,
     };
-    let provider = AgoraProvider::new(app_id, cert).with_version(version);
+    let provider = provider.with_version(version);
     let issued = provider.issue_at(request, now)?;
     let mut built = Built::from_facade(kind, None, issued);
     // The provider applies Agora's cap; say so when it gave less (or, for 0, other) than asked.
@@ -365,12 +364,10 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
 
 /// The Agora provider's vendor builder, for the kinds a neutral request cannot express.
 fn builder(c: &AgoraCreds, now: u64) -> anyhow::Result<TokenBuilder> {
-    let (app_id, cert) = agora_keys(c)?;
+    let provider = agora_provider(c)?;
     let now =
         u32::try_from(now).context("the clock is past 2106, beyond agora's u32 timestamps")?;
-    Ok(AgoraProvider::new(app_id, cert)
-        .token_builder()
-        .with_now(now))
+    Ok(provider.token_builder().with_now(now))
 }
 
 /// Parses `RESOURCE:PERMISSION:NAME[,NAME...]` options into rtm2 permissions.

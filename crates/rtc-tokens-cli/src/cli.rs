@@ -119,8 +119,8 @@ Examples:
 /// `rtc-tokens build zego`.
 #[derive(Debug, Args)]
 pub struct ZegoBuild {
-    /// The ZEGO app id (a non-zero integer).
-    #[arg(long, env = "ZEGO_APP_ID", value_name = "ID")]
+    /// The ZEGO app id (a non-zero integer; else ZEGO_APP_ID).
+    #[arg(long, value_name = "ID")]
     pub app_id: Option<String>,
     /// Read the ServerSecret from this file (else ZEGO_SERVER_SECRET or ZEGO_SERVER_SECRET_FILE).
     #[arg(long, value_name = "PATH")]
@@ -183,8 +183,8 @@ pub struct AgoraBuild {
 /// The Agora app id and certificate file, shared by every Agora builder.
 #[derive(Debug, Args)]
 pub struct AgoraCreds {
-    /// The Agora app id (32 hex characters).
-    #[arg(long, env = "AGORA_APP_ID", value_name = "ID")]
+    /// The Agora app id (32 hex characters; else AGORA_APP_ID).
+    #[arg(long, value_name = "ID")]
     pub app_id: Option<String>,
     /// Read the app certificate from this file (else AGORA_APP_CERTIFICATE or AGORA_APP_CERTIFICATE_FILE).
     #[arg(long, visible_alias = "certificate-file", value_name = "PATH")]

@@ -1,40 +1,20 @@
-//! App ids and secrets: app ids from flags or the environment, secrets only
-//! from an environment variable or a file, never from a command-line value.
+//! Vendor credentials through the facade's configuration loader
+//! ([`rtc_tokens::config`]): `--app-id` and `--secret-file` are the flag
+//! layer over the environment (with the same names and aliases as the
+//! server), so the CLI parses no credential itself. A secret is never taken
+//! from a command-line value: [`secret_flag_in`] explains that before clap
+//! runs.
 //!
-//! Error messages name the variable or file a bad value came from and never
-//! contain the value itself.
+//! Error messages name the flag, variable or file a bad value came from and
+//! never contain the value itself. Loader warnings (a secret file readable by
+//! others) go to stderr.
 
 use std::ffi::OsString;
-use std::fs;
 use std::path::Path;
 
-use anyhow::{Context as _, anyhow, bail};
-use rtc_tokens::{agora_dynamic_key, zego_token04};
-
-/// Where a vendor's secret may come from.
-#[derive(Clone, Copy, Debug)]
-pub struct SecretSource {
-    /// What the secret is called in messages.
-    pub what: &'static str,
-    /// The variable holding the secret itself.
-    pub value_var: &'static str,
-    /// The variable holding the path of a file with the secret.
-    pub file_var: &'static str,
-}
-
-/// The ZEGO ServerSecret.
-pub const ZEGO_SECRET: SecretSource = SecretSource {
-    what: "zego server secret",
-    value_var: "ZEGO_SERVER_SECRET",
-    file_var: "ZEGO_SERVER_SECRET_FILE",
-};
-
-/// The Agora app certificate.
-pub const AGORA_CERTIFICATE: SecretSource = SecretSource {
-    what: "agora app certificate",
-    value_var: "AGORA_APP_CERTIFICATE",
-    file_var: "AGORA_APP_CERTIFICATE_FILE",
-};
+use anyhow::anyhow;
+use rtc_tokens::config::{self, Need, Setting, Sources, Values};
+use rtc_tokens::{AgoraProvider, ZegoProvider};
 
 /// Flags people might try for passing a secret on the command line. None of
 /// them exists; they are caught before parsing to explain why.
@@ -62,134 +42,127 @@ pub fn secret_flag_in(args: &[OsString]) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn env_value(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// The command-line layer for one vendor: `--app-id` and `--secret-file`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Flags<'a> {
+    /// `--app-id`.
+    pub app_id: Option<&'a str>,
+    /// `--secret-file` (or `--certificate-file`).
+    pub secret_file: Option<&'a Path>,
 }
 
-/// A secret and a label for where it came from (for messages).
-pub struct Secret {
-    /// The secret, trimmed.
-    pub value: String,
-    /// `ZEGO_SERVER_SECRET`, `the file in ZEGO_SERVER_SECRET_FILE` or `--secret-file`.
-    pub origin: String,
+/// One vendor's keys in the loader's tables.
+struct VendorKeys {
+    settings: &'static [Setting],
+    app_id: &'static str,
+    secret: &'static str,
 }
 
-fn read_file(path: &Path, origin: &str) -> anyhow::Result<String> {
-    let text = fs::read_to_string(path)
-        .map_err(|e| anyhow!("cannot read {origin} {}: {}", path.display(), e.kind()))?;
-    Ok(text.trim().to_owned())
-}
+const ZEGO: VendorKeys = VendorKeys {
+    settings: config::ZEGO_SETTINGS,
+    app_id: "zego.app_id",
+    secret: "zego.server_secret",
+};
 
-/// Reads a secret from `--secret-file` (when given), else from the value or
-/// file variable. `Ok(None)` when none is set.
-///
-/// # Errors
-///
-/// Both variables set, or the file cannot be read.
-pub fn read_secret(src: SecretSource, flag_file: Option<&Path>) -> anyhow::Result<Option<Secret>> {
-    if let Some(path) = flag_file {
-        let value = read_file(path, "--secret-file")?;
-        return Ok(Some(Secret {
-            value,
-            origin: "the --secret-file".to_owned(),
-        }));
+const AGORA: VendorKeys = VendorKeys {
+    settings: config::AGORA_SETTINGS,
+    app_id: "agora.app_id",
+    secret: "agora.app_certificate",
+};
+
+/// Loads one vendor's settings from `flags` over the process environment
+/// (only that vendor's: a broken setting of the other does not get in the way),
+/// printing the loader's warnings to stderr.
+fn load(
+    vendor: &VendorKeys,
+    flags: Flags<'_>,
+    default_app_id: Option<&str>,
+) -> anyhow::Result<Values> {
+    let mut sources = Sources::new().with_process_env();
+    if let Some(id) = flags.app_id {
+        sources = sources.with_flag(vendor.app_id, "--app-id", id);
     }
-    match (env_value(src.value_var), env_value(src.file_var)) {
-        (Some(_), Some(_)) => {
-            bail!("set either {} or {}, not both", src.value_var, src.file_var)
-        }
-        (Some(v), None) => Ok(Some(Secret {
-            value: v.trim().to_owned(),
-            origin: src.value_var.to_owned(),
-        })),
-        (None, Some(path)) => {
-            let value = read_file(Path::new(&path), src.file_var)?;
-            Ok(Some(Secret {
-                value,
-                origin: format!("the file in {}", src.file_var),
-            }))
-        }
-        (None, None) => Ok(None),
+    if let Some(path) = flags.secret_file {
+        sources = sources.with_flag_file(vendor.secret, "--secret-file", path);
     }
+    if let Some(id) = default_app_id {
+        sources = sources.with_default(vendor.app_id, id);
+    }
+    let values = Values::load(&[vendor.settings], &sources)?;
+    for warning in values.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    Ok(values)
 }
 
-/// A message for a missing secret, naming every way to provide it.
-pub fn missing(src: SecretSource) -> anyhow::Error {
-    anyhow!(
-        "missing {}: set {} or {}, or pass --secret-file (never a flag value)",
-        src.what,
-        src.value_var,
-        src.file_var
-    )
+/// The error for a missing secret, naming every way to give it.
+fn missing_secret(values: &Values, key: &str) -> anyhow::Error {
+    let name = values.name(key);
+    anyhow!("{name} is required: set it or {name}_FILE, or pass --secret-file (never a flag value)")
 }
 
-/// The ZEGO ServerSecret, when one is configured.
+/// The ZEGO provider for building: app id and secret required.
 ///
 /// # Errors
 ///
-/// As [`read_secret`], or the secret is not exactly 32 bytes.
-pub fn zego_secret(flag_file: Option<&Path>) -> anyhow::Result<Option<zego_token04::ServerSecret>> {
-    let Some(secret) = read_secret(ZEGO_SECRET, flag_file)? else {
-        return Ok(None);
+/// Missing or invalid app id or secret, named by flag or variable.
+pub fn zego(flags: Flags<'_>) -> anyhow::Result<ZegoProvider> {
+    let values = load(&ZEGO, flags, None)?;
+    if values.is_set(ZEGO.app_id) && !values.is_set(ZEGO.secret) {
+        return Err(missing_secret(&values, ZEGO.secret));
+    }
+    config::zego(&values, Need::Required)?.ok_or_else(|| anyhow!("zego is not configured"))
+}
+
+/// The Agora provider for building: app id and certificate required.
+///
+/// # Errors
+///
+/// Missing or invalid app id or certificate, named by flag or variable.
+pub fn agora(flags: Flags<'_>) -> anyhow::Result<AgoraProvider> {
+    let values = load(&AGORA, flags, None)?;
+    if values.is_set(AGORA.app_id) && !values.is_set(AGORA.secret) {
+        return Err(missing_secret(&values, AGORA.secret));
+    }
+    config::agora(&values, Need::Required)?.ok_or_else(|| anyhow!("agora is not configured"))
+}
+
+/// The ZEGO provider for verifying, when a secret is configured. The app id
+/// is not needed to decrypt: the demo one stands in when none is set.
+///
+/// # Errors
+///
+/// An invalid secret or app id, named by flag or variable.
+pub fn zego_for_parse(secret_file: Option<&Path>) -> anyhow::Result<Option<ZegoProvider>> {
+    let demo_id = rtc_tokens::DEMO_ZEGO_APP_ID.to_string();
+    let flags = Flags {
+        app_id: None,
+        secret_file,
     };
-    let parsed = zego_token04::ServerSecret::new(&secret.value).map_err(|_| {
-        anyhow!(
-            "{} must be exactly 32 bytes (the ServerSecret from the ZEGO console), got {}",
-            secret.origin,
-            secret.value.len()
-        )
-    })?;
-    Ok(Some(parsed))
-}
-
-/// The Agora app certificate, when one is configured.
-///
-/// # Errors
-///
-/// As [`read_secret`], or the certificate is not 32 hex characters.
-pub fn agora_certificate(
-    flag_file: Option<&Path>,
-) -> anyhow::Result<Option<agora_dynamic_key::AppCertificate>> {
-    let Some(secret) = read_secret(AGORA_CERTIFICATE, flag_file)? else {
+    let values = load(&ZEGO, flags, Some(&demo_id))?;
+    if !values.is_set(ZEGO.secret) {
         return Ok(None);
+    }
+    Ok(config::zego(&values, Need::Required)?)
+}
+
+/// The Agora provider for verifying, when a certificate is configured. The
+/// app id is not needed to verify: the demo one stands in (the caller
+/// compares the token's app id with `AGORA_APP_ID` and warns).
+///
+/// # Errors
+///
+/// An invalid certificate, named by flag or variable.
+pub fn agora_for_parse(secret_file: Option<&Path>) -> anyhow::Result<Option<AgoraProvider>> {
+    let flags = Flags {
+        app_id: Some(rtc_tokens::DEMO_AGORA_APP_ID),
+        secret_file,
     };
-    let parsed = agora_dynamic_key::AppCertificate::new(&secret.value).map_err(|_| {
-        anyhow!(
-            "{} must be 32 hex characters (the app certificate from the Agora console), got {} characters",
-            secret.origin,
-            secret.value.chars().count()
-        )
-    })?;
-    Ok(Some(parsed))
-}
-
-/// The ZEGO app id from `--app-id` or `ZEGO_APP_ID` (clap merges the two).
-///
-/// # Errors
-///
-/// Missing, or not a non-zero 32-bit integer.
-pub fn zego_app_id(value: Option<&str>) -> anyhow::Result<zego_token04::AppId> {
-    let value =
-        value.ok_or_else(|| anyhow!("missing zego app id: pass --app-id or set ZEGO_APP_ID"))?;
-    value
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .and_then(|id| zego_token04::AppId::new(id).ok())
-        .context("the zego app id (--app-id or ZEGO_APP_ID) must be a non-zero 32-bit integer")
-}
-
-/// The Agora app id from `--app-id` or `AGORA_APP_ID` (clap merges the two).
-///
-/// # Errors
-///
-/// Missing, or not 32 hex characters.
-pub fn agora_app_id(value: Option<&str>) -> anyhow::Result<agora_dynamic_key::AppId> {
-    let value =
-        value.ok_or_else(|| anyhow!("missing agora app id: pass --app-id or set AGORA_APP_ID"))?;
-    agora_dynamic_key::AppId::new(value.trim()).map_err(|_| {
-        anyhow!("the agora app id (--app-id or AGORA_APP_ID) must be 32 hex characters")
-    })
+    let values = load(&AGORA, flags, None)?;
+    if !values.is_set(AGORA.secret) {
+        return Ok(None);
+    }
+    Ok(config::agora(&values, Need::Required)?)
 }
 
 #[cfg(test)]

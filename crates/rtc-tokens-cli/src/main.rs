@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use clap::Parser as _;
-use rtc_tokens::{TokenVersion, Vendor, ZegoProvider, agora_dynamic_key, zego_token04};
+use rtc_tokens::{TokenVersion, Vendor, agora_dynamic_key};
 
 use crate::cli::{BuildVendor, Cli, Command, ParseArgs, VendorArg};
 use crate::output::{Style, emit, json_text};
@@ -260,21 +260,11 @@ fn parse_command(args: &ParseArgs, json: bool, style: Style) -> anyhow::Result<O
     let mut expected_app_id = None;
     match version.map(TokenVersion::vendor) {
         Some(Vendor::Zego) if vendor.is_none_or(|v| v == Vendor::Zego) => {
-            if let Some(secret) = creds::zego_secret(args.secret_file.as_deref())? {
-                // The app id is not used to decrypt; the demo one stands in when unset.
-                let app_id = match env_value("ZEGO_APP_ID") {
-                    Some(id) => creds::zego_app_id(Some(&id))?,
-                    None => zego_token04::AppId::new(rtc_tokens::DEMO_ZEGO_APP_ID)?,
-                };
-                keys.zego = Some(ZegoProvider::new(app_id, secret));
-            }
+            keys.zego = creds::zego_for_parse(args.secret_file.as_deref())?;
             expected_app_id = env_value("ZEGO_APP_ID").map(|v| ("ZEGO_APP_ID", v));
         }
         Some(Vendor::Agora) if vendor.is_none_or(|v| v == Vendor::Agora) => {
-            if let Some(cert) = creds::agora_certificate(args.secret_file.as_deref())? {
-                let app_id = agora_dynamic_key::AppId::new(rtc_tokens::DEMO_AGORA_APP_ID)?;
-                keys.agora = Some(rtc_tokens::AgoraProvider::new(app_id, cert));
-            }
+            keys.agora = creds::agora_for_parse(args.secret_file.as_deref())?;
             expected_app_id = env_value("AGORA_APP_ID").map(|v| ("AGORA_APP_ID", v));
         }
         _ => {}

@@ -1077,7 +1077,7 @@ fn bad_input_is_a_usage_error_without_secrets() {
     cmd.env("ZEGO_APP_ID", "1").env("ZEGO_SERVER_SECRET", short);
     let err = usage_error(cmd, &["build", "zego", "--user", "a"]);
     assert!(
-        err.contains("ZEGO_SERVER_SECRET must be exactly 32 bytes") && !err.contains(short),
+        err.contains("ZEGO_SERVER_SECRET: must be exactly 32 bytes") && !err.contains(short),
         "{err}"
     );
 
@@ -1086,7 +1086,7 @@ fn bad_input_is_a_usage_error_without_secrets() {
         .env("AGORA_APP_CERTIFICATE", short);
     let err = usage_error(cmd, &["build", "agora", "fpa"]);
     assert!(
-        err.contains("AGORA_APP_CERTIFICATE must be 32 hex") && !err.contains(short),
+        err.contains("AGORA_APP_CERTIFICATE: must be 32 hex") && !err.contains(short),
         "{err}"
     );
 
@@ -1129,7 +1129,7 @@ fn bad_input_is_a_usage_error_without_secrets() {
             "/nonexistent/s",
         ],
     );
-    assert!(err.contains("cannot read --secret-file"), "{err}");
+    assert!(err.contains("--secret-file: cannot read"), "{err}");
     let mut cmd = with_zego(cli());
     cmd.env("ZEGO_APP_ID", "0");
     usage_error(cmd, &["build", "zego", "--user", "a"]);

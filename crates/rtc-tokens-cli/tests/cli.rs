@@ -1039,6 +1039,28 @@ fn error_texts_say_what_is_wrong_once() {
         "{built}"
     );
     // A facade error and its vendor source are one message, not two.
+    // A certificate of the right length but not hex says so, not its length.
+    let mut cmd = cli();
+    cmd.env("AGORA_APP_ID", AGORA_APP_ID)
+        .env("AGORA_APP_CERTIFICATE", "z".repeat(32));
+    let err = usage_error(cmd, &["build", "agora", "rtm", "--user", "u"]);
+    assert!(
+        err.contains("AGORA_APP_CERTIFICATE") && err.contains("hex"),
+        "{err}"
+    );
+    assert!(!err.contains("got 32"), "{err}");
+    // A missing secret file: the setting, the path, and "no such file".
+    let missing = std::env::temp_dir().join("rtc-tokens-no-such-dir/agora.cert");
+    let mut cmd = cli();
+    cmd.env("AGORA_APP_ID", AGORA_APP_ID)
+        .env("AGORA_APP_CERTIFICATE_FILE", &missing);
+    let err = usage_error(cmd, &["build", "agora", "rtm", "--user", "u"]);
+    assert!(err.contains("AGORA_APP_CERTIFICATE_FILE"), "{err}");
+    assert!(err.contains(&*missing.to_string_lossy()), "{err}");
+    assert!(
+        err.contains("no such file") && !err.contains("entity"),
+        "{err}"
+    );
     let long_user = "a".repeat(70);
     let err = usage_error(with_zego(cli()), &["build", "zego", "--user", &long_user]);
     assert_eq!(err.matches("invalid user id").count(), 1, "{err}");

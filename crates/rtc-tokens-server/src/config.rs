@@ -1,20 +1,88 @@
-//! Server settings: from the environment, a TOML file and a few flags.
+//! Server settings: the server's own table of settings, loaded with the
+//! vendor settings by the facade's one loader ([`rtc_tokens::config`]).
 //!
-//! Precedence: command-line flag, then environment variable, then the TOML
-//! file's `[server]` table, then the default. Secrets (vendor credentials and
-//! API keys) come from the environment or files, never from a flag value.
+//! Precedence, per setting: command-line flag, then environment variable,
+//! then the TOML file, then the default. `--bind`/`BIND_ADDR`/`server.bind`
+//! and `SERVER_PORT`/`PORT`/`server.port` (on `BIND_HOST`) name the same
+//! address: the higher source wins, `bind` on a tie. Secrets (vendor
+//! credentials and API keys) come from the environment or files, never from
+//! a flag value; errors name the setting, never a value.
 
-use std::collections::HashMap;
+use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
-use rtc_tokens::{AgoraProvider, Providers, Vendor, ZegoProvider};
-use serde::Deserialize;
+use anyhow::{Result, anyhow, bail};
+use rtc_tokens::config::{self, EnvName, Kind, Setting, Sources, Values};
+use rtc_tokens::{AgoraProvider, Config, Providers, Vendor, ZegoProvider};
 
 use crate::auth::ApiKeys;
+
+/// The server's settings, as data (the vendor settings are the facade's).
+pub const SERVER_SETTINGS: &[Setting] = &[
+    Setting {
+        key: "server.bind",
+        env: &[EnvName::new("BIND_ADDR")],
+        kind: Kind::Text,
+        expect: "host:port (an IP address and a port)",
+    },
+    Setting {
+        key: "server.port",
+        env: &[EnvName::new("SERVER_PORT"), EnvName::new("PORT")],
+        kind: Kind::Text,
+        expect: "a port number",
+    },
+    Setting {
+        key: "server.host",
+        env: &[EnvName::new("BIND_HOST")],
+        kind: Kind::Text,
+        expect: "an IP address",
+    },
+    Setting {
+        key: "server.api_keys",
+        env: &[EnvName::new("API_KEYS")],
+        kind: Kind::SecretCombined,
+        expect: "API keys of at least 16 characters",
+    },
+    Setting {
+        key: "server.cors_allow_origin",
+        env: &[EnvName::new("CORS_ALLOW_ORIGIN")],
+        kind: Kind::Text,
+        expect: "a comma-separated list of origins, or *",
+    },
+    Setting {
+        key: "server.rate_limit_per_minute",
+        env: &[EnvName::new("RATE_LIMIT_PER_MINUTE")],
+        kind: Kind::Text,
+        expect: "a whole number",
+    },
+    Setting {
+        key: "server.rate_limit_burst",
+        env: &[EnvName::new("RATE_LIMIT_BURST")],
+        kind: Kind::Text,
+        expect: "a whole number",
+    },
+    Setting {
+        key: "server.max_body_bytes",
+        env: &[EnvName::new("MAX_BODY_BYTES")],
+        kind: Kind::Text,
+        expect: "a whole number of bytes, at least 256",
+    },
+    Setting {
+        key: "server.max_validity_secs",
+        env: &[EnvName::new("TOKEN_MAX_VALIDITY_SECS")],
+        kind: Kind::Text,
+        expect: "a whole number of seconds between 1 and 86400",
+    },
+    Setting {
+        key: "server.shutdown_timeout_secs",
+        env: &[EnvName::new("SHUTDOWN_TIMEOUT_SECS")],
+        kind: Kind::Text,
+        expect: "a whole number of seconds",
+    },
+];
 
 /// Default port when neither `--bind`, `BIND_ADDR`, `SERVER_PORT` nor `PORT` is set.
 pub const DEFAULT_PORT: u16 = 8080;
@@ -138,6 +206,26 @@ pub struct LoadOptions {
     pub demo: bool,
 }
 
+/// Something to log as a warning at start (never a value).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StartupWarning {
+    /// From the configuration loader: a readable secret file, an ignored alias.
+    Config(config::Warning),
+    /// `--insecure-no-auth` was given although API keys are configured.
+    KeysIgnored,
+}
+
+impl fmt::Display for StartupWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Config(w) => w.fmt(f),
+            Self::KeysIgnored => {
+                f.write_str("--insecure-no-auth given: the configured API keys are ignored")
+            }
+        }
+    }
+}
+
 /// Loaded settings: the server's and the vendors'.
 #[derive(Debug)]
 pub struct Settings {
@@ -147,96 +235,39 @@ pub struct Settings {
     pub providers: Providers,
     /// Whether the providers are the built-in demo credentials.
     pub demo: bool,
-    /// Notes worth a warning at start (aliases used, ignored settings).
-    pub warnings: Vec<String>,
+    /// Worth a warning at start (aliases, readable secret files, ignored settings).
+    pub warnings: Vec<StartupWarning>,
 }
 
-/// The `[server]` table of the TOML file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ServerFile {
-    bind: Option<String>,
-    api_keys_file: Option<PathBuf>,
-    cors_allow_origin: Option<Vec<String>>,
-    rate_limit_per_minute: Option<u32>,
-    rate_limit_burst: Option<u32>,
-    max_body_bytes: Option<usize>,
-    max_validity_secs: Option<u32>,
-    shutdown_timeout_secs: Option<u64>,
-}
-
-/// Loads settings from `options` and environment `lookup` (the process
-/// environment in `main`, a map in tests).
+/// Loads settings from `options`, environment `lookup` (the process
+/// environment in `main`, a map in tests) and the `--config` file.
 ///
 /// # Errors
 ///
-/// A message naming the bad setting (never a secret's value).
+/// A message naming the bad setting (never a value).
 pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Settings> {
-    let env = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-    let mut warnings = Vec::new();
-
-    let (file_server, file_vendors) = match &options.config_file {
-        Some(path) => read_file(path)?,
-        None => (ServerFile::default(), None),
-    };
-    let base_dir = options.config_file.as_deref().and_then(Path::parent);
-
-    // Listening address.
-    let bind = match (options.bind, env("BIND_ADDR"), &file_server.bind) {
-        (Some(addr), _, _) => addr,
-        (None, Some(addr), _) => addr
-            .trim()
-            .parse()
-            .context("BIND_ADDR: expected host:port")?,
-        (None, None, from_file) => {
-            let port = match env("SERVER_PORT").or_else(|| env("PORT")) {
-                Some(p) => Some(
-                    p.trim()
-                        .parse::<u16>()
-                        .context("SERVER_PORT/PORT: expected a port number")?,
-                ),
-                None => None,
-            };
-            let host: IpAddr = match env("BIND_HOST") {
-                Some(h) => h
-                    .trim()
-                    .parse()
-                    .context("BIND_HOST: expected an IP address")?,
-                None => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            };
-            match (port, from_file) {
-                (Some(port), _) => SocketAddr::new(host, port),
-                (None, Some(addr)) => addr.parse().context("[server] bind: expected host:port")?,
-                (None, None) => SocketAddr::new(host, DEFAULT_PORT),
-            }
-        }
-    };
-
-    // Authentication.
-    let mut keys = ApiKeys::default();
-    if let Some(list) = env("API_KEYS") {
-        keys = ApiKeys::new(list.split(',')).map_err(|e| anyhow!("API_KEYS: {e}"))?;
+    let mut sources = Sources::new().with_env(lookup);
+    if let Some(path) = &options.config_file {
+        sources = sources.with_file(path);
     }
-    let keys_file = env("API_KEYS_FILE").map(PathBuf::from).or_else(|| {
-        file_server.api_keys_file.as_ref().map(|p| match base_dir {
-            Some(dir) if p.is_relative() => dir.join(p),
-            _ => p.clone(),
-        })
-    });
-    if let Some(path) = keys_file {
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            anyhow!(
-                "API_KEYS_FILE: cannot read {}: {}",
-                path.display(),
-                e.kind()
-            )
-        })?;
-        let from_file = ApiKeys::from_lines(&text).map_err(|e| anyhow!("API_KEYS_FILE: {e}"))?;
-        keys = keys.merged(from_file);
+    if let Some(addr) = options.bind {
+        sources = sources.with_flag("server.bind", "--bind", &addr.to_string());
     }
+    let mut tables: Vec<&[Setting]> = Config::SETTINGS.to_vec();
+    tables.push(SERVER_SETTINGS);
+    let values = Values::load(&tables, &sources)?;
+    let mut warnings: Vec<StartupWarning> = values
+        .warnings()
+        .iter()
+        .cloned()
+        .map(StartupWarning::Config)
+        .collect();
+
+    let bind = bind(&values)?;
+    let keys = api_keys(&values)?;
     let auth = if options.insecure_no_auth {
         if !keys.is_empty() {
-            warnings.push("--insecure-no-auth given: the configured API keys are ignored".into());
+            warnings.push(StartupWarning::KeysIgnored);
         }
         Auth::Disabled
     } else if keys.is_empty() {
@@ -247,82 +278,50 @@ pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> R
     } else {
         Auth::ApiKeys(keys)
     };
+    let cors = values
+        .text("server.cors_allow_origin")
+        .map_or(CorsPolicy::None, CorsPolicy::parse);
 
-    // CORS.
-    let cors = match (env("CORS_ALLOW_ORIGIN"), &file_server.cors_allow_origin) {
-        (Some(list), _) => CorsPolicy::parse(&list),
-        (None, Some(list)) => CorsPolicy::parse(&list.join(",")),
-        (None, None) => CorsPolicy::None,
-    };
-
-    // Limits.
-    let per_minute = number(
-        &env,
-        "RATE_LIMIT_PER_MINUTE",
-        file_server.rate_limit_per_minute,
-    )?
-    .unwrap_or(DEFAULT_RATE_LIMIT_PER_MINUTE);
-    let burst = number(&env, "RATE_LIMIT_BURST", file_server.rate_limit_burst)?;
+    let per_minute = values
+        .get("server.rate_limit_per_minute")?
+        .unwrap_or(DEFAULT_RATE_LIMIT_PER_MINUTE);
+    let burst: Option<u32> = values.get("server.rate_limit_burst")?;
     let rate_limit = (per_minute > 0).then(|| RateLimit {
         per_minute,
         burst: burst.filter(|b| *b > 0).unwrap_or(per_minute),
     });
-    let max_body_bytes = number(&env, "MAX_BODY_BYTES", file_server.max_body_bytes)?
+    let max_body_bytes = values
+        .parse("server.max_body_bytes", |s| {
+            s.parse::<usize>().ok().filter(|n| *n >= 256)
+        })?
         .unwrap_or(DEFAULT_MAX_BODY_BYTES);
-    if max_body_bytes < 256 {
-        bail!("MAX_BODY_BYTES: must be at least 256");
-    }
-    let max_validity_secs = number(
-        &env,
-        "TOKEN_MAX_VALIDITY_SECS",
-        file_server.max_validity_secs,
-    )?
-    .unwrap_or(DEFAULT_MAX_VALIDITY_SECS);
-    if !(1..=DEFAULT_MAX_VALIDITY_SECS).contains(&max_validity_secs) {
-        bail!("TOKEN_MAX_VALIDITY_SECS: must be between 1 and 86400");
-    }
+    let max_validity_secs = values
+        .parse("server.max_validity_secs", |s| {
+            s.parse::<u32>()
+                .ok()
+                .filter(|n| (1..=DEFAULT_MAX_VALIDITY_SECS).contains(n))
+        })?
+        .unwrap_or(DEFAULT_MAX_VALIDITY_SECS);
     let shutdown_timeout = Duration::from_secs(
-        number(
-            &env,
-            "SHUTDOWN_TIMEOUT_SECS",
-            file_server.shutdown_timeout_secs,
-        )?
-        .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
+        values
+            .get("server.shutdown_timeout_secs")?
+            .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
     );
 
-    // Vendors.
     let providers = if options.demo {
-        let mut p = Providers::new()
+        let p = Providers::new()
             .with(Arc::new(ZegoProvider::demo()))
             .with(Arc::new(AgoraProvider::demo()));
-        if let Some(v) = env("RTC_VENDOR") {
-            p = p.with_default_vendor(
-                v.parse::<Vendor>()
-                    .map_err(|_| anyhow!("RTC_VENDOR: must be zego or agora"))?,
-            );
+        match values.get::<Vendor>("default_vendor")? {
+            Some(v) => p.with_default_vendor(v),
+            None => p,
         }
-        p
     } else {
-        let (resolved, alias_notes) = resolve_aliases(&env);
-        warnings.extend(alias_notes);
-        let from_env = rtc_tokens::Config::from_lookup(|name| {
-            resolved.get(name).cloned().or_else(|| env(name))
-        })
-        .map_err(|e| anyhow!("{e}"))?;
-        let config = match file_vendors {
-            Some(file) => rtc_tokens::Config {
-                default_vendor: file.default_vendor.or(from_env.default_vendor),
-                renew_before_secs: file.renew_before_secs,
-                zego: file.zego.or(from_env.zego),
-                agora: file.agora.or(from_env.agora),
-            },
-            None => from_env,
-        };
+        let config = Config::from_values(&values)?;
         if config.is_empty() {
             bail!(
-                "no vendor configured: set AGORA_APP_ID and AGORA_APP_CERTIFICATE (or APP_ID and \
-                 APP_CERTIFICATE), ZEGO_APP_ID and ZEGO_SERVER_SECRET, or a --config file; \
-                 --demo runs on built-in fake credentials"
+                "{}; or give a --config file; --demo runs on built-in fake credentials",
+                Config::NOTHING_CONFIGURED
             );
         }
         config.providers()
@@ -344,103 +343,44 @@ pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> R
     })
 }
 
-fn number<T: std::str::FromStr>(
-    env: &dyn Fn(&str) -> Option<String>,
-    name: &str,
-    from_file: Option<T>,
-) -> Result<Option<T>> {
-    match env(name) {
-        Some(v) => v
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| anyhow!("{name}: expected a whole number")),
-        None => Ok(from_file),
-    }
+/// The listening address: `bind` or `host:port`, whichever comes from the
+/// higher source (`bind` on a tie).
+fn bind(values: &Values) -> Result<SocketAddr> {
+    let layer = |key| values.origin(key).map(|o| o.layer);
+    let bind: Option<SocketAddr> = values.get("server.bind")?;
+    let port: Option<u16> = values.get("server.port")?;
+    let host: IpAddr = values
+        .get("server.host")?
+        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    Ok(match (bind, port) {
+        (Some(addr), Some(_)) if layer("server.bind") >= layer("server.port") => addr,
+        (_, Some(port)) => SocketAddr::new(host, port),
+        (Some(addr), None) => addr,
+        (None, None) => SocketAddr::new(host, DEFAULT_PORT),
+    })
 }
 
-/// Maps the names the Agora and ZEGO sample servers use onto the facade's.
-///
-/// The facade's `AGORA_*` and `ZEGO_*` names are canonical and win. Aliases:
-/// `APP_CERTIFICATE` → `AGORA_APP_CERTIFICATE`, `SERVER_SECRET` →
-/// `ZEGO_SERVER_SECRET`; the bare `APP_ID` is Agora's when an Agora
-/// certificate is set, else ZEGO's when a ZEGO secret is set.
-fn resolve_aliases(
-    env: &dyn Fn(&str) -> Option<String>,
-) -> (HashMap<&'static str, String>, Vec<String>) {
-    let mut map = HashMap::new();
-    let mut notes = Vec::new();
-    let agora_cert = [
-        "AGORA_APP_CERTIFICATE",
-        "AGORA_APP_CERTIFICATE_FILE",
-        "APP_CERTIFICATE",
-    ]
-    .iter()
-    .any(|n| env(n).is_some());
-    let zego_secret = [
-        "ZEGO_SERVER_SECRET",
-        "ZEGO_SERVER_SECRET_FILE",
-        "SERVER_SECRET",
-    ]
-    .iter()
-    .any(|n| env(n).is_some());
-    let mut alias = |canonical: &'static str, alias: &str, applies: bool| {
-        if !applies {
-            return;
-        }
-        if let Some(v) = env(alias) {
-            if env(canonical).is_some() {
-                notes.push(format!("{alias} is ignored: {canonical} is set"));
-            } else {
-                map.insert(canonical, v);
-            }
-        }
-    };
-    alias("AGORA_APP_CERTIFICATE", "APP_CERTIFICATE", true);
-    alias("ZEGO_SERVER_SECRET", "SERVER_SECRET", true);
-    alias("AGORA_APP_ID", "APP_ID", agora_cert);
-    alias("ZEGO_APP_ID", "APP_ID", !agora_cert && zego_secret);
-    if env("APP_ID").is_some() && !agora_cert && !zego_secret {
-        notes.push(
-            "APP_ID is ignored: set APP_CERTIFICATE (Agora) or SERVER_SECRET (ZEGO) with it".into(),
-        );
+/// API keys from their value (comma-separated) and their file (one per line),
+/// combined.
+fn api_keys(values: &Values) -> Result<ApiKeys> {
+    let (listed, file) = values.secret_parts("server.api_keys");
+    let mut keys = ApiKeys::default();
+    if let Some(list) = listed {
+        keys = ApiKeys::new(list.expose().split(','))
+            .map_err(|e| anyhow!("setting {}: {e}", list.origin()))?;
     }
-    (map, notes)
-}
-
-fn read_file(path: &Path) -> Result<(ServerFile, Option<rtc_tokens::Config>)> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow!("--config {}: cannot read: {}", path.display(), e.kind()))?;
-    let mut table: toml::Table = toml::from_str(&text).map_err(|e| {
-        // The error quotes the offending line, which may hold a secret: keep the description.
-        let what = e
-            .message()
-            .lines()
-            .next()
-            .unwrap_or("invalid toml")
-            .to_owned();
-        anyhow!("--config {}: {what}", path.display())
-    })?;
-    let server = match table.remove("server") {
-        Some(value) => value.try_into::<ServerFile>().map_err(|e| {
-            anyhow!(
-                "--config [server]: {}",
-                e.message().lines().next().unwrap_or("invalid")
-            )
-        })?,
-        None => ServerFile::default(),
-    };
-    let vendors = if table.is_empty() {
-        None
-    } else {
-        let rest = toml::to_string(&table).context("--config: cannot re-encode")?;
-        Some(rtc_tokens::Config::from_toml_str(&rest, path.parent()).map_err(|e| anyhow!("{e}"))?)
-    };
-    Ok((server, vendors))
+    if let Some(text) = file {
+        let from_file = ApiKeys::from_lines(text.expose())
+            .map_err(|e| anyhow!("setting {}: {e}", text.origin()))?;
+        keys = keys.merged(from_file);
+    }
+    Ok(keys)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
     use rtc_tokens::{DEMO_AGORA_APP_CERTIFICATE, DEMO_AGORA_APP_ID, DEMO_ZEGO_SERVER_SECRET};
 
@@ -600,6 +540,119 @@ mod tests {
             })
         );
         assert_eq!(s.providers.vendors(), vec![Vendor::Agora]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn demo() -> LoadOptions {
+        LoadOptions {
+            demo: true,
+            ..LoadOptions::default()
+        }
+    }
+
+    #[test]
+    fn bind_port_and_host_by_precedence() {
+        let dir =
+            std::env::temp_dir().join(format!("rtc-tokens-server-bind-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("server.toml");
+        std::fs::write(&path, "[server]\nbind = \"127.0.0.1:7000\"\n").unwrap();
+        let with_file = LoadOptions {
+            config_file: Some(path.clone()),
+            ..demo()
+        };
+        // The environment's port beats the file's address.
+        let s = load_env(
+            &[KEY, ("PORT", "9001"), ("BIND_HOST", "0.0.0.0")],
+            &with_file,
+        )
+        .unwrap();
+        assert_eq!(s.server.bind, "0.0.0.0:9001".parse().unwrap());
+        // SERVER_PORT beats PORT, with a warning naming both.
+        let s = load_env(&[KEY, ("SERVER_PORT", "9002"), ("PORT", "9001")], &demo()).unwrap();
+        assert_eq!(s.server.bind.port(), 9002);
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.to_string().contains("PORT is ignored"))
+        );
+        // The flag beats everything; the file alone is used.
+        let flag = LoadOptions {
+            bind: Some("127.0.0.1:7777".parse().unwrap()),
+            ..with_file.clone()
+        };
+        let s = load_env(
+            &[KEY, ("PORT", "9001"), ("BIND_ADDR", "127.0.0.1:1")],
+            &flag,
+        )
+        .unwrap();
+        assert_eq!(s.server.bind.port(), 7777);
+        let s = load_env(&[KEY], &with_file).unwrap();
+        assert_eq!(s.server.bind.port(), 7000);
+        let err = load_env(&[KEY, ("PORT", "http")], &demo()).unwrap_err();
+        assert!(err.to_string().contains("PORT"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn zegocloud_names_and_precedence_against_the_file() {
+        let s = load_env(
+            &[
+                ("ZEGOCLOUD_APP_ID", "42"),
+                ("ZEGOCLOUD_SERVER_SECRET", DEMO_ZEGO_SERVER_SECRET),
+                KEY,
+            ],
+            &LoadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(s.providers.vendors(), vec![Vendor::Zego]);
+    }
+
+    #[test]
+    fn config_file_errors_carry_no_value() {
+        const CERT: &str = "c0ffeec0ffeec0ffeec0ffeec0ffee12";
+        let dir =
+            std::env::temp_dir().join(format!("rtc-tokens-server-novalue-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("server.toml");
+        for (text, name) in [
+            (format!("[agora]\napp_id = {CERT}\n"), "server.toml"),
+            (format!("[server]\nbind = \"{CERT}\"\n"), "server.bind"),
+            (
+                format!("[server]\nrate_limit_burst = \"{CERT}\"\n"),
+                "server.rate_limit_burst",
+            ),
+            (
+                format!("[server]\napi_keys = [\"{CERT}\"]\n"),
+                "server.api_keys",
+            ),
+            (
+                format!("[server]\napi_keys = \"{CERT},short\"\n"),
+                "server.api_keys",
+            ),
+            (
+                format!(
+                    "[agora]\napp_id = \"{DEMO_AGORA_APP_ID}\"\napp_certificate = \"{CERT}x\"\n"
+                ),
+                "agora.app_certificate",
+            ),
+            (format!("[zego]\napp_id = \"{CERT}\"\n"), "zego.app_id"),
+        ] {
+            std::fs::write(&path, &text).unwrap();
+            let options = LoadOptions {
+                config_file: Some(path.clone()),
+                ..LoadOptions::default()
+            };
+            // The file's keys are used only when the environment gives none.
+            let env: &[(&str, &str)] = if name == "server.api_keys" {
+                &[]
+            } else {
+                &[KEY]
+            };
+            let err = format!("{:#}", load_env(env, &options).unwrap_err());
+            assert!(err.contains(name), "{err} should name {name}");
+            assert!(!err.contains(&CERT[..8]), "{err} holds a value");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

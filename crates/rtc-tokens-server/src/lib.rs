@@ -37,7 +37,9 @@ use axum::routing::{get, post};
 use rtc_tokens::Providers;
 use tokio::net::TcpListener;
 
-pub use config::{Auth, CorsPolicy, LoadOptions, RateLimit, ServerConfig, Settings};
+pub use config::{
+    Auth, CorsPolicy, LoadOptions, RateLimit, ServerConfig, Settings, StartupWarning,
+};
 pub use error::ApiError;
 pub use metrics::Metrics;
 

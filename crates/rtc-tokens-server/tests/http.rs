@@ -822,3 +822,57 @@ async fn graceful_shutdown_finishes_the_request_in_flight() {
         .unwrap();
     assert!(result.is_ok());
 }
+
+/// Regression: with `AGORA_TOKEN_VERSION=006` and `RTC_RENEW_BEFORE_SECS=600`
+/// in the environment and an `[agora]` table in the file, the server issued
+/// 007 tokens renewing 30 s before expiry (the file's table replaced the
+/// environment's settings wholesale). Each setting is now layered on its own.
+#[tokio::test]
+async fn environment_wins_over_the_config_file_per_setting() {
+    use rtc_tokens_server::config::{LoadOptions, load};
+    let dir = std::env::temp_dir().join(format!("rtc-tokens-server-prec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("server.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[agora]\napp_id = \"{}\"\napp_certificate = \"{}\"\n",
+            rtc_tokens::DEMO_AGORA_APP_ID,
+            rtc_tokens::DEMO_AGORA_APP_CERTIFICATE
+        ),
+    )
+    .unwrap();
+    let env = |name: &str| {
+        match name {
+            "AGORA_TOKEN_VERSION" => Some("006"),
+            "RTC_RENEW_BEFORE_SECS" => Some("600"),
+            "API_KEYS" => Some(KEY),
+            _ => None,
+        }
+        .map(str::to_owned)
+    };
+    let settings = load(
+        &LoadOptions {
+            config_file: Some(path),
+            ..LoadOptions::default()
+        },
+        &env,
+    )
+    .unwrap();
+    let mut s = start_with(settings.providers, config()).await;
+    let r = post_json(
+        s.addr,
+        "/v1/tokens",
+        &json!({"vendor": "agora", "user_id": "42", "room": "lobby"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let body = r.json();
+    assert_eq!(body["version"], "006");
+    assert!(body["token"].as_str().unwrap().starts_with("006"));
+    let expires_at = body["expires_at"].as_u64().unwrap();
+    assert_eq!(body["renew_at"].as_u64().unwrap(), expires_at - 600);
+    s.stop.take().unwrap().send(()).unwrap();
+    s.handle.await.unwrap().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -89,7 +89,7 @@ impl Setting {
 /// Which source a value came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Layer {
-    /// A default given to [`Sources::default_value`].
+    /// A default given to [`Sources::with_default`](super::Sources::with_default).
     Default,
     /// The TOML file.
     File,

@@ -435,3 +435,49 @@ fn assert_no_value<'a>(err: &Error, name: &str, values: impl IntoIterator<Item =
         }
     }
 }
+
+/// A program's own table: paths relative to the TOML file, combined secrets.
+#[test]
+fn a_program_registers_its_own_settings() {
+    const APP: &[Setting] = &[
+        Setting {
+            key: "app.data_dir",
+            env: &[EnvName::new("APP_DATA_DIR")],
+            kind: Kind::Path,
+            expect: "a directory",
+        },
+        Setting {
+            key: "app.tokens",
+            env: &[EnvName::new("APP_TOKENS")],
+            kind: Kind::SecretCombined,
+            expect: "tokens",
+        },
+    ];
+    let d = dir("program");
+    write_private(&d.join("tokens"), "from-file\n");
+    let path = d.join("app.toml");
+    write_private(
+        &path,
+        "[app]\ndata_dir = \"data\"\ntokens_file = \"tokens\"\n",
+    );
+    let env = map(&[("APP_TOKENS", "from-env")]);
+    let sources = Sources::new()
+        .with_env(|k| env.get(k).cloned())
+        .with_file(&path);
+    let values = Values::load(&[APP, ZEGO_SETTINGS], &sources).unwrap();
+    assert_eq!(
+        values.text("app.data_dir"),
+        Some(d.join("data").to_str().unwrap())
+    );
+    let (listed, file) = values.secret_parts("app.tokens");
+    assert_eq!(listed.unwrap().expose(), "from-env");
+    assert_eq!(file.unwrap().expose(), "from-file");
+    assert!(values.secret("app.tokens").is_err());
+    assert!(values.text("app.tokens").is_none());
+    // Unknown tables and keys are refused, named.
+    write_private(&path, "[app]\ndata_dirs = \"x\"\n");
+    let sources = Sources::new().with_file(&path);
+    let err = Values::load(&[APP], &sources).unwrap_err();
+    assert!(err.to_string().contains("app.data_dirs"), "{err}");
+    fs::remove_dir_all(&d).unwrap();
+}

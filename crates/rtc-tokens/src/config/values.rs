@@ -47,6 +47,15 @@ impl fmt::Debug for Values {
     }
 }
 
+/// A parsed TOML table whose strings are zeroized however loading ends.
+struct WipeOnDrop(toml::Table);
+
+impl Drop for WipeOnDrop {
+    fn drop(&mut self) {
+        wipe(&mut self.0);
+    }
+}
+
 impl Values {
     /// Loads `tables` of settings from `sources`, per setting: the first of
     /// flag, environment, file and default that gives it wins.
@@ -64,10 +73,17 @@ impl Values {
             (Some(path), _) => {
                 let name = path.display().to_string();
                 let bytes = read_file(path, &name)?;
-                (Some(parse_toml(&bytes, &name, &settings)?), path.parent())
+                (
+                    Some(WipeOnDrop(parse_toml(&bytes, &name, &settings)?)),
+                    path.parent(),
+                )
             }
             (None, Some((text, dir))) => (
-                Some(parse_toml(text.as_bytes(), "config text", &settings)?),
+                Some(WipeOnDrop(parse_toml(
+                    text.as_bytes(),
+                    "config text",
+                    &settings,
+                )?)),
                 dir.as_deref(),
             ),
             (None, None) => (None, None),
@@ -75,7 +91,7 @@ impl Values {
         let mut entries = HashMap::new();
         for setting in &settings {
             let from_file = match file.as_mut() {
-                Some(table) => from_file(setting, table, base_dir)?,
+                Some(table) => from_file(setting, &mut table.0, base_dir)?,
                 None => Entry::default(),
             };
             let default = sources
@@ -103,9 +119,7 @@ impl Values {
             let entry = read_secret_file(setting, entry, &mut warnings)?;
             entries.insert(setting.key, entry);
         }
-        if let Some(mut table) = file {
-            wipe(&mut table);
-        }
+        drop(file);
         unused_aliases(&settings, sources, &entries, &mut warnings);
         Ok(Self {
             settings,

@@ -217,7 +217,7 @@ fn via_facade(
     let provider = provider.with_version(version);
     let issued = provider.issue_at(request, now)?;
     let mut built = Built::from_facade(kind, None, issued);
-    // The provider applies Agora's cap; say so when it gave less (or, for 0, other) than asked.
+    // The provider applies Agora's 24-hour cap; say so when it gave less than asked.
     let validity = built.expires_at.saturating_sub(built.issued_at);
     if validity != u64::from(request.validity_secs) {
         built.notes.push(capped_note(validity));

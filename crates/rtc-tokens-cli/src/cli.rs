@@ -194,8 +194,8 @@ pub struct AgoraCreds {
 /// Token validity, shared by most Agora builders.
 #[derive(Debug, Args)]
 pub struct Validity {
-    /// Validity in seconds (Agora's servers accept at most 86400: more, or 0, means 24 h).
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    /// Validity in seconds, at least 1 (Agora's servers accept at most 86400, so more is capped).
+    #[arg(long, value_name = "SECS", default_value_t = 3600, value_parser = positive_secs)]
     pub validity: u32,
 }
 

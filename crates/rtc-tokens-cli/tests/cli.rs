@@ -1018,7 +1018,12 @@ fn error_texts_say_what_is_wrong_once() {
     );
     assert!(err.contains("at least 1 second"), "{err}");
     assert!(!err.contains("effective time"), "{err}");
-    // Agora counts 0 as 24 hours: built, with a note saying so.
+    let err = usage_error(
+        with_agora(cli()),
+        &["build", "agora", "rtm", "--user", "u", "--validity", "0"],
+    );
+    assert!(err.contains("at least 1 second"), "{err}");
+    // More than Agora's 24 hours: built, capped, with a note saying so.
     let built = run_json(
         with_agora(cli()),
         &[
@@ -1030,7 +1035,7 @@ fn error_texts_say_what_is_wrong_once() {
             "--uid",
             "1",
             "--validity",
-            "0",
+            "100000",
         ],
         0,
     );

@@ -110,22 +110,17 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
     ExitCode::from(EXIT_USAGE)
 }
 
-/// An error and its causes, `: `-separated, leaving out a cause whose text
-/// the message already contains (the facade's errors repeat their vendor
-/// error's text and also return it as their `source()`).
+/// An error and its causes, `: `-separated. A facade error's message
+/// already says what its vendor `source()` says, so the chain stops there.
 fn error_text(e: &anyhow::Error) -> String {
-    let mut text = String::new();
+    let mut parts = Vec::new();
     for cause in e.chain() {
-        let cause = cause.to_string();
-        if text.contains(&cause) {
-            continue;
+        parts.push(cause.to_string());
+        if cause.downcast_ref::<rtc_tokens::Error>().is_some() {
+            break;
         }
-        if !text.is_empty() {
-            text.push_str(": ");
-        }
-        text.push_str(&cause);
     }
-    text
+    parts.join(": ")
 }
 
 /// Joins lines into one, collapsing indentation.

@@ -14,7 +14,7 @@
 //!   token decodes (truncation excepted, which is recognised by its length).
 //!
 //! Nothing here verifies anything: notes describe a [`ParsedToken`] as the
-//! provider or [`dangerous`](crate) decode left it. Notes never contain a
+//! provider or [`insecure_decode`](crate::dangerous::insecure_decode) left it. Notes never contain a
 //! secret; they contain no token bytes either.
 
 use serde::Serialize;
@@ -566,6 +566,15 @@ mod tests {
         );
         let gcm = inspect(&ZegoProvider::demo(), &zego_token());
         assert!(!gcm.notes(NOW).contains(&Note::CbcUnauthenticated));
+        // Without the secret: the header's expiry, unauthenticated, and not verified.
+        let sealed = crate::dangerous::insecure_decode(&token)
+            .unwrap()
+            .notes(NOW);
+        assert!(sealed.contains(&Note::CbcUnauthenticated));
+        assert!(sealed.contains(&Note::ExpiryUnauthenticated));
+        assert!(sealed.contains(&Note::NotVerified {
+            vendor: Vendor::Zego
+        }));
     }
 
     #[test]

@@ -63,7 +63,10 @@ impl FromStr for AgoraVersion {
 /// the account, with the role's privileges (per-privilege validities when
 /// given); `rtm` and `chat` use `user_id`; `rtc_rtm` puts `uid` (or `user_id`)
 /// in the RTC service and `user_id` in the RTM service; `chat_app` takes no
-/// user. Validities are capped at 24 hours. 006 issues `rtc` and `rtm` only.
+/// user. Validities are capped at 24 hours
+/// ([`capped_validity`](agora_dynamic_key::capped_validity)); 0 is refused. 006
+/// issues `rtc` and `rtm` only. The mapping onto the vendor crate's
+/// [`RtcSpec`](agora_dynamic_key::builder::RtcSpec) is all this provider adds.
 #[derive(Clone, Debug)]
 pub struct AgoraProvider {
     app_id: AppId,

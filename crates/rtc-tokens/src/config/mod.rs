@@ -308,8 +308,31 @@ impl Config {
     }
 }
 
-fn required<T>(values: &Values, key: &str, value: Option<T>, or: &str) -> Result<T, Error> {
-    value.ok_or_else(|| values.error(key, format!("is required{or}")))
+/// `value`, or an error naming the missing setting `key` the way its
+/// vendor's other setting `sibling` was given: the TOML key when that came
+/// from the file, else the canonical variable; a secret also names its file form.
+fn required<T>(values: &Values, key: &str, sibling: &str, value: Option<T>) -> Result<T, Error> {
+    value.ok_or_else(|| {
+        let in_file = values
+            .origin(sibling)
+            .is_some_and(|o| o.layer == Layer::File);
+        let name = if in_file {
+            key.to_owned()
+        } else {
+            values.name(key)
+        };
+        let problem = if values.is_secret(key) {
+            let file = if in_file {
+                format!("{key}_file")
+            } else {
+                format!("{name}_FILE")
+            };
+            format!("is required (or {file})")
+        } else {
+            "is required".to_owned()
+        };
+        Error::config(&name, problem)
+    })
 }
 
 /// The ZEGO provider from loaded `values` (which must include
@@ -328,13 +351,9 @@ pub fn zego(values: &Values, need: Need) -> Result<Option<ZegoProvider>, Error> 
             .ok()
             .and_then(|id| zego_token04::AppId::new(id).ok())
     })?;
-    let app_id = required(values, "zego.app_id", app_id, "")?;
-    let secret = required(
-        values,
-        "zego.server_secret",
-        values.secret("zego.server_secret")?,
-        " (or ZEGO_SERVER_SECRET_FILE)",
-    )?;
+    let app_id = required(values, "zego.app_id", "zego.server_secret", app_id)?;
+    let secret = values.secret("zego.server_secret")?;
+    let secret = required(values, "zego.server_secret", "zego.app_id", secret)?;
     let secret = zego_token04::ServerSecret::new(secret.expose())
         .map_err(|_| Error::config(&secret.origin().name, "must be exactly 32 bytes"))?;
     let mode = values
@@ -355,13 +374,9 @@ pub fn agora(values: &Values, need: Need) -> Result<Option<AgoraProvider>, Error
         return Ok(None);
     }
     let app_id = values.parse("agora.app_id", |s| agora_dynamic_key::AppId::new(s).ok())?;
-    let app_id = required(values, "agora.app_id", app_id, "")?;
-    let cert = required(
-        values,
-        "agora.app_certificate",
-        values.secret("agora.app_certificate")?,
-        " (or AGORA_APP_CERTIFICATE_FILE)",
-    )?;
+    let app_id = required(values, "agora.app_id", "agora.app_certificate", app_id)?;
+    let cert = values.secret("agora.app_certificate")?;
+    let cert = required(values, "agora.app_certificate", "agora.app_id", cert)?;
     let cert = agora_dynamic_key::AppCertificate::new(cert.expose())
         .map_err(|_| Error::config(&cert.origin().name, "must be 32 hex characters"))?;
     let version = values

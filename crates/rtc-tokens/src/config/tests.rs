@@ -257,6 +257,13 @@ fn toml_with_secret_files_relative_to_the_file() {
     assert_eq!(c.default_vendor, Some(Vendor::Zego));
     assert_eq!(c.renew_before_secs, 10);
     assert!(c.zego.is_some() && c.agora.is_some());
+    // A missing setting is named as the file would name it.
+    let err = Config::from_toml_str("[agora]\napp_certificate = \"x\"\n", None).unwrap_err();
+    assert!(err.to_string().contains("agora.app_id"), "{err}");
+    let err = Config::from_toml_str("[zego]\napp_id = 3\n", None).unwrap_err();
+    assert!(err.to_string().contains("zego.server_secret_file"), "{err}");
+    let err = Config::from_lookup(|k| (k == "ZEGO_APP_ID").then(|| "3".to_owned())).unwrap_err();
+    assert!(err.to_string().contains("ZEGO_SERVER_SECRET_FILE"), "{err}");
     fs::remove_dir_all(&d).unwrap();
 }
 

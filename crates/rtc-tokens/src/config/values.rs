@@ -137,6 +137,12 @@ impl Values {
         entry.value.as_ref().or(entry.file.as_ref())
     }
 
+    /// Whether `key` is a secret setting.
+    #[must_use]
+    pub fn is_secret(&self, key: &str) -> bool {
+        self.setting(key).is_some_and(Setting::is_secret)
+    }
+
     /// Where `key`'s value came from, if it has one.
     #[must_use]
     pub fn origin(&self, key: &str) -> Option<&Origin> {

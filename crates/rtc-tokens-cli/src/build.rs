@@ -235,7 +235,29 @@ fn via_facade(
 ///
 /// Missing or invalid app id or certificate, or a request Agora cannot express.
 pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
-    match kind {
+    match neutral_request(kind) {
+        Some(Neutral {
+            creds,
+            version,
+            name,
+            request,
+        }) => via_facade(creds, version, name, &request, now),
+        None => vendor_only(kind, now),
+    }
+}
+
+/// An Agora kind a neutral [`TokenRequest`] expresses.
+struct Neutral<'a> {
+    creds: &'a AgoraCreds,
+    version: AgoraVersionArg,
+    name: &'static str,
+    request: TokenRequest,
+}
+
+/// The request for rtc, rtc-rtm, rtm and chat; `None` for the vendor-only kinds.
+fn neutral_request(kind: &AgoraKind) -> Option<Neutral<'_>> {
+    let v007 = AgoraVersionArg::V007;
+    let (creds, version, name, request) = match kind {
         AgoraKind::Rtc {
             creds,
             channel,
@@ -246,17 +268,10 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
             privileges,
             token_version,
         } => {
-            let request = TokenRequest {
-                kind: TokenKind::Rtc,
-                user_id: account.clone(),
-                uid: *uid,
-                room: Some(channel.clone()),
-                role: role(*r),
-                validity_secs: validity.validity,
-                privilege_expiries: privilege_expiries(privileges),
-                ..TokenRequest::default()
-            };
-            via_facade(creds, *token_version, "rtc", &request, now)
+            let request = rtc_request(TokenKind::Rtc, channel, *uid, account.as_deref(), *r)
+                .with_validity(validity.validity);
+            let request = with_privileges(request, privileges);
+            (creds, *token_version, "rtc", request)
         }
         AgoraKind::RtcRtm {
             creds,
@@ -267,53 +282,78 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
             validity,
             privileges,
         } => {
-            let request = TokenRequest {
-                kind: TokenKind::RtcRtm,
-                user_id: Some(user.clone()),
-                uid: *uid,
-                room: Some(channel.clone()),
-                role: role(*r),
-                validity_secs: validity.validity,
-                privilege_expiries: privilege_expiries(privileges),
-                ..TokenRequest::default()
-            };
-            via_facade(creds, AgoraVersionArg::V007, "rtc_rtm", &request, now)
+            let request = rtc_request(TokenKind::RtcRtm, channel, *uid, Some(user), *r)
+                .with_validity(validity.validity);
+            (creds, v007, "rtc_rtm", with_privileges(request, privileges))
         }
         AgoraKind::Rtm {
             creds,
             user,
             validity,
             token_version,
-        } => {
-            let request = TokenRequest {
-                kind: TokenKind::Rtm,
-                user_id: Some(user.clone()),
-                validity_secs: validity.validity,
-                ..TokenRequest::default()
-            };
-            via_facade(creds, *token_version, "rtm", &request, now)
-        }
+        } => (
+            creds,
+            *token_version,
+            "rtm",
+            TokenRequest::rtm(user.as_str()).with_validity(validity.validity),
+        ),
         AgoraKind::ChatUser {
             creds,
             user,
             validity,
-        } => {
-            let request = TokenRequest {
-                kind: TokenKind::Chat,
-                user_id: Some(user.clone()),
-                validity_secs: validity.validity,
-                ..TokenRequest::default()
-            };
-            via_facade(creds, AgoraVersionArg::V007, "chat_user", &request, now)
-        }
-        AgoraKind::ChatApp { creds, validity } => {
-            let request = TokenRequest {
-                kind: TokenKind::ChatApp,
-                validity_secs: validity.validity,
-                ..TokenRequest::default()
-            };
-            via_facade(creds, AgoraVersionArg::V007, "chat_app", &request, now)
-        }
+        } => (
+            creds,
+            v007,
+            "chat_user",
+            TokenRequest::chat_user(user.as_str()).with_validity(validity.validity),
+        ),
+        AgoraKind::ChatApp { creds, validity } => (
+            creds,
+            v007,
+            "chat_app",
+            TokenRequest::chat_app().with_validity(validity.validity),
+        ),
+        _ => return None,
+    };
+    Some(Neutral {
+        creds,
+        version,
+        name,
+        request,
+    })
+}
+
+/// An RTC (or RTC + RTM) request: the channel, a uid and/or a user, a role.
+fn rtc_request(
+    kind: TokenKind,
+    channel: &str,
+    uid: Option<u32>,
+    user: Option<&str>,
+    r: RoleArg,
+) -> TokenRequest {
+    let mut request = TokenRequest::default()
+        .with_kind(kind)
+        .with_room(channel)
+        .with_role(role(r));
+    if let Some(uid) = uid {
+        request = request.with_uid(uid);
+    }
+    if let Some(user) = user {
+        request = request.with_user(user);
+    }
+    request
+}
+
+fn with_privileges(request: TokenRequest, p: &RtcPrivilegeArgs) -> TokenRequest {
+    match privilege_expiries(p) {
+        Some(e) => request.with_privilege_expiries(e),
+        None => request,
+    }
+}
+
+/// rtm2, fpa and apaas: the Agora provider's vendor builder.
+fn vendor_only(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
+    let (name, issued) = match kind {
         AgoraKind::Rtm2 {
             creds,
             user,
@@ -322,12 +362,12 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
         } => {
             let permissions = parse_permissions(permissions)?;
             let b = builder(creds, now)?;
-            Ok(Built::from_agora(
+            (
                 "rtm2",
-                b.rtm_with_permissions(user, &permissions, validity.validity)?,
-            ))
+                b.rtm_with_permissions(user, &permissions, validity.validity),
+            )
         }
-        AgoraKind::Fpa { creds } => Ok(Built::from_agora("fpa", builder(creds, now)?.fpa()?)),
+        AgoraKind::Fpa { creds } => ("fpa", builder(creds, now)?.fpa()),
         AgoraKind::ApaasRoomUser {
             creds,
             room,
@@ -336,30 +376,30 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
             validity,
         } => {
             let b = builder(creds, now)?;
-            Ok(Built::from_agora(
+            (
                 "apaas_room_user",
-                b.apaas_room_user(room, user, *role, validity.validity)?,
-            ))
+                b.apaas_room_user(room, user, *role, validity.validity),
+            )
         }
         AgoraKind::ApaasUser {
             creds,
             user,
             validity,
-        } => {
-            let b = builder(creds, now)?;
-            Ok(Built::from_agora(
-                "apaas_user",
-                b.apaas_user(user, validity.validity)?,
-            ))
-        }
-        AgoraKind::ApaasApp { creds, validity } => {
-            let b = builder(creds, now)?;
-            Ok(Built::from_agora(
-                "apaas_app",
-                b.apaas_app(validity.validity)?,
-            ))
-        }
-    }
+        } => (
+            "apaas_user",
+            builder(creds, now)?.apaas_user(user, validity.validity),
+        ),
+        AgoraKind::ApaasApp { creds, validity } => (
+            "apaas_app",
+            builder(creds, now)?.apaas_app(validity.validity),
+        ),
+        // The neutral kinds never get here: `agora` sends them to the facade.
+        _ => bail!("internal: {kind:?} is built through the facade"),
+    };
+    Ok(Built::from_agora(
+        name,
+        issued.map_err(rtc_tokens::Error::from)?,
+    ))
 }
 
 /// The Agora provider's vendor builder, for the kinds a neutral request cannot express.

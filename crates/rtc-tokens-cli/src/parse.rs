@@ -519,10 +519,19 @@ fn scalar(v: &Value) -> String {
 }
 
 impl Report {
-    /// The human-readable form.
+    /// The human-readable form: a title, the fields, the warnings, the verdict.
     pub fn render(&self, style: Style) -> String {
-        let now = self.checked_at;
         let mut out = format!("{}\n", style.bold(&title(self)));
+        self.render_fields(&mut out, style);
+        for w in &self.warnings {
+            out.push_str(&format!("{} {w}\n", style.warn("warning:")));
+        }
+        self.render_verdict(&mut out, style);
+        out
+    }
+
+    fn render_fields(&self, out: &mut String, style: Style) {
+        let now = self.checked_at;
         let at = |t: u64| format!("{} ({})", time::rfc3339(t), time::relative(t, now));
         if self.detail.is_some() {
             let v = verification_text(self.verification);
@@ -531,7 +540,7 @@ impl Report {
                 Check::NotChecked => style.warn(v),
                 Check::SignatureInvalid | Check::DecryptFailed => style.bad(v),
             };
-            field(&mut out, style, "verification", &v);
+            field(out, style, "verification", &v);
         }
         let room_label = if self.vendor == Some(Vendor::Zego) {
             "room"
@@ -549,11 +558,11 @@ impl Report {
                 } else {
                     value.clone()
                 };
-                field(&mut out, style, label, &shown);
+                field(out, style, label, &shown);
             }
         }
         if let Some(t) = self.issued_at {
-            field(&mut out, style, "issued", &at(t));
+            field(out, style, "issued", &at(t));
         }
         if let Some(t) = self.expires_at {
             let mut text = format!("{} ({})", time::rfc3339(t), time::expiry_phrase(t, now));
@@ -565,7 +574,7 @@ impl Report {
             } else {
                 text
             };
-            field(&mut out, style, "expires", &text);
+            field(out, style, "expires", &text);
         }
         if !self.privileges.is_empty() {
             let lines: Vec<String> = self
@@ -582,20 +591,21 @@ impl Report {
                     None => format!("{}: {}", p.service, p.name),
                 })
                 .collect();
-            field(&mut out, style, "privileges", &lines.join("\n"));
+            field(out, style, "privileges", &lines.join("\n"));
         }
         if let Some(Value::Object(detail)) = &self.detail {
             // Skip what the lines above already show.
             let shown = ["format", "ctime", "privileges"];
             for (key, value) in detail {
                 if !shown.contains(&key.as_str()) {
-                    field(&mut out, style, key, &style.dim(&scalar(value)));
+                    field(out, style, key, &style.dim(&scalar(value)));
                 }
             }
         }
-        for w in &self.warnings {
-            out.push_str(&format!("{} {w}\n", style.warn("warning:")));
-        }
+    }
+
+    fn render_verdict(&self, out: &mut String, style: Style) {
+        let now = self.checked_at;
         if self.ok {
             let when = match self.expires_at {
                 Some(t) => format!(" ({})", time::expiry_phrase(t, now)),
@@ -619,6 +629,5 @@ impl Report {
                 ));
             }
         }
-        out
     }
 }

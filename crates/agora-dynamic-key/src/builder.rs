@@ -48,7 +48,7 @@ use crate::access_token2::{
 use crate::access_token2::{IssueKey, RtcToken, issue_key};
 use crate::{AppCertificate, AppId, Error, MAX_VALIDITY_SECS, Principal, Role};
 
-/// The RTC role: the crate's one [`Role`](crate::Role), under the name earlier versions
+/// The RTC role: the crate's one [`Role`], under the name earlier versions
 /// of this module gave their 007 role enum.
 pub type RtcRole = Role;
 

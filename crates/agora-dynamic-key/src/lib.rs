@@ -57,7 +57,7 @@ pub const fn capped_validity(secs: u32) -> u32 {
 ///
 /// On the wire both are strings: an account as given, a uid as its unsigned decimal,
 /// except uid 0 ("any user"), which is the empty string (python/go; spec §2.2 and D7).
-/// [`Principal::write_account`] and [`access_token::uid_string`] apply that rule.
+/// [`Principal::to_account`] and [`access_token::uid_string`] apply that rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Principal<'a> {
     /// A numeric uid (0 = any user, written as `""`).

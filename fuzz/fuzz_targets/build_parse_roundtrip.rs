@@ -13,8 +13,8 @@ use agora_dynamic_key::access_token2::{
     AccessToken2, ParsedAccessToken2, Permissions, Service, ServiceApaas, ServiceChat, ServiceFcdn,
     ServiceFpa, ServiceRtc, ServiceRtm, ServiceRtm2, ServiceStreaming, ServiceType,
 };
-use agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcRole, TokenBuilder};
-use agora_dynamic_key::{AppCertificate, AppId as AgoraAppId, MAX_VALIDITY_SECS};
+use agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcRole, RtcSpec, TokenBuilder};
+use agora_dynamic_key::{AppCertificate, AppId as AgoraAppId, MAX_VALIDITY_SECS, Principal};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use zego_token04::{AppId, Mode, ServerSecret, TokenRequest, UserId};
@@ -243,7 +243,7 @@ fn check_issued006(
                 .expect("built 006 token verifies");
             assert_eq!(p.app_id, AGORA_APP_ID);
             assert!((1..=99_999_999).contains(&p.salt));
-            assert_eq!(u64::from(p.ts), i.expires_at);
+            assert_eq!(p.effective_expires_at(), i.expires_at);
             assert_eq!(p.ts, now.saturating_add(MAX_VALIDITY_SECS));
             let ids: Vec<u16> = p.privileges.keys().copied().collect();
             let want: Vec<u16> = role.privileges().iter().map(|&x| u16::from(x)).collect();
@@ -288,7 +288,7 @@ fn builder_call(now: u32, call: Call) {
         }
         Call::RtcUidPrivileges(c, uid, tv, e) => {
             if let Some(p) =
-                check_issued007(b.rtc_with_uid_and_privileges(&c, uid, tv, expiries(e)), now)
+                check_issued007(b.rtc(&RtcSpec::new(&c, Principal::Uid(uid), tv).with_privileges(expiries(e))), now)
             {
                 let s = rtc_of(&p);
                 assert_eq!(s.uid, uid_string(uid));
@@ -297,7 +297,7 @@ fn builder_call(now: u32, call: Call) {
         }
         Call::RtcAccountPrivileges(c, a, tv, e) => {
             if let Some(p) = check_issued007(
-                b.rtc_with_account_and_privileges(&c, &a, tv, expiries(e)),
+                b.rtc(&RtcSpec::new(&c, Principal::Account(&a), tv).with_privileges(expiries(e))),
                 now,
             ) {
                 let s = rtc_of(&p);
@@ -312,7 +312,10 @@ fn builder_call(now: u32, call: Call) {
             }
         }
         Call::RtcWithRtm2(c, a, publ, tv, e, rtm_user, rtm_v) => {
-            let r = b.rtc_with_rtm2(&c, &a, rtc_role(publ), tv, expiries(e), &rtm_user, rtm_v);
+            let spec = RtcSpec::new(&c, Principal::Account(&a), tv)
+                .with_role(rtc_role(publ))
+                .with_privileges(expiries(e));
+            let r = b.rtc_rtm(&spec, &rtm_user, Some(rtm_v));
             if let Some(p) = check_issued007(r, now) {
                 let s = rtc_of(&p);
                 assert_eq!((&s.channel_name, &s.uid), (&c, &a));

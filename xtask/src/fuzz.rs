@@ -296,8 +296,11 @@ fn seeds(root: &Path) -> Result<Seeds> {
 /// Tokens built with the facade's demo credentials (what `facade_parse`
 /// verifies with), with fixed IVs, nonces and salts.
 fn demo_tokens() -> Result<Vec<String>> {
+    use rtc_tokens::agora_dynamic_key::Principal;
     use rtc_tokens::agora_dynamic_key::access_token::Role;
-    use rtc_tokens::agora_dynamic_key::builder::{RtcPrivilegeExpiries, RtcRole, TokenBuilder};
+    use rtc_tokens::agora_dynamic_key::builder::{
+        RtcPrivilegeExpiries, RtcRole, RtcSpec, TokenBuilder,
+    };
     use rtc_tokens::agora_dynamic_key::{AppCertificate, AppId};
     use rtc_tokens::zego_token04::hazmat::{FixedInputs, build_fixed};
     use rtc_tokens::zego_token04::{Mode, PrivilegePayload, ServerSecret};
@@ -335,14 +338,12 @@ fn demo_tokens() -> Result<Vec<String>> {
             .token,
     );
     out.push(
-        b.rtc_with_rtm2(
-            "room1",
+        b.rtc_rtm(
+            &RtcSpec::new("room1", Principal::Account("user1"), 3600)
+                .with_role(RtcRole::Subscriber)
+                .with_privileges(RtcPrivilegeExpiries::all(600)),
             "user1",
-            RtcRole::Subscriber,
-            3600,
-            RtcPrivilegeExpiries::all(600),
-            "user1",
-            3600,
+            Some(3600),
         )?
         .token,
     );

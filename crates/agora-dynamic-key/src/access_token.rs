@@ -16,6 +16,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{KeyInit, Mac};
 
+use crate::access_token2::ServiceType;
 use crate::wire::{Reader, Writer};
 use crate::{AppCertificate, AppId, Error, MAX_TOKEN_LEN};
 
@@ -49,15 +50,60 @@ impl From<Privilege> for u16 {
     }
 }
 
-/// 006 RTC roles (spec §2.4), following python3/go/nodejs: Attendee, Publisher and Admin
-/// get join plus publish audio/video/data; Subscriber gets join only. (java and ruby
-/// invert Attendee and Subscriber, spec D5; this crate does not.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+impl Privilege {
+    /// The privilege for a wire id, if the references define it.
+    #[must_use]
+    pub const fn from_u16(id: u16) -> Option<Self> {
+        Some(match id {
+            1 => Self::JoinChannel,
+            2 => Self::PublishAudioStream,
+            3 => Self::PublishVideoStream,
+            4 => Self::PublishDataStream,
+            101 => Self::AdministrateChannel,
+            1000 => Self::RtmLogin,
+            _ => return None,
+        })
+    }
+
+    /// What it allows, in plain lowercase words (`join channel`, `log in to rtm`…).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::JoinChannel => "join channel",
+            Self::PublishAudioStream => "publish audio",
+            Self::PublishVideoStream => "publish video",
+            Self::PublishDataStream => "publish data stream",
+            Self::AdministrateChannel => "administrate channel",
+            Self::RtmLogin => "log in to rtm",
+        }
+    }
+
+    /// The service it belongs to: [`ServiceType::Rtm`] for RTM login, else
+    /// [`ServiceType::Rtc`] (a 006 token has no service list of its own).
+    #[must_use]
+    pub const fn service(self) -> ServiceType {
+        match self {
+            Self::RtmLogin => ServiceType::Rtm,
+            _ => ServiceType::Rtc,
+        }
+    }
+}
+
+/// The RTC role, for 006 and 007 alike (also re-exported as [`crate::Role`] and, for code
+/// written against earlier versions, as `builder::RtcRole`).
+///
+/// Publisher and Subscriber are the 007 references' two roles (`RtcTokenBuilder2`);
+/// Attendee and Admin are the 006 references' further values. Following python3/go/nodejs
+/// (spec §2.4), Attendee, Publisher and Admin get join plus publish audio/video/data and
+/// Subscriber gets join only; in 007 this crate treats Attendee and Admin as Publisher.
+/// (java and ruby invert Attendee and Subscriber, spec D5; this crate does not.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[repr(u16)]
 pub enum Role {
     /// 0: join and publish.
     Attendee = 0,
-    /// 1: join and publish.
+    /// 1: join and publish (the default).
+    #[default]
     Publisher = 1,
     /// 2: join only.
     Subscriber = 2,
@@ -66,7 +112,13 @@ pub enum Role {
 }
 
 impl Role {
-    /// The privileges this role receives, per python3/go/nodejs.
+    /// Whether the role may publish (every role but [`Role::Subscriber`]).
+    #[must_use]
+    pub const fn publishes(self) -> bool {
+        !matches!(self, Self::Subscriber)
+    }
+
+    /// The 006 privileges this role receives, per python3/go/nodejs.
     #[must_use]
     pub fn privileges(self) -> &'static [Privilege] {
         match self {
@@ -351,10 +403,38 @@ impl ParsedAccessToken {
         }
     }
 
+    /// Whether the token could be for `channel_name`: its CRC32 matches the one carried.
+    /// `false` proves another channel; `true` is a hint only ([`verify`](Self::verify)
+    /// proves it).
+    #[must_use]
+    pub fn may_be_for_channel(&self, channel_name: &str) -> bool {
+        crc32fast::hash(channel_name.as_bytes()) == self.crc_channel_name
+    }
+
+    /// Whether the token could be for the uid string `uid` (`""` for uid 0): its CRC32
+    /// matches the one carried. `false` proves another uid; `true` is a hint only.
+    #[must_use]
+    pub fn may_be_for_uid(&self, uid: &str) -> bool {
+        crc32fast::hash(uid.as_bytes()) == self.crc_uid
+    }
+
     /// The token's own expiry as an absolute unix time (`ts`).
     #[must_use]
     pub fn expires_at(&self) -> u64 {
         u64::from(self.ts)
+    }
+
+    /// When the token stops working, as an absolute unix time: the earliest of its own `ts`
+    /// and its privileges' expiries (a privilege expiry of 0 means "none" and is skipped).
+    ///
+    /// [`Self::check_expiry`] checks `ts` alone, as the references do.
+    #[must_use]
+    pub fn effective_expires_at(&self) -> u64 {
+        self.privileges
+            .values()
+            .filter(|&&ts| ts != 0)
+            .fold(self.ts, |earliest, &ts| earliest.min(ts))
+            .into()
     }
 
     /// A privilege's absolute expiry, if the token carries it.
@@ -429,6 +509,30 @@ mod tests {
             p.check_expiry(1_111_111).unwrap_err().kind(),
             crate::ErrorKind::Expired
         );
+    }
+
+    #[test]
+    fn privilege_names_and_services() {
+        for id in [1u16, 2, 3, 4, 101, 1000] {
+            let p = Privilege::from_u16(id).unwrap();
+            assert_eq!(u16::from(p), id);
+            assert_eq!(p.name(), p.name().to_lowercase());
+        }
+        assert_eq!(Privilege::from_u16(5), None);
+        assert_eq!(Privilege::RtmLogin.service(), ServiceType::Rtm);
+        assert_eq!(Privilege::JoinChannel.service(), ServiceType::Rtc);
+        assert!(Role::Admin.publishes() && !Role::Subscriber.publishes());
+    }
+
+    #[test]
+    fn effective_expiry_is_the_earliest_non_zero() {
+        let mut p = ParsedAccessToken::parse(TOKEN).unwrap();
+        // The vector's privilege (1_446_455_471) outlives its ts (1_111_111).
+        assert_eq!(p.effective_expires_at(), 1_111_111);
+        p.privileges = BTreeMap::from([(1, 1_000_000), (2, 0)]);
+        assert_eq!(p.effective_expires_at(), 1_000_000);
+        p.privileges = BTreeMap::from([(1, 0)]);
+        assert_eq!(p.effective_expires_at(), 1_111_111);
     }
 
     #[test]

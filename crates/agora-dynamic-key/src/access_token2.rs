@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use hmac::{KeyInit, Mac};
 
 use crate::wire::{Reader, Writer};
-use crate::{AppCertificate, AppId, Error, MAX_INFLATED_LEN, MAX_TOKEN_LEN, MAX_VALIDITY_SECS};
+use crate::{AppCertificate, AppId, Error, MAX_INFLATED_LEN, MAX_TOKEN_LEN};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
@@ -80,6 +80,38 @@ impl ServiceType {
             Self::Apaas => "apaas",
             Self::Rtm2 => "rtm2",
         }
+    }
+
+    /// What privilege `id` of this service allows, in plain lowercase words
+    /// (`join channel`, `publish audio`, `log in to rtm`…); `None` for an id the
+    /// references do not define for this service.
+    ///
+    /// ```
+    /// use agora_dynamic_key::access_token2::ServiceType;
+    ///
+    /// assert_eq!(ServiceType::Rtc.privilege_name(2), Some("publish audio"));
+    /// assert_eq!(ServiceType::Rtc.privilege_name(9), None);
+    /// ```
+    #[must_use]
+    pub const fn privilege_name(self, id: u16) -> Option<&'static str> {
+        Some(match (self, id) {
+            (Self::Rtc, 1) => "join channel",
+            (Self::Rtc, 2) => "publish audio",
+            (Self::Rtc, 3) => "publish video",
+            (Self::Rtc, 4) => "publish data stream",
+            (Self::Rtm | Self::Rtm2, 1) => "log in to rtm",
+            (Self::Streaming, 1) => "publish mix stream",
+            (Self::Streaming, 2) => "publish raw stream",
+            (Self::Fpa, 1) => "log in to fpa",
+            (Self::Chat, 1) => "chat user",
+            (Self::Chat, 2) => "chat app administrator",
+            (Self::Fcdn, 1) => "publish to cdn",
+            (Self::Fcdn, 2) => "play from cdn",
+            (Self::Apaas, 1) => "apaas room user",
+            (Self::Apaas, 2) => "apaas user",
+            (Self::Apaas, 3) => "apaas app",
+            _ => return None,
+        })
     }
 }
 
@@ -1060,15 +1092,11 @@ impl ParsedAccessToken2 {
     }
 
     /// Expiry as Agora's servers apply it: an `expire` of 0 or above
-    /// [`MAX_VALIDITY_SECS`] counts as 24 hours.
+    /// [`MAX_VALIDITY_SECS`](crate::MAX_VALIDITY_SECS) counts as 24 hours
+    /// ([`crate::capped_validity`]).
     #[must_use]
     pub fn effective_expires_at(&self) -> u64 {
-        let v = if self.expire == 0 || self.expire > MAX_VALIDITY_SECS {
-            MAX_VALIDITY_SECS
-        } else {
-            self.expire
-        };
-        u64::from(self.issue_ts).saturating_add(u64::from(v))
+        u64::from(self.issue_ts).saturating_add(u64::from(crate::capped_validity(self.expire)))
     }
 
     /// Absolute expiry of a privilege (`issue_ts + value`) in the first service of

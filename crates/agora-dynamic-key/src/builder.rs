@@ -1,18 +1,32 @@
 //! Everyday builders with the references' semantics (spec §2.4 and §3.5) and the
 //! 24-hour cap.
 //!
-//! Agora's servers accept a token for at most 24 hours, so these builders cap:
+//! An RTC token is described by an [`RtcSpec`] (channel, [`Principal`], [`Role`], validity,
+//! optional per-privilege validities) and built by [`TokenBuilder::rtc`] (007),
+//! [`TokenBuilder::rtc_rtm`] (007, RTC plus RTM) or [`TokenBuilder::rtc006`]. The other
+//! services take their few arguments directly ([`TokenBuilder::rtm`],
+//! [`TokenBuilder::chat_user`], [`TokenBuilder::apaas_room_user`]…).
+//!
+//! Agora's servers accept a token for at most 24 hours, so these builders cap
+//! ([`crate::capped_validity`]):
 //!
 //! * 007: a token validity of 0 or above [`MAX_VALIDITY_SECS`] becomes 86 400 s; a privilege
 //!   validity above the applied token validity is lowered to it; a privilege validity of 0
-//!   stays 0 (the references' default).
+//!   stays 0 (the references' default: as long as the token).
 //! * 006: `ts` (the token's own expiry) is `now + 24 h`, as in every reference; a privilege
 //!   expire timestamp of 0 or beyond `ts` is lowered to `ts`.
 //!
 //! [`Issued`] reports the validity applied and whether any value given was changed. For
-//! tokens that must carry exactly what they are given, use
-//! [`AccessToken`] and
+//! tokens that must carry exactly what they are given, use [`AccessToken`] and
 //! [`AccessToken2`] directly.
+//!
+//! Porting from Agora's SDKs: `build_token_with_uid`, `build_token_with_user_account` and
+//! `build_token_with_rtm` keep their positional form here ([`TokenBuilder::rtc_with_uid`],
+//! [`TokenBuilder::rtc_with_account`], [`TokenBuilder::rtc_with_rtm`]), as do the 006
+//! builders ([`TokenBuilder::rtc006_with_uid`], [`TokenBuilder::rtc006_with_account`],
+//! [`TokenBuilder::rtm006`]). The `…_and_privilege` variants are
+//! `rtc(&RtcSpec::new(channel, principal, validity).with_privileges(p))`, and
+//! `build_token_with_rtm2` is [`TokenBuilder::rtc_rtm`] with `Some(rtm_validity)`.
 //!
 //! Where the references disagree (spec §6) these builders follow python3/go: 006 roles give
 //! Attendee, Publisher and Admin the publish privileges (not java/ruby, D5); the integer uid 0
@@ -32,17 +46,11 @@ use crate::access_token2::{
     ServiceRtm, ServiceRtm2,
 };
 use crate::access_token2::{IssueKey, RtcToken, issue_key};
-use crate::{AppCertificate, AppId, Error, MAX_VALIDITY_SECS};
+use crate::{AppCertificate, AppId, Error, MAX_VALIDITY_SECS, Principal, Role};
 
-/// 007 RTC roles (`RtcTokenBuilder2`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u16)]
-pub enum RtcRole {
-    /// Join plus publish audio, video and data.
-    Publisher = 1,
-    /// Join only.
-    Subscriber = 2,
-}
+/// The RTC role: the crate's one [`Role`], under the name earlier versions
+/// of this module gave their 007 role enum.
+pub type RtcRole = Role;
 
 /// A token as issued by [`TokenBuilder`]. Its `Debug` omits the token: issued
 /// tokens are credentials and stay out of logs.
@@ -52,9 +60,12 @@ pub struct Issued {
     pub token: String,
     /// Issue time, unix seconds (the builder's clock).
     pub issued_at: u32,
-    /// Absolute expiry, unix seconds.
+    /// When the token stops working, unix seconds: for 007 `issue_ts + expire`; for 006 the
+    /// earliest of its own `ts` and its privileges' expiries (as
+    /// [`ParsedAccessToken::effective_expires_at`](crate::access_token::ParsedAccessToken::effective_expires_at)
+    /// reads it back).
     pub expires_at: u64,
-    /// The token validity applied, seconds.
+    /// The validity applied, seconds: `expires_at - issued_at`.
     pub validity_secs: u32,
     /// True when any validity or expiry given was changed by the 24-hour rule.
     pub capped: bool,
@@ -107,6 +118,74 @@ impl RtcPrivilegeExpiries {
             publish_audio: secs,
             publish_video: secs,
             publish_data: secs,
+        }
+    }
+}
+
+/// What an RTC token grants: the channel, who ([`Principal`]), the [`Role`], the token
+/// validity and, optionally, a validity per privilege.
+///
+/// Validities are seconds from the issue time. `privileges: None` gives every privilege
+/// of the role the token validity; the builder then applies the 24-hour rule (see the
+/// module docs).
+///
+/// ```
+/// use agora_dynamic_key::builder::{RtcPrivilegeExpiries, RtcSpec};
+/// use agora_dynamic_key::{Principal, Role};
+///
+/// let audience = RtcSpec::new("lobby", Principal::Uid(42), 3600).with_role(Role::Subscriber);
+/// let host = RtcSpec::new("lobby", Principal::Account("alice"), 3600)
+///     .with_privileges(RtcPrivilegeExpiries { join: 3600, publish_audio: 600, ..RtcPrivilegeExpiries::all(3600) });
+/// assert_eq!(audience.role, Role::Subscriber);
+/// assert_eq!(host.expiries().publish_audio, 600);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RtcSpec<'a> {
+    /// The channel name.
+    pub channel: &'a str,
+    /// The user: a numeric uid (0 = any) or an account.
+    pub principal: Principal<'a>,
+    /// Publisher (join and publish) or subscriber (join only).
+    pub role: Role,
+    /// The token validity, seconds.
+    pub validity: u32,
+    /// Per-privilege validities; `None` = the token validity for each.
+    pub privileges: Option<RtcPrivilegeExpiries>,
+}
+
+impl<'a> RtcSpec<'a> {
+    /// A publisher in `channel` for `validity` seconds, every privilege as long as the token.
+    #[must_use]
+    pub const fn new(channel: &'a str, principal: Principal<'a>, validity: u32) -> Self {
+        Self {
+            channel,
+            principal,
+            role: Role::Publisher,
+            validity,
+            privileges: None,
+        }
+    }
+
+    /// Sets the role.
+    #[must_use]
+    pub const fn with_role(mut self, role: Role) -> Self {
+        self.role = role;
+        self
+    }
+
+    /// Sets a validity per privilege (only join is used for a subscriber).
+    #[must_use]
+    pub const fn with_privileges(mut self, privileges: RtcPrivilegeExpiries) -> Self {
+        self.privileges = Some(privileges);
+        self
+    }
+
+    /// The per-privilege validities requested (`privileges`, else the token validity).
+    #[must_use]
+    pub const fn expiries(&self) -> RtcPrivilegeExpiries {
+        match self.privileges {
+            Some(p) => p,
+            None => RtcPrivilegeExpiries::all(self.validity),
         }
     }
 }
@@ -167,16 +246,10 @@ struct Cap {
 
 impl Cap {
     fn token(validity: u32) -> Self {
-        if validity == 0 || validity > MAX_VALIDITY_SECS {
-            Self {
-                validity: MAX_VALIDITY_SECS,
-                capped: true,
-            }
-        } else {
-            Self {
-                validity,
-                capped: false,
-            }
+        let applied = crate::capped_validity(validity);
+        Self {
+            validity: applied,
+            capped: applied != validity,
         }
     }
 
@@ -194,13 +267,9 @@ impl Cap {
 /// An RTC service's privileges, `(id, validity)` in ascending id order: join, plus publish
 /// audio, video and data for a publisher, each with its own validity lowered to the token's
 /// by `cap`. Only the first `n` entries of the returned array are used.
-fn rtc_privileges(
-    role: RtcRole,
-    cap: &mut Cap,
-    p: RtcPrivilegeExpiries,
-) -> ([(u16, u32); 4], usize) {
+fn rtc_privileges(role: Role, cap: &mut Cap, p: RtcPrivilegeExpiries) -> ([(u16, u32); 4], usize) {
     let join = (u16::from(RtcPrivilege::JoinChannel), cap.privilege(p.join));
-    if role != RtcRole::Publisher {
+    if !role.publishes() {
         return ([join; 4], 1);
     }
     let privileges = [
@@ -225,7 +294,7 @@ fn rtc_privileges(
 fn rtc_service(
     channel: &str,
     account: &str,
-    role: RtcRole,
+    role: Role,
     cap: &mut Cap,
     p: RtcPrivilegeExpiries,
 ) -> ServiceRtc {
@@ -303,7 +372,7 @@ impl TokenBuilder {
         &self,
         channel: &str,
         account: &[u8],
-        role: RtcRole,
+        role: Role,
         token_validity: u32,
         p: RtcPrivilegeExpiries,
     ) -> Result<Issued, Error> {
@@ -333,138 +402,107 @@ impl TokenBuilder {
         Ok(Issued::new(t.build_keyed(&k1)?, now, cap))
     }
 
-    /// `RtcTokenBuilder2.build_token_with_uid`: [`Self::rtc_with_account`] with uid 0 as `""`.
+    /// An RTC token as `spec` says: join, plus publish audio/video/data for a publisher,
+    /// each with its validity (see [`RtcSpec`]) lowered to the token's.
+    ///
+    /// Packed straight from the borrowed strings (no allocation besides the token), byte
+    /// for byte what [`AccessToken2`] makes of the same service.
     ///
     /// # Errors
-    /// [`Error::TooLong`] for a channel over 65535 bytes; [`Error::Random`].
+    /// [`Error::TooLong`] for a channel or account over 65535 bytes; [`Error::Random`].
+    pub fn rtc(&self, spec: &RtcSpec<'_>) -> Result<Issued, Error> {
+        spec.principal.write_account(|account| {
+            self.issue_rtc(
+                spec.channel,
+                account,
+                spec.role,
+                spec.validity,
+                spec.expiries(),
+            )
+        })
+    }
+
+    /// An RTC token as `rtc` says plus an RTM service for `rtm_user_id` (type 2), in one
+    /// token. The RTM login lasts `rtm_validity` (lowered to the token validity), or
+    /// exactly the applied token validity when `None`.
+    ///
+    /// # Errors
+    /// As [`Self::rtc`].
+    pub fn rtc_rtm(
+        &self,
+        rtc: &RtcSpec<'_>,
+        rtm_user_id: &str,
+        rtm_validity: Option<u32>,
+    ) -> Result<Issued, Error> {
+        let mut cap = Cap::token(rtc.validity);
+        let account = rtc.principal.to_account();
+        let rtc = rtc_service(rtc.channel, &account, rtc.role, &mut cap, rtc.expiries());
+        let login = match rtm_validity {
+            Some(v) => cap.privilege(v),
+            None => cap.validity,
+        };
+        let rtm = ServiceRtm::new(rtm_user_id).with_privilege(RtmPrivilege::Login, login);
+        self.issue(&cap, vec![rtc.into(), rtm.into()])
+    }
+
+    /// `RtcTokenBuilder2.build_token_with_uid`, for code ported from Agora's SDKs:
+    /// [`Self::rtc`] with every privilege lasting `privilege_validity`.
+    ///
+    /// # Errors
+    /// As [`Self::rtc`].
     pub fn rtc_with_uid(
         &self,
         channel: &str,
         uid: u32,
-        role: RtcRole,
+        role: Role,
         token_validity: u32,
         privilege_validity: u32,
     ) -> Result<Issued, Error> {
-        // The uid's digits stay on the stack.
-        self.issue_rtc(
-            channel,
-            access_token::UidDigits::new(uid).as_bytes(),
-            role,
-            token_validity,
-            RtcPrivilegeExpiries::all(privilege_validity),
+        self.rtc(
+            &RtcSpec::new(channel, Principal::Uid(uid), token_validity)
+                .with_role(role)
+                .with_privileges(RtcPrivilegeExpiries::all(privilege_validity)),
         )
     }
 
-    /// `RtcTokenBuilder2.build_token_with_user_account`: rtc(channel, account) with join, and
-    /// for [`RtcRole::Publisher`] also publish audio/video/data, all = `privilege_validity`.
+    /// `RtcTokenBuilder2.build_token_with_user_account`, for code ported from Agora's SDKs:
+    /// [`Self::rtc`] with every privilege lasting `privilege_validity`.
     ///
     /// # Errors
-    /// [`Error::TooLong`] for strings over 65535 bytes; [`Error::Random`].
+    /// As [`Self::rtc`].
     pub fn rtc_with_account(
         &self,
         channel: &str,
         account: &str,
-        role: RtcRole,
+        role: Role,
         token_validity: u32,
         privilege_validity: u32,
     ) -> Result<Issued, Error> {
-        self.issue_rtc(
-            channel,
-            account.as_bytes(),
-            role,
-            token_validity,
-            RtcPrivilegeExpiries::all(privilege_validity),
+        self.rtc(
+            &RtcSpec::new(channel, Principal::Account(account), token_validity)
+                .with_role(role)
+                .with_privileges(RtcPrivilegeExpiries::all(privilege_validity)),
         )
     }
 
-    /// `build_token_with_uid_and_privilege`: explicit validity per RTC privilege (no role).
+    /// `RtcTokenBuilder2.build_token_with_rtm`, for code ported from Agora's SDKs:
+    /// [`Self::rtc_rtm`] for `account` in both services, every RTC privilege lasting
+    /// `privilege_validity` and the RTM login the (applied) token validity.
     ///
     /// # Errors
-    /// As [`Self::rtc_with_account`].
-    pub fn rtc_with_uid_and_privileges(
-        &self,
-        channel: &str,
-        uid: u32,
-        token_validity: u32,
-        p: RtcPrivilegeExpiries,
-    ) -> Result<Issued, Error> {
-        self.issue_rtc(
-            channel,
-            access_token::UidDigits::new(uid).as_bytes(),
-            RtcRole::Publisher,
-            token_validity,
-            p,
-        )
-    }
-
-    /// `build_token_with_user_account_and_privilege`: explicit validity per RTC privilege.
-    ///
-    /// # Errors
-    /// As [`Self::rtc_with_account`].
-    pub fn rtc_with_account_and_privileges(
-        &self,
-        channel: &str,
-        account: &str,
-        token_validity: u32,
-        p: RtcPrivilegeExpiries,
-    ) -> Result<Issued, Error> {
-        self.issue_rtc(
-            channel,
-            account.as_bytes(),
-            RtcRole::Publisher,
-            token_validity,
-            p,
-        )
-    }
-
-    /// `build_token_with_rtm`: RTC as [`Self::rtc_with_account`] plus rtm(account) whose login
-    /// equals the (applied) token validity, not the privilege validity.
-    ///
-    /// # Errors
-    /// As [`Self::rtc_with_account`].
+    /// As [`Self::rtc`].
     pub fn rtc_with_rtm(
         &self,
         channel: &str,
         account: &str,
-        role: RtcRole,
+        role: Role,
         token_validity: u32,
         privilege_validity: u32,
     ) -> Result<Issued, Error> {
-        let mut cap = Cap::token(token_validity);
-        let rtc = rtc_service(
-            channel,
-            account,
-            role,
-            &mut cap,
-            RtcPrivilegeExpiries::all(privilege_validity),
-        );
-        let rtm = ServiceRtm::new(account).with_privilege(RtmPrivilege::Login, cap.validity);
-        self.issue(&cap, vec![rtc.into(), rtm.into()])
-    }
-
-    /// `build_token_with_rtm2` (the second RTC+RTM variant; RTM is service type 2): rtc with
-    /// join, plus audio/video/data for a publisher, and rtm(`rtm_user_id`) login =
-    /// `rtm_token_validity` (capped like a privilege). The token validity is
-    /// `rtc_token_validity`.
-    ///
-    /// # Errors
-    /// As [`Self::rtc_with_account`].
-    #[allow(clippy::too_many_arguments)]
-    pub fn rtc_with_rtm2(
-        &self,
-        channel: &str,
-        rtc_account: &str,
-        role: RtcRole,
-        rtc_token_validity: u32,
-        p: RtcPrivilegeExpiries,
-        rtm_user_id: &str,
-        rtm_token_validity: u32,
-    ) -> Result<Issued, Error> {
-        let mut cap = Cap::token(rtc_token_validity);
-        let rtc = rtc_service(channel, rtc_account, role, &mut cap, p);
-        let login = cap.privilege(rtm_token_validity);
-        let rtm = ServiceRtm::new(rtm_user_id).with_privilege(RtmPrivilege::Login, login);
-        self.issue(&cap, vec![rtc.into(), rtm.into()])
+        let spec = RtcSpec::new(channel, Principal::Account(account), token_validity)
+            .with_role(role)
+            .with_privileges(RtcPrivilegeExpiries::all(privilege_validity));
+        self.rtc_rtm(&spec, account, None)
     }
 
     /// `RtmTokenBuilder2.build_token`: rtm(user_id) login = validity.
@@ -601,39 +639,76 @@ impl TokenBuilder {
         self.apaas_app(validity)
     }
 
+    /// A 006 RTC token as `spec` says. As in every reference, the token's own `ts` is
+    /// `now + 24 h`; each privilege expires `validity` seconds from now as [`Self::rtc`]
+    /// computes it (0, or beyond `ts`: at `ts`).
+    ///
+    /// # Errors
+    /// [`Error::TooLong`]; [`Error::Random`].
+    pub fn rtc006(&self, spec: &RtcSpec<'_>) -> Result<Issued, Error> {
+        use access_token::Privilege as P;
+        let now = self.now();
+        let mut cap = Cap::token(spec.validity);
+        let p = spec.expiries();
+        let mut at = |v: u32| match cap.privilege(v) {
+            0 => 0,
+            v => now.saturating_add(v),
+        };
+        let all = [
+            (P::JoinChannel, at(p.join)),
+            (P::PublishAudioStream, at(p.publish_audio)),
+            (P::PublishVideoStream, at(p.publish_video)),
+            (P::PublishDataStream, at(p.publish_data)),
+        ];
+        let n = if spec.role.publishes() { 4 } else { 1 };
+        let account = spec.principal.to_account();
+        let mut issued = self.issue006(now, spec.channel, &account, all.get(..n).unwrap_or(&[]))?;
+        issued.capped |= cap.capped;
+        Ok(issued)
+    }
+
+    /// Packs a 006 token issued at `now`: `ts = now + 24 h`, each privilege at its absolute
+    /// expiry, lowered to `ts` when 0 or beyond it.
     fn issue006(
         &self,
+        now: u32,
         channel: &str,
         uid: &str,
-        privileges: &[access_token::Privilege],
-        privilege_expire_ts: u32,
+        privileges: &[(access_token::Privilege, u32)],
     ) -> Result<Issued, Error> {
-        let now = self.now();
         let ts = now.saturating_add(MAX_VALIDITY_SECS);
-        let capped = privilege_expire_ts == 0 || privilege_expire_ts > ts;
-        let p = if capped { ts } else { privilege_expire_ts };
         let mut t = AccessToken::with_salt(self.app_id.clone(), channel, uid, ts, self.salt()?);
-        for &pr in privileges {
-            t.add_privilege(pr, p);
+        let mut capped = false;
+        let mut expires_at = ts;
+        for &(privilege, at) in privileges {
+            let at = if at == 0 || at > ts {
+                capped = true;
+                ts
+            } else {
+                at
+            };
+            expires_at = expires_at.min(at);
+            t.add_privilege(privilege, at);
         }
         Ok(Issued {
             token: t.build(&self.cert)?,
             issued_at: now,
-            expires_at: u64::from(ts),
-            validity_secs: ts.wrapping_sub(now),
+            expires_at: u64::from(expires_at),
+            validity_secs: expires_at.saturating_sub(now),
             capped,
         })
     }
 
-    /// 006 `RtcTokenBuilder.buildTokenWithUid` (uid 0 → `""`), `ts = now + 24 h`.
+    /// 006 `RtcTokenBuilder.buildTokenWithUid`, for code ported from Agora's SDKs: uid 0 is
+    /// `""`; every privilege of `role` expires at the absolute `privilege_expire_ts`.
     ///
     /// # Errors
-    /// [`Error::Random`].
+    /// [`Error::TooLong`]; [`Error::Random`].
     pub fn rtc006_with_uid(
         &self,
         channel: &str,
         uid: u32,
-        role: access_token::Role,
+        role: Role,
         privilege_expire_ts: u32,
     ) -> Result<Issued, Error> {
         self.rtc006_with_account(
@@ -644,31 +719,40 @@ impl TokenBuilder {
         )
     }
 
-    /// 006 `RtcTokenBuilder.buildTokenWithAccount`: join, plus publish audio/video/data for
-    /// Attendee, Publisher and Admin (python3/go/nodejs), all = `privilege_expire_ts`.
+    /// 006 `RtcTokenBuilder.buildTokenWithAccount`, for code ported from Agora's SDKs: join,
+    /// plus publish audio/video/data for Attendee, Publisher and Admin (python3/go/nodejs),
+    /// all expiring at the absolute `privilege_expire_ts`.
     ///
     /// # Errors
-    /// [`Error::Random`].
+    /// [`Error::TooLong`]; [`Error::Random`].
     pub fn rtc006_with_account(
         &self,
         channel: &str,
         account: &str,
-        role: access_token::Role,
+        role: Role,
         privilege_expire_ts: u32,
     ) -> Result<Issued, Error> {
-        self.issue006(channel, account, role.privileges(), privilege_expire_ts)
+        // At most four privileges per role: on the stack.
+        let mut privileges = [(access_token::Privilege::JoinChannel, 0); 4];
+        for (slot, &p) in privileges.iter_mut().zip(role.privileges()) {
+            *slot = (p, privilege_expire_ts);
+        }
+        let n = role.privileges().len();
+        let privileges = privileges.get(..n).unwrap_or(&[]);
+        self.issue006(self.now(), channel, account, privileges)
     }
 
-    /// 006 `RtmTokenBuilder.buildToken`: channel = user account, uid = `""`, RTM login (1000).
+    /// 006 `RtmTokenBuilder.buildToken`: channel = user account, uid = `""`, RTM login (1000)
+    /// expiring at the absolute `privilege_expire_ts`.
     ///
     /// # Errors
-    /// [`Error::Random`].
+    /// [`Error::TooLong`]; [`Error::Random`].
     pub fn rtm006(&self, user_account: &str, privilege_expire_ts: u32) -> Result<Issued, Error> {
         self.issue006(
+            self.now(),
             user_account,
             "",
-            &[access_token::Privilege::RtmLogin],
-            privilege_expire_ts,
+            &[(access_token::Privilege::RtmLogin, privilege_expire_ts)],
         )
     }
 }

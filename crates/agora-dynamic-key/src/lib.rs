@@ -24,9 +24,77 @@ pub mod hazmat;
 mod inflate;
 mod wire;
 
+pub use access_token::Role;
+
 /// Agora's servers accept a token for at most 24 hours; the everyday builders in
-/// [`builder`] cap every validity at this many seconds.
+/// [`builder`] cap every validity at this many seconds (see [`capped_validity`]).
 pub const MAX_VALIDITY_SECS: u32 = 86_400;
+
+/// The token validity Agora's servers apply to a requested one, in seconds: 0 (the
+/// references' "unset") and anything above [`MAX_VALIDITY_SECS`] count as 24 hours.
+///
+/// The one place this rule is written: the [`builder`] caps with it,
+/// [`ParsedAccessToken2::effective_expires_at`](access_token2::ParsedAccessToken2::effective_expires_at)
+/// reads with it, and callers that show or check a validity before issuing use it too.
+///
+/// ```
+/// use agora_dynamic_key::{MAX_VALIDITY_SECS, capped_validity};
+///
+/// assert_eq!(capped_validity(600), 600);
+/// assert_eq!(capped_validity(0), MAX_VALIDITY_SECS);
+/// assert_eq!(capped_validity(100_000), MAX_VALIDITY_SECS);
+/// ```
+#[must_use]
+pub const fn capped_validity(secs: u32) -> u32 {
+    if secs == 0 || secs > MAX_VALIDITY_SECS {
+        MAX_VALIDITY_SECS
+    } else {
+        secs
+    }
+}
+
+/// Who a token is for: Agora's numeric uid or a string user account.
+///
+/// On the wire both are strings: an account as given, a uid as its unsigned decimal,
+/// except uid 0 ("any user"), which is the empty string (python/go; spec §2.2 and D7).
+/// [`Principal::to_account`] and [`access_token::uid_string`] apply that rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Principal<'a> {
+    /// A numeric uid (0 = any user, written as `""`).
+    Uid(u32),
+    /// A user account string, written as is.
+    Account(&'a str),
+}
+
+impl Principal<'_> {
+    /// The string the token carries for this principal (uid 0 is `""`).
+    #[must_use]
+    pub fn to_account(&self) -> String {
+        match *self {
+            Self::Uid(uid) => access_token::uid_string(uid),
+            Self::Account(account) => account.to_owned(),
+        }
+    }
+
+    /// Calls `f` with the bytes the token carries for this principal, without allocating.
+    pub(crate) fn write_account<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        match *self {
+            Self::Uid(uid) => f(access_token::UidDigits::new(uid).as_bytes()),
+            Self::Account(account) => f(account.as_bytes()),
+        }
+    }
+}
+
+impl fmt::Display for Principal<'_> {
+    /// The account string (uid 0 shows as nothing).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Uid(0) => Ok(()),
+            Self::Uid(uid) => write!(f, "{uid}"),
+            Self::Account(account) => f.write_str(account),
+        }
+    }
+}
 
 /// Upper bound on the length of a token string accepted by the parsers, checked before
 /// any decoding (characters).
@@ -382,6 +450,31 @@ mod tests {
         let d = format!("{c:?}");
         assert!(!d.contains("5CFd"));
         assert!(d.contains("redacted"));
+    }
+
+    #[test]
+    fn capped_validity_is_the_24_hour_rule() {
+        assert_eq!(capped_validity(1), 1);
+        assert_eq!(capped_validity(MAX_VALIDITY_SECS), MAX_VALIDITY_SECS);
+        for v in [0, MAX_VALIDITY_SECS + 1, u32::MAX] {
+            assert_eq!(capped_validity(v), MAX_VALIDITY_SECS);
+        }
+    }
+
+    #[test]
+    fn principals_write_uid_zero_as_empty() {
+        assert_eq!(Principal::Uid(0).to_account(), "");
+        assert_eq!(Principal::Uid(42).to_account(), "42");
+        assert_eq!(Principal::Account("0").to_account(), "0");
+        assert_eq!(Principal::Uid(0).to_string(), "");
+        assert_eq!(Principal::Uid(u32::MAX).to_string(), "4294967295");
+        for p in [
+            Principal::Uid(0),
+            Principal::Uid(7),
+            Principal::Account("bob"),
+        ] {
+            assert_eq!(p.write_account(|b| b.to_vec()), p.to_account().into_bytes());
+        }
     }
 
     #[test]

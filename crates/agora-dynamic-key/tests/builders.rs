@@ -6,8 +6,8 @@ use std::io::Read;
 
 use agora_dynamic_key::access_token::{ParsedAccessToken, Role};
 use agora_dynamic_key::access_token2::{ParsedAccessToken2, Permissions, Service};
-use agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcRole, TokenBuilder};
-use agora_dynamic_key::{AppCertificate, AppId, MAX_VALIDITY_SECS};
+use agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcRole, RtcSpec, TokenBuilder};
+use agora_dynamic_key::{AppCertificate, AppId, MAX_VALIDITY_SECS, Principal};
 use serde_json::Value;
 
 const APP_ID: &str = "970CA35de60c44645bbae8a215061b33";
@@ -87,12 +87,12 @@ fn builder_vectors() {
     let all = RtcPrivilegeExpiries::all(600);
     check(
         "007-builder-rtc-uid-and-privilege",
-        b.rtc_with_uid_and_privileges(CHANNEL, uid, 600, all)
+        b.rtc(&RtcSpec::new(CHANNEL, Principal::Uid(uid), 600).with_privileges(all))
             .unwrap(),
     );
     check(
         "007-builder-rtc-account-and-privilege",
-        b.rtc_with_account_and_privileges(CHANNEL, "2882341273", 600, all)
+        b.rtc(&RtcSpec::new(CHANNEL, Principal::Account("2882341273"), 600).with_privileges(all))
             .unwrap(),
     );
     check(
@@ -107,14 +107,10 @@ fn builder_vectors() {
     );
     check(
         "007-builder-rtc-with-rtm2-publisher",
-        b.rtc_with_rtm2(
-            CHANNEL,
+        b.rtc_rtm(
+            &RtcSpec::new(CHANNEL, Principal::Account("2882341273"), 600).with_privileges(all),
             "2882341273",
-            RtcRole::Publisher,
-            600,
-            all,
-            "2882341273",
-            600,
+            Some(600),
         )
         .unwrap(),
     );

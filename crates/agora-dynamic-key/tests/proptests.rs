@@ -7,8 +7,8 @@ use agora_dynamic_key::access_token2::{
     ParsedAccessToken2, Permissions, Service, ServiceApaas, ServiceChat, ServiceFcdn, ServiceFpa,
     ServiceRtc, ServiceRtm, ServiceRtm2, ServiceStreaming, ServiceType,
 };
-use agora_dynamic_key::builder::{RtcPrivilegeExpiries, RtcRole, TokenBuilder};
-use agora_dynamic_key::{AppCertificate, AppId, ErrorKind, MAX_VALIDITY_SECS, hazmat};
+use agora_dynamic_key::builder::{RtcPrivilegeExpiries, RtcRole, RtcSpec, TokenBuilder};
+use agora_dynamic_key::{AppCertificate, AppId, ErrorKind, MAX_VALIDITY_SECS, Principal, hazmat};
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 
@@ -130,10 +130,10 @@ proptest! {
         let issued = vec![
             (b.rtc_with_uid(&channel, uid, role, token_validity, privilege_validity).unwrap(), vec![ServiceType::Rtc]),
             (b.rtc_with_account(&channel, &account, role, token_validity, privilege_validity).unwrap(), vec![ServiceType::Rtc]),
-            (b.rtc_with_uid_and_privileges(&channel, uid, token_validity, pe).unwrap(), vec![ServiceType::Rtc]),
-            (b.rtc_with_account_and_privileges(&channel, &account, token_validity, pe).unwrap(), vec![ServiceType::Rtc]),
+            (b.rtc(&RtcSpec::new(&channel, Principal::Uid(uid), token_validity).with_privileges(pe)).unwrap(), vec![ServiceType::Rtc]),
+            (b.rtc(&RtcSpec::new(&channel, Principal::Account(&account), token_validity).with_privileges(pe)).unwrap(), vec![ServiceType::Rtc]),
             (b.rtc_with_rtm(&channel, &account, role, token_validity, privilege_validity).unwrap(), vec![ServiceType::Rtc, ServiceType::Rtm]),
-            (b.rtc_with_rtm2(&channel, &account, role, token_validity, pe, &room, privilege_validity).unwrap(), vec![ServiceType::Rtc, ServiceType::Rtm]),
+            (b.rtc_rtm(&RtcSpec::new(&channel, Principal::Account(&account), token_validity).with_role(role).with_privileges(pe), &room, Some(privilege_validity)).unwrap(), vec![ServiceType::Rtc, ServiceType::Rtm]),
             (b.rtm(&account, token_validity).unwrap(), vec![ServiceType::Rtm]),
             (b.rtm_with_permissions(&account, &perms, token_validity).unwrap(), vec![ServiceType::Rtm2]),
             (b.chat_user(&account, token_validity).unwrap(), vec![ServiceType::Chat]),
@@ -184,6 +184,27 @@ proptest! {
         prop_assert_eq!(p.privileges.get(&1000), Some(&want));
     }
 
+    /// The 006 spec builder is the SDK-shaped one with the privilege expiry `now + validity`.
+    #[test]
+    fn rtc006_spec_matches_the_sdk_builder(
+        now in 1u32..4_000_000_000, salt in 1u32..100_000_000, channel in text(),
+        uid in any::<u32>(), publisher in any::<bool>(), validity in 1u32..=MAX_VALIDITY_SECS,
+    ) {
+        let b = TokenBuilder::new(
+            AppId::new("970CA35de60c44645bbae8a215061b33").unwrap(),
+            AppCertificate::new("5CFd2fd1755d40ecb72977518be15d3b").unwrap(),
+        )
+        .with_now(now)
+        .with_fixed_salt(salt);
+        let role = if publisher { Role::Publisher } else { Role::Subscriber };
+        let spec = b.rtc006(&RtcSpec::new(&channel, Principal::Uid(uid), validity).with_role(role)).unwrap();
+        let sdk = b.rtc006_with_uid(&channel, uid, role, now.saturating_add(validity)).unwrap();
+        prop_assert_eq!(&spec, &sdk);
+        let parsed = ParsedAccessToken::parse(&spec.token).unwrap();
+        prop_assert_eq!(spec.expires_at, parsed.effective_expires_at());
+        prop_assert_eq!(spec.expires_at, u64::from(now.saturating_add(validity)).min(u64::from(parsed.ts)));
+    }
+
     /// The RTC builders pack from borrowed strings without `Service` values: their tokens
     /// must be byte for byte what `AccessToken2` makes of the services they parse back to.
     #[test]
@@ -202,8 +223,10 @@ proptest! {
         for issued in [
             b.rtc_with_uid(&channel, uid, role, token_validity, join).unwrap(),
             b.rtc_with_account(&channel, &account, role, token_validity, join).unwrap(),
-            b.rtc_with_uid_and_privileges(&channel, uid, token_validity, pe).unwrap(),
-            b.rtc_with_account_and_privileges(&channel, &account, token_validity, pe).unwrap(),
+            b.rtc(&RtcSpec::new(&channel, Principal::Uid(uid), token_validity).with_privileges(pe)).unwrap(),
+            b.rtc(&RtcSpec::new(&channel, Principal::Account(&account), token_validity).with_privileges(pe)).unwrap(),
+            b.rtc(&RtcSpec::new(&channel, Principal::Uid(uid), token_validity).with_role(role).with_privileges(pe)).unwrap(),
+            b.rtc(&RtcSpec::new(&channel, Principal::Account(&account), token_validity).with_role(role)).unwrap(),
         ] {
             let p = ParsedAccessToken2::parse(&issued.token).unwrap();
             let mut t = hazmat::access_token2_with_salt(app_id.clone(), p.issue_ts, p.expire, salt);

@@ -1,11 +1,14 @@
-//! `rtc-tokens build`: the facade for what its request expresses, the vendor
-//! crates' builders for the rest (rtm2 permissions, FPA, APaaS).
+//! `rtc-tokens build`: the facade's providers for what a neutral request
+//! expresses, and the Agora provider's vendor builder
+//! ([`AgoraProvider::token_builder`]) for the rest (rtm2 permissions, FPA,
+//! APaaS). Vendor types come through the facade's re-exports.
 
 use std::collections::BTreeMap;
 
-use agora_dynamic_key::access_token2::{PermissionType, Permissions, ResourceType};
-use agora_dynamic_key::builder::{Issued, TokenBuilder};
 use anyhow::{Context as _, anyhow, bail};
+use rtc_tokens::agora_dynamic_key::access_token2::{PermissionType, Permissions, ResourceType};
+use rtc_tokens::agora_dynamic_key::builder::{Issued, TokenBuilder};
+use rtc_tokens::zego_token04;
 use rtc_tokens::{
     AgoraProvider, AgoraVersion, DEFAULT_RENEW_BEFORE_SECS, IssuedToken, PrivilegeExpiries, Role,
     TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
@@ -91,7 +94,8 @@ impl Built {
             },
         );
         if issued.capped {
-            built.notes.push(capped_note());
+            let validity = issued.expires_at.saturating_sub(issued_at);
+            built.notes.push(capped_note(validity));
         }
         built
     }
@@ -105,9 +109,16 @@ impl Built {
         );
     }
 
-    /// The human-readable form.
+    /// The human-readable form: the token alone on the first line, a blank
+    /// line, then the [`details`](Self::details).
     pub fn render(&self, style: Style, now: u64) -> String {
-        let mut out = format!("{}\n\n", self.token);
+        format!("{}\n\n{}", self.token, self.details(style, now))
+    }
+
+    /// What the token is, when it expires and when to renew it, and the
+    /// notes; without the token itself.
+    pub fn details(&self, style: Style, now: u64) -> String {
+        let mut out = String::new();
         let what = match self.mode {
             Some(mode) => format!("{} {} {} ({mode})", self.vendor, self.version, self.kind),
             None => format!("{} {} {}", self.vendor, self.version, self.kind),
@@ -124,11 +135,8 @@ impl Built {
     }
 }
 
-fn capped_note() -> String {
-    format!(
-        "validity capped at {} s: Agora's servers accept a token for at most 24 hours",
-        agora_dynamic_key::MAX_VALIDITY_SECS
-    )
+fn capped_note(validity: u64) -> String {
+    format!("validity capped at {validity} s: Agora's servers accept a token for at most 24 hours")
 }
 
 /// Builds a ZEGO token04 through the facade.
@@ -209,9 +217,10 @@ fn via_facade(
     let provider = provider.with_version(version);
     let issued = provider.issue_at(request, now)?;
     let mut built = Built::from_facade(kind, None, issued);
-    let max = agora_dynamic_key::MAX_VALIDITY_SECS;
-    if request.validity_secs == 0 || request.validity_secs > max {
-        built.notes.push(capped_note());
+    // The provider applies Agora's 24-hour cap; say so when it gave less than asked.
+    let validity = built.expires_at.saturating_sub(built.issued_at);
+    if validity != u64::from(request.validity_secs) {
+        built.notes.push(capped_note(validity));
     }
     if version == AgoraVersion::V006 {
         built.note_006();
@@ -226,7 +235,29 @@ fn via_facade(
 ///
 /// Missing or invalid app id or certificate, or a request Agora cannot express.
 pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
-    match kind {
+    match neutral_request(kind) {
+        Some(Neutral {
+            creds,
+            version,
+            name,
+            request,
+        }) => via_facade(creds, version, name, &request, now),
+        None => vendor_only(kind, now),
+    }
+}
+
+/// An Agora kind a neutral [`TokenRequest`] expresses.
+struct Neutral<'a> {
+    creds: &'a AgoraCreds,
+    version: AgoraVersionArg,
+    name: &'static str,
+    request: TokenRequest,
+}
+
+/// The request for rtc, rtc-rtm, rtm and chat; `None` for the vendor-only kinds.
+fn neutral_request(kind: &AgoraKind) -> Option<Neutral<'_>> {
+    let v007 = AgoraVersionArg::V007;
+    let (creds, version, name, request) = match kind {
         AgoraKind::Rtc {
             creds,
             channel,
@@ -237,17 +268,10 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
             privileges,
             token_version,
         } => {
-            let request = TokenRequest {
-                kind: TokenKind::Rtc,
-                user_id: account.clone(),
-                uid: *uid,
-                room: Some(channel.clone()),
-                role: role(*r),
-                validity_secs: validity.validity,
-                privilege_expiries: privilege_expiries(privileges),
-                ..TokenRequest::default()
-            };
-            via_facade(creds, *token_version, "rtc", &request, now)
+            let request = rtc_request(TokenKind::Rtc, channel, *uid, account.as_deref(), *r)
+                .with_validity(validity.validity);
+            let request = with_privileges(request, privileges);
+            (creds, *token_version, "rtc", request)
         }
         AgoraKind::RtcRtm {
             creds,
@@ -258,53 +282,78 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
             validity,
             privileges,
         } => {
-            let request = TokenRequest {
-                kind: TokenKind::RtcRtm,
-                user_id: Some(user.clone()),
-                uid: *uid,
-                room: Some(channel.clone()),
-                role: role(*r),
-                validity_secs: validity.validity,
-                privilege_expiries: privilege_expiries(privileges),
-                ..TokenRequest::default()
-            };
-            via_facade(creds, AgoraVersionArg::V007, "rtc_rtm", &request, now)
+            let request = rtc_request(TokenKind::RtcRtm, channel, *uid, Some(user), *r)
+                .with_validity(validity.validity);
+            (creds, v007, "rtc_rtm", with_privileges(request, privileges))
         }
         AgoraKind::Rtm {
             creds,
             user,
             validity,
             token_version,
-        } => {
-            let request = TokenRequest {
-                kind: TokenKind::Rtm,
-                user_id: Some(user.clone()),
-                validity_secs: validity.validity,
-                ..TokenRequest::default()
-            };
-            via_facade(creds, *token_version, "rtm", &request, now)
-        }
+        } => (
+            creds,
+            *token_version,
+            "rtm",
+            TokenRequest::rtm(user.as_str()).with_validity(validity.validity),
+        ),
         AgoraKind::ChatUser {
             creds,
             user,
             validity,
-        } => {
-            let request = TokenRequest {
-                kind: TokenKind::Chat,
-                user_id: Some(user.clone()),
-                validity_secs: validity.validity,
-                ..TokenRequest::default()
-            };
-            via_facade(creds, AgoraVersionArg::V007, "chat_user", &request, now)
-        }
-        AgoraKind::ChatApp { creds, validity } => {
-            let request = TokenRequest {
-                kind: TokenKind::ChatApp,
-                validity_secs: validity.validity,
-                ..TokenRequest::default()
-            };
-            via_facade(creds, AgoraVersionArg::V007, "chat_app", &request, now)
-        }
+        } => (
+            creds,
+            v007,
+            "chat_user",
+            TokenRequest::chat_user(user.as_str()).with_validity(validity.validity),
+        ),
+        AgoraKind::ChatApp { creds, validity } => (
+            creds,
+            v007,
+            "chat_app",
+            TokenRequest::chat_app().with_validity(validity.validity),
+        ),
+        _ => return None,
+    };
+    Some(Neutral {
+        creds,
+        version,
+        name,
+        request,
+    })
+}
+
+/// An RTC (or RTC + RTM) request: the channel, a uid and/or a user, a role.
+fn rtc_request(
+    kind: TokenKind,
+    channel: &str,
+    uid: Option<u32>,
+    user: Option<&str>,
+    r: RoleArg,
+) -> TokenRequest {
+    let mut request = TokenRequest::default()
+        .with_kind(kind)
+        .with_room(channel)
+        .with_role(role(r));
+    if let Some(uid) = uid {
+        request = request.with_uid(uid);
+    }
+    if let Some(user) = user {
+        request = request.with_user(user);
+    }
+    request
+}
+
+fn with_privileges(request: TokenRequest, p: &RtcPrivilegeArgs) -> TokenRequest {
+    match privilege_expiries(p) {
+        Some(e) => request.with_privilege_expiries(e),
+        None => request,
+    }
+}
+
+/// rtm2, fpa and apaas: the Agora provider's vendor builder.
+fn vendor_only(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
+    let (name, issued) = match kind {
         AgoraKind::Rtm2 {
             creds,
             user,
@@ -313,12 +362,12 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
         } => {
             let permissions = parse_permissions(permissions)?;
             let b = builder(creds, now)?;
-            Ok(Built::from_agora(
+            (
                 "rtm2",
-                b.rtm_with_permissions(user, &permissions, validity.validity)?,
-            ))
+                b.rtm_with_permissions(user, &permissions, validity.validity),
+            )
         }
-        AgoraKind::Fpa { creds } => Ok(Built::from_agora("fpa", builder(creds, now)?.fpa()?)),
+        AgoraKind::Fpa { creds } => ("fpa", builder(creds, now)?.fpa()),
         AgoraKind::ApaasRoomUser {
             creds,
             room,
@@ -327,32 +376,33 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
             validity,
         } => {
             let b = builder(creds, now)?;
-            Ok(Built::from_agora(
+            (
                 "apaas_room_user",
-                b.apaas_room_user(room, user, *role, validity.validity)?,
-            ))
+                b.apaas_room_user(room, user, *role, validity.validity),
+            )
         }
         AgoraKind::ApaasUser {
             creds,
             user,
             validity,
-        } => {
-            let b = builder(creds, now)?;
-            Ok(Built::from_agora(
-                "apaas_user",
-                b.apaas_user(user, validity.validity)?,
-            ))
-        }
-        AgoraKind::ApaasApp { creds, validity } => {
-            let b = builder(creds, now)?;
-            Ok(Built::from_agora(
-                "apaas_app",
-                b.apaas_app(validity.validity)?,
-            ))
-        }
-    }
+        } => (
+            "apaas_user",
+            builder(creds, now)?.apaas_user(user, validity.validity),
+        ),
+        AgoraKind::ApaasApp { creds, validity } => (
+            "apaas_app",
+            builder(creds, now)?.apaas_app(validity.validity),
+        ),
+        // The neutral kinds never get here: `agora` sends them to the facade.
+        _ => bail!("internal: {kind:?} is built through the facade"),
+    };
+    Ok(Built::from_agora(
+        name,
+        issued.map_err(rtc_tokens::Error::from)?,
+    ))
 }
 
+/// The Agora provider's vendor builder, for the kinds a neutral request cannot express.
 fn builder(c: &AgoraCreds, now: u64) -> anyhow::Result<TokenBuilder> {
     let provider = agora_provider(c)?;
     let now =

@@ -140,9 +140,18 @@ pub struct ZegoBuild {
     /// With --room: allow logging in to the room but not publishing.
     #[arg(long, requires = "room", conflicts_with = "streams")]
     pub login_only: bool,
-    /// Validity in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    /// Validity in seconds (at least 1).
+    #[arg(long, value_name = "SECS", default_value_t = 3600, value_parser = positive_secs)]
     pub validity: u32,
+}
+
+/// A validity of at least one second.
+fn positive_secs(value: &str) -> Result<u32, String> {
+    match value.trim().parse::<u32>() {
+        Ok(0) => Err("a token must be valid for at least 1 second".to_owned()),
+        Ok(secs) => Ok(secs),
+        Err(_) => Err("expected a whole number of seconds, at least 1".to_owned()),
+    }
 }
 
 /// ZEGO token04 encryption modes.
@@ -185,8 +194,8 @@ pub struct AgoraCreds {
 /// Token validity, shared by most Agora builders.
 #[derive(Debug, Args)]
 pub struct Validity {
-    /// Validity in seconds (Agora's servers accept at most 86400, so more is capped).
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    /// Validity in seconds, at least 1 (Agora's servers accept at most 86400, so more is capped).
+    #[arg(long, value_name = "SECS", default_value_t = 3600, value_parser = positive_secs)]
     pub validity: u32,
 }
 
@@ -442,7 +451,8 @@ Examples:
   AGORA_APP_CERTIFICATE_FILE=./agora.cert rtc-tokens parse \"$TOKEN\"
   rtc-tokens parse \"$TOKEN\" --secret-file ./zego.secret --json
   rtc-tokens parse \"$TOKEN006\" --channel lobby --uid 42   # 006 verifies only with these
-  rtc-tokens parse \"$TOKEN\" --at 1716000000            # as if it were that unix time";
+  rtc-tokens parse \"$TOKEN\" --at 1716000000            # as if it were that unix time
+  rtc-tokens parse \"$TOKEN\" --at 2026-12-06T10:00:00Z  # or that RFC 3339 time";
 
 /// `rtc-tokens parse`.
 #[derive(Debug, Args)]
@@ -464,8 +474,9 @@ pub struct ParseArgs {
     /// The user account the token is for (006: needed to verify, instead of --uid).
     #[arg(long)]
     pub account: Option<String>,
-    /// Check expiry as of this unix time instead of now.
-    #[arg(long, value_name = "UNIX", conflicts_with = "ignore_expiry")]
+    /// Check expiry as of this time instead of now: unix seconds or RFC 3339
+    /// (2026-12-06T10:00:00Z, 2026-12-06T11:00:00+01:00).
+    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_at, conflicts_with = "ignore_expiry")]
     pub at: Option<u64>,
     /// Do not reject an expired token.
     #[arg(long)]

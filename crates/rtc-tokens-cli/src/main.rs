@@ -6,6 +6,7 @@
 
 mod build;
 mod cli;
+mod completions;
 mod creds;
 mod demo;
 mod output;
@@ -17,8 +18,8 @@ use std::io::{IsTerminal as _, Read as _};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use clap::{CommandFactory as _, Parser as _};
-use rtc_tokens::{TokenVersion, Vendor};
+use clap::Parser as _;
+use rtc_tokens::{TokenVersion, Vendor, agora_dynamic_key};
 
 use crate::cli::{BuildVendor, Cli, Command, ParseArgs, VendorArg};
 use crate::output::{Style, emit, json_text};
@@ -28,17 +29,26 @@ const EXIT_REJECTED: u8 = 1;
 /// Exit code: usage or I/O error.
 const EXIT_USAGE: u8 = 2;
 
-/// What a command printed and whether it rejected the token.
+/// What a command prints and whether it rejected the token.
 struct Outcome {
+    /// For stdout.
     stdout: String,
+    /// For stderr, before anything else (details a terminal should see).
+    details: Option<String>,
+    /// The rejection, for a one-line message on stderr when stdout does not
+    /// already show it to the same terminal.
     rejected: Option<String>,
+    /// Whether `stdout` is a text report that ends with the rejection.
+    stdout_says_why: bool,
 }
 
 impl Outcome {
     fn ok(stdout: String) -> Self {
         Self {
             stdout,
+            details: None,
             rejected: None,
+            stdout_says_why: false,
         }
     }
 }
@@ -59,17 +69,24 @@ fn main() -> ExitCode {
     let style = Style::detect();
     match run(cli, style) {
         Ok(outcome) => {
+            if let Some(details) = &outcome.details {
+                eprint!("{details}");
+            }
             emit(&outcome.stdout);
             match outcome.rejected {
                 Some(message) => {
-                    eprintln!("rejected: {}", one_line(&message));
+                    // A text report on a terminal already ends with the
+                    // rejection: saying it again on stderr would print it twice.
+                    if !(outcome.stdout_says_why && std::io::stdout().is_terminal()) {
+                        eprintln!("rejected: {}", one_line(&message));
+                    }
                     ExitCode::from(EXIT_REJECTED)
                 }
                 None => ExitCode::SUCCESS,
             }
         }
         Err(e) => {
-            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            eprintln!("error: {}", one_line(&error_text(&e)));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -91,6 +108,19 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
     let first = first.strip_prefix("error: ").unwrap_or(first);
     eprintln!("error: {} (see --help)", redact_tokens(&one_line(first)));
     ExitCode::from(EXIT_USAGE)
+}
+
+/// An error and its causes, `: `-separated. A facade error's message
+/// already says what its vendor `source()` says, so the chain stops there.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut parts = Vec::new();
+    for cause in e.chain() {
+        parts.push(cause.to_string());
+        if cause.downcast_ref::<rtc_tokens::Error>().is_some() {
+            break;
+        }
+    }
+    parts.join(": ")
 }
 
 /// Joins lines into one, collapsing indentation.
@@ -127,11 +157,23 @@ fn run(cli: Cli, style: Style) -> anyhow::Result<Outcome> {
                 BuildVendor::Zego(z) => build::zego(z, now)?,
                 BuildVendor::Agora(a) => build::agora(&a.kind, now)?,
             };
-            Ok(Outcome::ok(if json {
-                json_text(&built)
+            if json {
+                Ok(Outcome::ok(json_text(&built)))
+            } else if std::io::stdout().is_terminal() {
+                Ok(Outcome::ok(built.render(style, now)))
             } else {
-                built.render(style, now)
-            }))
+                // To a pipe or a file (`T=$(rtc-tokens build …)`) the token
+                // goes alone; the details go to a terminal on stderr, if any.
+                let details = std::io::stderr()
+                    .is_terminal()
+                    .then(|| built.details(Style::detect_stderr(), now));
+                Ok(Outcome {
+                    stdout: format!("{}\n", built.token),
+                    details,
+                    rejected: None,
+                    stdout_says_why: false,
+                })
+            }
         }
         Command::Parse(args) => parse_command(&args, json, style),
         Command::Demo => {
@@ -143,12 +185,15 @@ fn run(cli: Cli, style: Style) -> anyhow::Result<Outcome> {
             } else {
                 demo.render(style, now)
             };
-            Ok(Outcome { stdout, rejected })
+            Ok(Outcome {
+                stdout,
+                details: None,
+                rejected,
+                stdout_says_why: false,
+            })
         }
         Command::Completions { shell } => {
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "rtc-tokens", &mut script);
-            let script = String::from_utf8(script).context("completion script is not utf-8")?;
+            let script = completions::script(shell);
             Ok(Outcome::ok(if json {
                 json_text(&serde_json::json!({ "shell": shell.to_string(), "script": script }))
             } else {
@@ -241,7 +286,12 @@ fn parse_command(args: &ParseArgs, json: bool, style: Style) -> anyhow::Result<O
     } else {
         report.render(style)
     };
-    Ok(Outcome { stdout, rejected })
+    Ok(Outcome {
+        stdout,
+        details: None,
+        rejected,
+        stdout_says_why: !json,
+    })
 }
 
 #[cfg(test)]
@@ -260,6 +310,7 @@ mod tests {
 
     #[test]
     fn the_command_line_is_consistent() {
+        use clap::CommandFactory as _;
         Cli::command().debug_assert();
     }
 }

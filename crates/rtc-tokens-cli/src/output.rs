@@ -10,11 +10,20 @@ pub struct Style {
 }
 
 impl Style {
-    /// Styling as the environment asks for it.
+    /// Styling for stdout, as the environment asks for it.
     pub fn detect() -> Self {
+        Self::for_stream(std::io::stdout().is_terminal())
+    }
+
+    /// Styling for stderr, as the environment asks for it.
+    pub fn detect_stderr() -> Self {
+        Self::for_stream(std::io::stderr().is_terminal())
+    }
+
+    fn for_stream(is_terminal: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Self {
-            enabled: !no_color && std::io::stdout().is_terminal(),
+            enabled: !no_color && is_terminal,
         }
     }
 

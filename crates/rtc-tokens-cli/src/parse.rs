@@ -1,11 +1,17 @@
 //! `rtc-tokens parse`: recognise, decode, verify and explain a token.
+//!
+//! The facade does the work: it decodes (without credentials when none are
+//! given), verifies with a provider when a secret is, and lists typed notes
+//! and what mangled a token in transit. This module turns them into the
+//! report `parse` prints, in words; it decides nothing about the formats.
 
+use rtc_tokens::diagnostics::{Mangling, Note};
 use rtc_tokens::{
     AgoraProvider, ErrorKind, ParseOptions, ParsedToken, TokenProvider, TokenVersion, Vendor,
-    VendorDetail, Verification, ZegoProvider,
+    Verification, ZegoProvider,
 };
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::output::{Style, field};
 use crate::time;
@@ -46,6 +52,10 @@ pub struct Problem {
     pub kind: &'static str,
     /// What is wrong, in plain words (no secrets, no token bytes).
     pub message: String,
+    /// For a token damaged in transit, how: `plus_became_space`,
+    /// `url_encoded`, `quoted`, `concatenated`, `whitespace_inside`, `truncated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mangling: Option<Mangling>,
 }
 
 /// The report `parse` prints; `--json` prints exactly these fields.
@@ -83,9 +93,12 @@ pub struct Report {
     pub checked_at: u64,
     /// The privileges, in plain words.
     pub privileges: Vec<Privilege>,
-    /// Vendor-specific fields, tagged by `format`: `zego04`, `zego04_header`, `agora006`, `agora007`.
+    /// Vendor-specific fields, tagged by `format`: `zego04`, `zego04_sealed`, `agora006`, `agora007`.
     pub detail: Option<Value>,
-    /// Facts worth knowing that do not make the token invalid.
+    /// The facade's typed notes about the token, tagged by `note` (`expires_in`,
+    /// `validity_capped`, `not_verified`, `privilege_expired`, `channel_mismatch`…).
+    pub notes: Vec<Note>,
+    /// Facts worth knowing that do not make the token invalid, in words.
     pub warnings: Vec<String>,
     /// What is wrong; empty when `ok`.
     pub problems: Vec<Problem>,
@@ -137,6 +150,7 @@ impl Report {
             checked_at: now,
             privileges: Vec::new(),
             detail: None,
+            notes: Vec::new(),
             warnings: Vec::new(),
             problems: Vec::new(),
         }
@@ -146,6 +160,7 @@ impl Report {
         self.problems.push(Problem {
             kind,
             message: message.into(),
+            mangling: None,
         });
     }
 
@@ -154,13 +169,12 @@ impl Report {
         self.problems.first().map(|p| p.message.as_str())
     }
 
-    fn fill(&mut self, p: ParsedToken) {
-        self.app_id = p.app_id;
-        self.user = p.user;
-        self.room = p.room;
+    fn fill(&mut self, p: &ParsedToken) {
+        self.app_id.clone_from(&p.app_id);
+        self.user.clone_from(&p.user);
+        self.room.clone_from(&p.room);
         self.issued_at = p.issued_at;
         self.expires_at = Some(p.expires_at);
-        self.expiry_authenticated = true;
         self.verification = match p.verification {
             Verification::Verified => Check::Verified,
             Verification::DecryptedUnauthenticated => Check::DecryptedUnauthenticated,
@@ -169,36 +183,15 @@ impl Report {
         };
         self.privileges = p
             .privileges
-            .into_iter()
+            .iter()
             .map(|v| Privilege {
-                service: v.service,
-                name: v.name,
+                service: v.service.clone(),
+                name: v.name.clone(),
                 expires_at_utc: v.expires_at.map(time::rfc3339),
                 expires_at: v.expires_at,
             })
             .collect();
         self.detail = serde_json::to_value(&p.detail).ok();
-        // Agora's servers count a 007 validity of 0 or over 24 h as 24 h.
-        if let VendorDetail::Agora007(t) = &p.detail {
-            let (issue_ts, expire, unknown_service_type) =
-                (t.issue_ts, t.expire, t.unknown_service_type);
-            if let Some(t) = unknown_service_type {
-                self.warnings.push(format!(
-                    "unknown service type {t}: decoding stopped there (the signature still covers \
-                     the rest)"
-                ));
-            }
-            let max = agora_dynamic_key::MAX_VALIDITY_SECS;
-            if expire == 0 || expire > max {
-                let effective = u64::from(issue_ts).saturating_add(u64::from(max));
-                self.expires_at = Some(effective);
-                self.warnings.push(format!(
-                    "the token's expire field is {expire} s; Agora's servers count it as 24 h, \
-                     so it expires at {}",
-                    time::rfc3339(effective)
-                ));
-            }
-        }
     }
 }
 
@@ -206,35 +199,113 @@ impl Report {
 pub fn analyse(token: &str, keys: &Keys, opts: &Options) -> Report {
     let token = token.trim();
     let mut r = Report::new(opts.now);
-    let version = match TokenVersion::detect(token) {
-        Ok(v) => v,
-        Err(_) => {
-            r.reject("version", unknown_token(token));
-            return finish(r, opts);
+    // Decoding needs no credential: Agora tokens decode fully, ZEGO's header only.
+    let seen = match rtc_tokens::dangerous::insecure_decode(token) {
+        Ok(seen) => seen,
+        Err(e) => {
+            if let Ok(version) = TokenVersion::detect(token) {
+                r.vendor = Some(version.vendor());
+                r.version = Some(version);
+            }
+            reject_undecodable(&mut r, token, &e);
+            return finish(r, opts, &[]);
         }
     };
-    r.vendor = Some(version.vendor());
-    r.version = Some(version);
+    r.vendor = Some(seen.vendor);
+    r.version = Some(seen.version);
     if let Some(expected) = opts.vendor
-        && expected != version.vendor()
+        && expected != seen.vendor
     {
         r.reject(
             "version",
             format!(
                 "not a {expected} token: this is an {} {} token",
-                version.vendor(),
-                version.prefix()
+                seen.vendor,
+                seen.version.prefix()
             ),
         );
-        return finish(r, opts);
+        return finish(r, opts, &[]);
     }
-    match version {
-        TokenVersion::Zego04 => zego(token, keys.zego.as_ref(), opts, &mut r),
-        TokenVersion::Agora006 | TokenVersion::Agora007 => {
-            agora(token, version, keys.agora.as_ref(), opts, &mut r);
+    r.fill(&seen);
+    let provider: Option<&dyn TokenProvider> = match seen.vendor {
+        Vendor::Zego => keys.zego.as_ref().map(|p| p as &dyn TokenProvider),
+        Vendor::Agora => keys.agora.as_ref().map(|p| p as &dyn TokenProvider),
+    };
+    let Some(provider) = provider else {
+        return finish(r, opts, &notes(&seen, opts));
+    };
+    let mut options = ParseOptions::skip_expiry();
+    if seen.version == TokenVersion::Agora006
+        && let (Some(channel), Some(uid)) = (&opts.channel, &opts.uid)
+    {
+        options = options.with_channel_uid(channel.clone(), uid.clone());
+    }
+    match provider.inspect(token, &options) {
+        Ok(parsed) => {
+            r.fill(&parsed);
+            // The secret was there: a token not verified has another reason,
+            // in its own note (006 without channel and uid).
+            let mut notes = notes(&parsed, opts);
+            notes.retain(|n| !matches!(n, Note::NotVerified { .. }));
+            finish(r, opts, &notes)
+        }
+        Err(e) if e.kind() == ErrorKind::Decrypt => {
+            r.verification = Check::DecryptFailed;
+            r.reject("decrypt", decrypt_message());
+            // What the header says is still worth showing, but not its notes.
+            finish(r, opts, &[])
+        }
+        Err(e) => {
+            let (kind, message) = problem_of(&e);
+            r.reject(kind, message);
+            finish(r, opts, &[])
         }
     }
-    finish(r, opts)
+}
+
+/// The facade's notes: the token's own, and how it compares with the
+/// channel and user asked for.
+fn notes(parsed: &ParsedToken, opts: &Options) -> Vec<Note> {
+    let mut notes = parsed.notes(opts.now);
+    notes.extend(parsed.principal_notes(opts.channel.as_deref(), opts.uid.as_deref()));
+    notes
+}
+
+/// A token that does not decode: damaged in transit (and how), or not a token.
+fn reject_undecodable(r: &mut Report, token: &str, e: &rtc_tokens::Error) {
+    if let Some(how) = rtc_tokens::mangling(token) {
+        r.problems.push(Problem {
+            kind: "malformed",
+            message: mangling_message(how).to_owned(),
+            mangling: Some(how),
+        });
+        return;
+    }
+    if e.kind() == ErrorKind::Version {
+        r.reject("version", unknown_token(token));
+    } else {
+        let (kind, message) = problem_of(e);
+        r.reject(kind, message);
+    }
+}
+
+fn mangling_message(how: Mangling) -> &'static str {
+    match how {
+        Mangling::PlusBecameSpace => {
+            "the token's + characters became spaces: it went through a URL query or form \
+             decoder without being percent-encoded (encode it, or send it in a header or body)"
+        }
+        Mangling::UrlEncoded => {
+            "the token is still URL-encoded (%2B, %2F, %3D): decode it once before use"
+        }
+        Mangling::Quoted => "the token is wrapped in quotes: pass it without them",
+        Mangling::Concatenated => "this is two tokens pasted together: pass one",
+        Mangling::WhitespaceInside => {
+            "the token has spaces or line breaks inside (a wrapped line?): join it into one line"
+        }
+        Mangling::Truncated => "the token is cut short: characters are missing at its end",
+        _ => "the token was damaged in transit",
+    }
 }
 
 fn unknown_token(token: &str) -> String {
@@ -252,22 +323,17 @@ fn unknown_token(token: &str) -> String {
     message
 }
 
-/// A facade error as a problem, in plain words.
+/// A facade error as a problem, in plain words, by its kind.
 fn problem_of(e: &rtc_tokens::Error) -> (&'static str, String) {
     let vendor = e.vendor().map_or("", Vendor::as_str);
     match e.kind() {
-        ErrorKind::Malformed => {
-            let reason = e.message().trim_start_matches("malformed token: ");
-            let what = if reason.contains("trunc") || reason.contains("short") {
-                "truncated"
-            } else {
-                "damaged or truncated"
-            };
-            (
-                "malformed",
-                format!("the {vendor} token is {what} ({reason}); was it copied whole?"),
-            )
-        }
+        ErrorKind::Malformed => (
+            "malformed",
+            format!(
+                "the {vendor} token does not decode ({}); was it copied whole?",
+                e.message()
+            ),
+        ),
         ErrorKind::Version => (
             "version",
             format!("not a {vendor} token this tool can read: {}", e.message()),
@@ -276,7 +342,7 @@ fn problem_of(e: &rtc_tokens::Error) -> (&'static str, String) {
         ErrorKind::Signature => ("signature", e.message().to_owned()),
         ErrorKind::Expired => ("expired", e.message().to_owned()),
         ErrorKind::InvalidInput => ("malformed", e.message().to_owned()),
-        ErrorKind::Internal => ("internal", e.message().to_owned()),
+        _ => ("internal", e.message().to_owned()),
     }
 }
 
@@ -286,198 +352,140 @@ fn decrypt_message() -> String {
         .to_owned()
 }
 
-fn zego(token: &str, provider: Option<&ZegoProvider>, opts: &Options, r: &mut Report) {
-    let header = match zego_token04::inspect(token) {
-        Ok(h) => h,
-        Err(e) => {
-            let (kind, message) = problem_of(&rtc_tokens::Error::from(e));
-            r.reject(kind, message);
-            return;
-        }
-    };
-    r.expires_at = u64::try_from(header.expire).ok();
-    r.detail = Some(json!({
-        "format": "zego04_header",
-        "mode": header.mode.as_str(),
-        "expire": header.expire,
-        "iv_len": header.iv_len,
-        "ciphertext_len": header.ciphertext_len,
-    }));
-    let Some(provider) = provider else {
-        r.verification = Check::NotChecked;
-        let how = if opts.hints {
-            "set ZEGO_SERVER_SECRET or ZEGO_SERVER_SECRET_FILE, or pass --secret-file"
-        } else {
-            "give the ServerSecret"
-        };
-        r.warnings.push(format!(
-            "not decrypted, so neither checked nor fully read: {how}; the expiry shown is the \
-             clear-text copy in the header, which anyone can change"
-        ));
-        return;
-    };
-    match provider.inspect(token, &ParseOptions::skip_expiry()) {
-        Ok(parsed) => {
-            r.fill(parsed);
-            if r.verification == Check::DecryptedUnauthenticated {
-                r.warnings.push(
-                    "cbc mode is not authenticated: the secret decrypts it, but an altered token \
-                     could still decrypt; prefer gcm"
-                        .to_owned(),
-                );
-            }
-        }
-        Err(e) if e.kind() == ErrorKind::Decrypt => {
-            r.verification = Check::DecryptFailed;
-            r.reject("decrypt", decrypt_message());
-        }
-        Err(e) => {
-            let (kind, message) = problem_of(&e);
-            r.reject(kind, message);
-        }
-    }
-}
-
-fn agora(
-    token: &str,
-    version: TokenVersion,
-    provider: Option<&AgoraProvider>,
-    opts: &Options,
-    r: &mut Report,
-) {
-    // Agora tokens decode without the certificate, but the facade only decodes
-    // through a provider, so without one the demo provider decodes and its
-    // verdict is discarded (reported as not checked).
-    let (provider, have_certificate) = match provider {
-        Some(p) => (p.clone(), true),
-        None => (AgoraProvider::demo(), false),
-    };
-    let is_006 = version == TokenVersion::Agora006;
-    let options = ParseOptions {
-        channel: opts.channel.clone().filter(|_| is_006),
-        uid: opts.uid.clone().filter(|_| is_006),
-        ..ParseOptions::skip_expiry()
-    };
-    let parsed = match provider.inspect(token, &options) {
-        Ok(p) => p,
-        Err(e) => {
-            let (kind, message) = problem_of(&e);
-            r.reject(kind, message);
-            return;
-        }
-    };
-    let crcs = match parsed.detail {
-        VendorDetail::Agora006(ref t) => Some((t.crc_channel_name, t.crc_uid)),
-        _ => None,
-    };
-    r.fill(parsed);
-    let with_channel_uid = is_006 && options.channel.is_some() && options.uid.is_some();
-    if !have_certificate {
-        r.verification = Check::NotChecked;
-        let how = if opts.hints {
-            "set AGORA_APP_CERTIFICATE or AGORA_APP_CERTIFICATE_FILE, or pass --secret-file"
-        } else {
-            "give the app certificate"
-        };
-        r.warnings.push(format!("signature not checked: {how}"));
-    } else if is_006 && !with_channel_uid {
-        r.warnings.push(
-            "signature not checked: a 006 token carries only CRC32s of its channel and uid; \
-             pass --channel and --uid (or --account) to verify it"
-                .to_owned(),
-        );
-    }
-    // For 006, compare the CRC32s to tell a wrong channel or uid from a wrong certificate.
-    let mut wrong_principal = false;
-    if let (Some((crc_channel, crc_uid)), true) = (crcs, with_channel_uid) {
-        let channel = options.channel.as_deref().unwrap_or_default();
-        let uid = options.uid.as_deref().unwrap_or_default();
-        // 006 names its channel and uid only through these CRC32s: report
-        // them as the token's only when they match.
-        if crc32fast::hash(channel.as_bytes()) != crc_channel {
-            wrong_principal = true;
-            r.room = None;
-            r.warnings.push(format!(
-                "the token was not built for channel {channel:?} (its CRC32 differs)"
-            ));
-        }
-        if crc32fast::hash(uid.as_bytes()) != crc_uid {
-            wrong_principal = true;
-            r.user = None;
-            r.warnings.push(format!(
-                "the token was not built for uid/account {uid:?} (its CRC32 differs; uid 0 is \"\")"
-            ));
-        }
-    }
-    if r.verification == Check::SignatureInvalid {
-        let message = if wrong_principal {
-            "signature does not match: the token was built for another channel or uid (see warnings)"
-        } else {
-            "signature does not match: the token was signed with another app certificate \
-             (another app's?), or altered"
-        };
-        r.reject("signature", message);
-    }
-    if !is_006 {
-        compare_principal(r, opts);
-    }
-}
-
-/// Warns when the token names another channel or user than asked for.
-fn compare_principal(r: &mut Report, opts: &Options) {
-    if let (Some(want), Some(have)) = (&opts.channel, &r.room)
-        && want != have
-    {
-        r.warnings
-            .push(format!("the token is for channel {have:?}, not {want:?}"));
-    }
-    if let (Some(want), Some(have)) = (&opts.uid, &r.user)
-        && want != have
-        && !have.is_empty()
-    {
-        r.warnings
-            .push(format!("the token is for user {have:?}, not {want:?}"));
-    }
-}
-
-fn finish(mut r: Report, opts: &Options) -> Report {
+/// Turns the notes into warnings and problems, and fills the expiry fields.
+fn finish(mut r: Report, opts: &Options, notes: &[Note]) -> Report {
     let now = opts.now;
+    // A ZEGO token not decrypted shows its header's clear-text expiry.
+    let sealed = r.version == Some(TokenVersion::Zego04)
+        && matches!(r.verification, Check::NotChecked | Check::DecryptFailed);
+    r.expiry_authenticated = r.expires_at.is_some() && !sealed;
     r.issued_at_utc = r.issued_at.map(time::rfc3339);
     r.expires_at_utc = r.expires_at.map(time::rfc3339);
     if let Some(expires_at) = r.expires_at {
-        let expired = now >= expires_at;
-        r.expired = Some(expired);
+        r.expired = Some(now >= expires_at);
         r.expires_in_secs = Some(time::seconds_until(expires_at, now));
-        let header = if r.expiry_authenticated {
-            ""
-        } else {
-            " (per the unauthenticated header)"
-        };
-        if expired && !opts.ignore_expiry {
-            r.reject(
-                "expired",
-                format!(
-                    "{}{header}, at {}",
-                    time::expiry_phrase(expires_at, now),
-                    time::rfc3339(expires_at)
-                ),
-            );
-        } else if !expired {
-            for p in &r.privileges {
-                if let Some(at) = p.expires_at.filter(|at| *at <= now) {
-                    let ago = time::relative(at, now);
-                    r.warnings.push(format!(
-                        "privilege {:?} ({}) expired {ago}, at {}: that action will be refused",
-                        p.name,
-                        p.service,
-                        time::rfc3339(at)
-                    ));
-                }
+    }
+    let mismatch = notes.iter().any(|n| {
+        matches!(
+            n,
+            Note::ChannelMismatch { found: None, .. } | Note::UserMismatch { found: None, .. }
+        )
+    });
+    for note in notes {
+        match note {
+            Note::Expired { at, .. } if !opts.ignore_expiry => {
+                let header = if r.expiry_authenticated {
+                    ""
+                } else {
+                    " (per the unauthenticated header)"
+                };
+                r.reject(
+                    "expired",
+                    format!(
+                        "{}{header}, at {}",
+                        time::expiry_phrase(*at, now),
+                        time::rfc3339(*at)
+                    ),
+                );
             }
+            Note::SignatureInvalid => {
+                let message = if mismatch {
+                    "signature does not match: the token was built for another channel or uid \
+                     (see warnings)"
+                } else {
+                    "signature does not match: the token was signed with another app \
+                     certificate (another app's?), or altered"
+                };
+                r.reject("signature", message);
+            }
+            Note::ChannelMismatch { found: None, .. } => r.room = None,
+            Note::UserMismatch { found: None, .. } => r.user = None,
+            _ => {}
+        }
+        if let Some(text) = warning_text(note, opts) {
+            r.warnings.push(text);
         }
     }
+    r.notes = notes.to_vec();
     r.ok = r.problems.is_empty();
     r
+}
+
+/// A note as a warning line, for the notes that warn.
+fn warning_text(note: &Note, opts: &Options) -> Option<String> {
+    let now = opts.now;
+    Some(match note {
+        Note::ValidityCapped {
+            expire_secs,
+            cap_secs,
+            effective_expires_at,
+        } => format!(
+            "the token's expire field is {expire_secs} s; Agora's servers count at most \
+             {cap_secs} s (24 h), so it expires at {}",
+            time::rfc3339(*effective_expires_at)
+        ),
+        Note::NotVerified {
+            vendor: Vendor::Zego,
+        } => {
+            let how = if opts.hints {
+                "set ZEGO_SERVER_SECRET or ZEGO_SERVER_SECRET_FILE, or pass --secret-file"
+            } else {
+                "give the ServerSecret"
+            };
+            format!("not decrypted, so neither checked nor fully read: {how}")
+        }
+        Note::NotVerified { .. } => {
+            let how = if opts.hints {
+                "set AGORA_APP_CERTIFICATE or AGORA_APP_CERTIFICATE_FILE, or pass --secret-file"
+            } else {
+                "give the app certificate"
+            };
+            format!("signature not checked: {how}")
+        }
+        Note::NeedsChannelAndUid => "signature not checked: a 006 token carries only CRC32s of \
+                                     its channel and uid; pass --channel and --uid (or \
+                                     --account) to verify it"
+            .to_owned(),
+        Note::ExpiryUnauthenticated => "the expiry shown is the clear-text copy in the header, \
+                                        which anyone can change"
+            .to_owned(),
+        Note::CbcUnauthenticated => "cbc mode is not authenticated: the secret decrypts it, but \
+                                     an altered token could still decrypt; prefer gcm"
+            .to_owned(),
+        Note::UnknownServiceType { service_type } => format!(
+            "unknown service type {service_type}: decoding stopped there (the signature still \
+             covers the rest)"
+        ),
+        Note::PrivilegeExpired {
+            service,
+            privilege,
+            at,
+        } => format!(
+            "privilege {privilege:?} ({service}) expired {}, at {}: that action will be refused",
+            time::relative(*at, now),
+            time::rfc3339(*at)
+        ),
+        Note::ChannelMismatch {
+            expected,
+            found: None,
+        } => format!("the token was not built for channel {expected:?} (its CRC32 differs)"),
+        Note::ChannelMismatch {
+            expected,
+            found: Some(found),
+        } => format!("the token is for channel {found:?}, not {expected:?}"),
+        Note::UserMismatch {
+            expected,
+            found: None,
+        } => format!(
+            "the token was not built for uid/account {expected:?} (its CRC32 differs; uid 0 is \
+             \"\")"
+        ),
+        Note::UserMismatch {
+            expected,
+            found: Some(found),
+        } => format!("the token is for user {found:?}, not {expected:?}"),
+        _ => return None,
+    })
 }
 
 fn title(r: &Report) -> String {
@@ -511,10 +519,19 @@ fn scalar(v: &Value) -> String {
 }
 
 impl Report {
-    /// The human-readable form.
+    /// The human-readable form: a title, the fields, the warnings, the verdict.
     pub fn render(&self, style: Style) -> String {
-        let now = self.checked_at;
         let mut out = format!("{}\n", style.bold(&title(self)));
+        self.render_fields(&mut out, style);
+        for w in &self.warnings {
+            out.push_str(&format!("{} {w}\n", style.warn("warning:")));
+        }
+        self.render_verdict(&mut out, style);
+        out
+    }
+
+    fn render_fields(&self, out: &mut String, style: Style) {
+        let now = self.checked_at;
         let at = |t: u64| format!("{} ({})", time::rfc3339(t), time::relative(t, now));
         if self.detail.is_some() {
             let v = verification_text(self.verification);
@@ -523,7 +540,7 @@ impl Report {
                 Check::NotChecked => style.warn(v),
                 Check::SignatureInvalid | Check::DecryptFailed => style.bad(v),
             };
-            field(&mut out, style, "verification", &v);
+            field(out, style, "verification", &v);
         }
         let room_label = if self.vendor == Some(Vendor::Zego) {
             "room"
@@ -541,11 +558,11 @@ impl Report {
                 } else {
                     value.clone()
                 };
-                field(&mut out, style, label, &shown);
+                field(out, style, label, &shown);
             }
         }
         if let Some(t) = self.issued_at {
-            field(&mut out, style, "issued", &at(t));
+            field(out, style, "issued", &at(t));
         }
         if let Some(t) = self.expires_at {
             let mut text = format!("{} ({})", time::rfc3339(t), time::expiry_phrase(t, now));
@@ -557,7 +574,7 @@ impl Report {
             } else {
                 text
             };
-            field(&mut out, style, "expires", &text);
+            field(out, style, "expires", &text);
         }
         if !self.privileges.is_empty() {
             let lines: Vec<String> = self
@@ -574,20 +591,21 @@ impl Report {
                     None => format!("{}: {}", p.service, p.name),
                 })
                 .collect();
-            field(&mut out, style, "privileges", &lines.join("\n"));
+            field(out, style, "privileges", &lines.join("\n"));
         }
         if let Some(Value::Object(detail)) = &self.detail {
             // Skip what the lines above already show.
             let shown = ["format", "ctime", "privileges"];
             for (key, value) in detail {
                 if !shown.contains(&key.as_str()) {
-                    field(&mut out, style, key, &style.dim(&scalar(value)));
+                    field(out, style, key, &style.dim(&scalar(value)));
                 }
             }
         }
-        for w in &self.warnings {
-            out.push_str(&format!("{} {w}\n", style.warn("warning:")));
-        }
+    }
+
+    fn render_verdict(&self, out: &mut String, style: Style) {
+        let now = self.checked_at;
         if self.ok {
             let when = match self.expires_at {
                 Some(t) => format!(" ({})", time::expiry_phrase(t, now)),
@@ -611,6 +629,5 @@ impl Report {
                 ));
             }
         }
-        out
     }
 }

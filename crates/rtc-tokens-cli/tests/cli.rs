@@ -127,6 +127,58 @@ fn completions_for_every_shell() {
     usage_error(cli(), &["completions", "cmd.exe"]);
 }
 
+/// What bash completes for `words` (the last one being completed), by
+/// sourcing the generated script and calling its completion function.
+fn bash_complete(words: &[&str]) -> Vec<String> {
+    let out = cli().args(["completions", "bash"]).assert().success();
+    let script = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let path = temp_file("rtc-tokens.bash", &script);
+    let program = r#"
+        source "$1" || exit 3
+        shift
+        read -ra spec <<< "$(complete -p rtc-tokens)"
+        for ((i = 0; i < ${#spec[@]}; i++)); do
+            [[ ${spec[i]} == -F ]] && fn=${spec[i+1]}
+        done
+        [[ -n $fn ]] || exit 4
+        COMP_WORDS=("$@")
+        COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+        COMP_LINE="${COMP_WORDS[*]}"
+        COMP_POINT=${#COMP_LINE}
+        "$fn" rtc-tokens "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+        printf '%s\n' "${COMPREPLY[@]}"
+    "#;
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", program, "bash"])
+        .arg(&path)
+        .arg("rtc-tokens")
+        .args(words)
+        .output()
+        .expect("bash runs");
+    assert!(out.status.success(), "bash: {out:?}");
+    let mut found: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn bash_completion_works_below_the_top_level() {
+    assert!(bash_complete(&["bu"]).contains(&"build".to_owned()));
+    assert_eq!(bash_complete(&["build", "ag"]), ["agora"]);
+    assert_eq!(
+        bash_complete(&["build", "agora", "r"]),
+        ["rtc", "rtc-rtm", "rtm", "rtm2"]
+    );
+    let rtc_flags = bash_complete(&["build", "agora", "rtc", "--ch"]);
+    assert_eq!(rtc_flags, ["--channel"]);
+    let parse_flags = bash_complete(&["parse", "--ign"]);
+    assert_eq!(parse_flags, ["--ignore-expiry"]);
+}
+
 #[test]
 fn demo_builds_and_parses_one_token_of_each_kind() {
     let out = cli()
@@ -620,7 +672,7 @@ fn zego_without_the_secret_reads_only_the_header() {
     assert_eq!(parsed["expiry_authenticated"], false);
     assert_eq!(parsed["app_id"], Value::Null);
     assert_eq!(parsed["expires_at"], built["expires_at"]);
-    assert_eq!(parsed["detail"]["format"], "zego04_header");
+    assert_eq!(parsed["detail"]["format"], "zego04_sealed");
     assert_eq!(parsed["detail"]["mode"], "cbc");
     assert!(
         parsed["warnings"][0]
@@ -814,14 +866,15 @@ fn rejected_tokens_are_explained_in_plain_words() {
 
 #[test]
 fn human_build_output_pipes_into_parse() {
-    // The human form prints the token alone on its first line.
+    // To a pipe, build prints the token alone; the details need a terminal or --json.
     let out = with_zego(cli())
         .args(["build", "zego", "--user", "stdin-user"])
         .assert()
-        .success();
+        .success()
+        .stderr("");
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    let token = text.lines().next().unwrap();
-    assert!(text.contains("renew at"), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let token = text.trim_end();
     let out = with_zego(cli())
         .args(["parse", "--json"])
         .write_stdin(format!("  {token}\n"))
@@ -836,6 +889,212 @@ fn human_build_output_pipes_into_parse() {
     assert_eq!(json(&out.get_output().stdout)["user"], "stdin-user");
     let err = usage_error(cli(), &["parse"]);
     assert!(err.contains("no token"), "{err}");
+}
+
+#[test]
+fn captured_build_output_is_the_token_and_parses_back() {
+    // T=$(rtc-tokens build agora rtc --channel lobby --uid 42); rtc-tokens parse "$T" ...
+    for version in ["007", "006"] {
+        let out = with_agora(cli())
+            .args(["build", "agora", "rtc", "--channel", "lobby", "--uid", "42"])
+            .args(["--token-version", version])
+            .assert()
+            .success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.ends_with('\n') && !text.contains(' '), "{text}");
+        let token = text.trim_end();
+        let out = with_agora(cli())
+            .args(["parse", token, "--channel", "lobby", "--uid", "42"])
+            .assert()
+            .success()
+            .stderr("");
+        let report = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(report.contains("verified"), "{report}");
+        assert!(report.contains("OK: no problem found"), "{report}");
+    }
+}
+
+/// Runs `shell_command` under `script`, so stdout and stderr are a terminal;
+/// `None` when `script` (util-linux) is not installed.
+fn on_a_terminal(mut cmd: std::process::Command, shell_command: &str) -> Option<String> {
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())?;
+    let out = cmd
+        .arg(script)
+        .args(["-qec", shell_command, "/dev/null"])
+        .output()
+        .expect("script runs");
+    Some(String::from_utf8_lossy(&out.stdout).replace('\r', ""))
+}
+
+#[test]
+fn on_a_terminal_details_go_to_stderr_and_rejections_show_once() {
+    let bin = env!("CARGO_BIN_EXE_rtc-tokens");
+    let mut cmd = std::process::Command::new("env");
+    cmd.env_clear()
+        .env("AGORA_APP_ID", AGORA_APP_ID)
+        .env("AGORA_APP_CERTIFICATE", AGORA_CERT)
+        .env("NO_COLOR", "1");
+    // Piped stdout, terminal stderr: the pipe gets the token alone.
+    let Some(seen) = on_a_terminal(
+        cmd,
+        &format!("'{bin}' build agora rtm --user u 2>/dev/tty | sed 's/^/piped: /'"),
+    ) else {
+        eprintln!("script(1) not installed: skipped");
+        return;
+    };
+    let piped: Vec<&str> = seen.lines().filter(|l| l.starts_with("piped: ")).collect();
+    assert_eq!(piped.len(), 1, "{seen}");
+    assert!(piped[0].starts_with("piped: 007"), "{seen}");
+    assert!(seen.contains("renew at"), "details on the terminal: {seen}");
+
+    let mut cmd = std::process::Command::new("env");
+    cmd.env_clear().env("NO_COLOR", "1");
+    let seen = on_a_terminal(cmd, &format!("'{bin}' parse 007abc")).unwrap();
+    assert_eq!(seen.matches("cut short").count(), 1, "{seen}");
+}
+
+#[test]
+fn tokens_mangled_in_transit_are_recognised() {
+    // Issue until the token holds a `+` and a `/`, so every mangling applies.
+    let token = (0..200)
+        .map(|n| {
+            let out = with_agora(cli())
+                .args(["build", "agora", "rtc", "--channel", "lobby"])
+                .args(["--account", &format!("user{n}")])
+                .assert()
+                .success();
+            String::from_utf8(out.get_output().stdout.clone())
+                .unwrap()
+                .trim()
+                .to_owned()
+        })
+        .find(|t| t.contains('+') && t.contains('/'))
+        .expect("a token with + and /");
+    let encoded = token
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    let (head, tail) = token.split_at(30);
+    let cases = [
+        (
+            token.replace('+', " "),
+            "plus_became_space",
+            "became spaces",
+        ),
+        (encoded, "url_encoded", "URL-encoded"),
+        (format!("\"{token}\""), "quoted", "quotes"),
+        (format!("{token}{token}"), "concatenated", "two tokens"),
+        (
+            format!("{head}\n{tail}"),
+            "whitespace_inside",
+            "line breaks",
+        ),
+        (
+            token[..token.len() - 3].to_owned(),
+            "truncated",
+            "cut short",
+        ),
+    ];
+    for (mangled, how, words) in cases {
+        let p = run_json(with_agora(cli()), &["parse", &mangled], 1);
+        assert_eq!(p["problems"][0]["kind"], "malformed", "{how}: {p}");
+        assert_eq!(p["problems"][0]["mangling"], how, "{p}");
+        let out = with_agora(cli()).args(["parse", &mangled]).assert().code(1);
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(err.contains(words), "{how}: {err}");
+        assert!(!err.contains("damaged"), "{how}: {err}");
+        assert!(!err.contains(&token[3..20]), "no token bytes on stderr");
+    }
+}
+
+#[test]
+fn error_texts_say_what_is_wrong_once() {
+    let err = usage_error(
+        with_zego(cli()),
+        &["build", "zego", "--user", "a", "--validity", "0"],
+    );
+    assert!(err.contains("at least 1 second"), "{err}");
+    assert!(!err.contains("effective time"), "{err}");
+    let err = usage_error(
+        with_agora(cli()),
+        &["build", "agora", "rtm", "--user", "u", "--validity", "0"],
+    );
+    assert!(err.contains("at least 1 second"), "{err}");
+    // More than Agora's 24 hours: built, capped, with a note saying so.
+    let built = run_json(
+        with_agora(cli()),
+        &[
+            "build",
+            "agora",
+            "rtc",
+            "--channel",
+            "c",
+            "--uid",
+            "1",
+            "--validity",
+            "100000",
+        ],
+        0,
+    );
+    assert!(
+        built["notes"][0].as_str().unwrap().contains("86400 s"),
+        "{built}"
+    );
+    // A facade error and its vendor source are one message, not two.
+    // A certificate of the right length but not hex says so, not its length.
+    let mut cmd = cli();
+    cmd.env("AGORA_APP_ID", AGORA_APP_ID)
+        .env("AGORA_APP_CERTIFICATE", "z".repeat(32));
+    let err = usage_error(cmd, &["build", "agora", "rtm", "--user", "u"]);
+    assert!(
+        err.contains("AGORA_APP_CERTIFICATE") && err.contains("hex"),
+        "{err}"
+    );
+    assert!(!err.contains("got 32"), "{err}");
+    // A missing secret file: the setting, the path, and "no such file".
+    let missing = std::env::temp_dir().join("rtc-tokens-no-such-dir/agora.cert");
+    let mut cmd = cli();
+    cmd.env("AGORA_APP_ID", AGORA_APP_ID)
+        .env("AGORA_APP_CERTIFICATE_FILE", &missing);
+    let err = usage_error(cmd, &["build", "agora", "rtm", "--user", "u"]);
+    assert!(err.contains("AGORA_APP_CERTIFICATE_FILE"), "{err}");
+    assert!(err.contains(&*missing.to_string_lossy()), "{err}");
+    assert!(
+        err.contains("no such file") && !err.contains("entity"),
+        "{err}"
+    );
+    let long_user = "a".repeat(70);
+    let err = usage_error(with_zego(cli()), &["build", "zego", "--user", &long_user]);
+    assert_eq!(err.matches("invalid user id").count(), 1, "{err}");
+}
+
+#[test]
+fn at_takes_unix_seconds_or_rfc3339() {
+    let built = run_json(
+        with_agora(cli()),
+        &["build", "agora", "rtm", "--user", "u", "--validity", "600"],
+        0,
+    );
+    let token = built["token"].as_str().unwrap();
+    let expires = built["expires_at_utc"].as_str().unwrap();
+    let expires_at = built["expires_at"].as_u64().unwrap();
+    let p = run_json(with_agora(cli()), &["parse", token, "--at", expires], 1);
+    assert_eq!(p["problems"][0]["kind"], "expired", "{p}");
+    assert_eq!(p["checked_at"], expires_at);
+    let before = (expires_at - 60).to_string();
+    run_json(with_agora(cli()), &["parse", token, "--at", &before], 0);
+    // The same instant with an offset.
+    let p = run_json(
+        with_agora(cli()),
+        &["parse", token, "--at", "2000-01-01T01:00:00+01:00"],
+        0,
+    );
+    assert_eq!(p["checked_at"], 946_684_800);
+    let err = usage_error(cli(), &["parse", token, "--at", "tomorrow"]);
+    assert!(err.contains("RFC 3339"), "{err}");
 }
 
 #[test]
@@ -1028,6 +1287,7 @@ fn json_field_names_are_stable() {
         "checked_at",
         "privileges",
         "detail",
+        "notes",
         "warnings",
         "problems",
     ];

@@ -118,9 +118,14 @@ impl ApiError {
 
 impl From<rtc_tokens::Error> for ApiError {
     /// Facade errors are the caller's fault (bad request or bad token): 400
-    /// with the facade's category (`invalid_input`, `signature`, `expired`...).
+    /// with the facade's category (`invalid_input`, `signature`, `expired`...),
+    /// except `internal` (the OS random number generator failed): 500.
     fn from(e: rtc_tokens::Error) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, e.kind().as_str(), e.to_string())
+        let status = match e.kind() {
+            rtc_tokens::ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Self::new(status, e.kind().as_str(), e.to_string())
     }
 }
 

@@ -19,7 +19,8 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use rtc_tokens::{
-    AgoraProvider, Config, Error, Providers, TokenProvider, TokenRequest, Vendor, ZegoProvider,
+    AgoraProvider, Config, Error, ErrorKind, Providers, TokenProvider, TokenRequest, Vendor,
+    ZegoProvider,
 };
 
 /// The whole endpoint: JSON request in, JSON response out, whatever the vendor.
@@ -30,6 +31,10 @@ fn handle(provider: &dyn TokenProvider, body: &[u8]) -> (u16, String) {
     };
     match provider.issue(&request) {
         Ok(issued) => (200, serde_json::to_string(&issued).unwrap_or_default()),
+        // The request was fine but the machine failed (no randomness): not the client's fault.
+        Err(e) if e.kind() == ErrorKind::Internal => {
+            (500, error_json(e.kind().as_str(), e.message()))
+        }
         Err(e) => (400, error_json(e.kind().as_str(), e.message())),
     }
 }

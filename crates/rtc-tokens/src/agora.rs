@@ -4,9 +4,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use agora_dynamic_key::access_token::{self, ParsedAccessToken};
-use agora_dynamic_key::access_token2::{ParsedAccessToken2, Service};
-use agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcRole, TokenBuilder};
-use agora_dynamic_key::{AppCertificate, AppId};
+use agora_dynamic_key::access_token2::{ParsedAccessToken2, Service, ServiceType};
+use agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcSpec, TokenBuilder};
+use agora_dynamic_key::{AppCertificate, AppId, Principal, capped_validity};
 use serde::{Deserialize, Serialize};
 
 use crate::provider::renew_at;
@@ -63,7 +63,10 @@ impl FromStr for AgoraVersion {
 /// the account, with the role's privileges (per-privilege validities when
 /// given); `rtm` and `chat` use `user_id`; `rtc_rtm` puts `uid` (or `user_id`)
 /// in the RTC service and `user_id` in the RTM service; `chat_app` takes no
-/// user. Validities are capped at 24 hours. 006 issues `rtc` and `rtm` only.
+/// user. Validities are capped at 24 hours
+/// ([`capped_validity`](agora_dynamic_key::capped_validity)); 0 is refused. 006
+/// issues `rtc` and `rtm` only. The mapping onto the vendor crate's
+/// [`RtcSpec`](agora_dynamic_key::builder::RtcSpec) is all this provider adds.
 #[derive(Clone, Debug)]
 pub struct AgoraProvider {
     app_id: AppId,
@@ -131,130 +134,96 @@ impl AgoraProvider {
     fn builder(&self, now: u32) -> TokenBuilder {
         self.token_builder().with_now(now)
     }
+}
 
-    fn issue_007(&self, b: &TokenBuilder, r: &TokenRequest) -> Result<Issued, Error> {
-        let v = r.validity_secs;
-        let role = rtc_role(r.role);
-        let issued = match r.kind {
-            TokenKind::Rtc => {
-                let channel = channel(r)?;
-                let user = RtcUser::of(r)?;
-                match (r.privilege_expiries, r.role) {
-                    (Some(p), Role::Subscriber) if p.has_publish() => {
-                        return Err(agora_err(
-                            "a subscriber cannot be given publish privilege expiries",
-                        ));
-                    }
-                    (Some(p), Role::Subscriber) => match user {
-                        RtcUser::Uid(uid) => {
-                            b.rtc_with_uid(channel, uid, role, v, p.join.unwrap_or(v))
-                        }
-                        RtcUser::Account(a) => {
-                            b.rtc_with_account(channel, a, role, v, p.join.unwrap_or(v))
-                        }
-                    },
-                    (Some(p), Role::Publisher) => {
-                        let p = expiries(p, v);
-                        match user {
-                            RtcUser::Uid(uid) => b.rtc_with_uid_and_privileges(channel, uid, v, p),
-                            RtcUser::Account(a) => {
-                                b.rtc_with_account_and_privileges(channel, a, v, p)
-                            }
-                        }
-                    }
-                    (None, _) => match user {
-                        RtcUser::Uid(uid) => b.rtc_with_uid(channel, uid, role, v, v),
-                        RtcUser::Account(a) => b.rtc_with_account(channel, a, role, v, v),
-                    },
-                }
-            }
-            TokenKind::RtcRtm => {
-                let channel = channel(r)?;
-                let rtm_user = user_id(r)?;
-                if r.privilege_expiries.is_none() && r.uid.is_none() {
-                    b.rtc_with_rtm(channel, rtm_user, role, v, v)
-                } else {
-                    let p = r.privilege_expiries.unwrap_or_default();
-                    if r.role == Role::Subscriber && p.has_publish() {
-                        return Err(agora_err(
-                            "a subscriber cannot be given publish privilege expiries",
-                        ));
-                    }
-                    let account = match r.uid {
-                        Some(0) => String::new(),
-                        Some(uid) => uid.to_string(),
-                        None => rtm_user.to_owned(),
-                    };
-                    b.rtc_with_rtm2(channel, &account, role, v, expiries(p, v), rtm_user, v)
-                }
-            }
-            TokenKind::Rtm => {
-                no_room_uid_or_role(r)?;
-                b.rtm(user_id(r)?, v)
-            }
-            TokenKind::Chat => {
-                no_room_uid_or_role(r)?;
-                b.chat_user(user_id(r)?, v)
-            }
-            TokenKind::ChatApp => {
-                no_room_uid_or_role(r)?;
-                if r.user_id.is_some() {
-                    return Err(agora_err("a chat_app token names no user: drop user_id"));
-                }
-                b.chat_app(v)
-            }
-        };
-        Ok(issued?)
-    }
-
-    fn issue_006(&self, b: &TokenBuilder, r: &TokenRequest, now: u32) -> Result<Issued, Error> {
-        if r.privilege_expiries.is_some() {
-            return Err(agora_err(
-                "006 cannot express per-privilege expiries: use 007",
-            ));
+/// The request as an 007 token: a thin mapping onto the vendor crate's builders.
+fn issue_007(b: &TokenBuilder, r: &TokenRequest) -> Result<Issued, Error> {
+    let issued = match r.kind {
+        TokenKind::Rtc => b.rtc(&rtc_spec(r, rtc_principal(r)?)?),
+        TokenKind::RtcRtm => {
+            let rtm_user = user_id(r)?;
+            let principal = r.uid.map_or(Principal::Account(rtm_user), Principal::Uid);
+            b.rtc_rtm(&rtc_spec(r, principal)?, rtm_user, None)
         }
-        let capped = r
-            .validity_secs
-            .clamp(1, agora_dynamic_key::MAX_VALIDITY_SECS);
-        let privilege_ts = now.saturating_add(capped);
-        let role = match r.role {
-            Role::Publisher => access_token::Role::Publisher,
-            Role::Subscriber => access_token::Role::Subscriber,
-        };
-        let issued = match r.kind {
-            TokenKind::Rtc => {
-                let channel = channel(r)?;
-                match RtcUser::of(r)? {
-                    RtcUser::Uid(uid) => b.rtc006_with_uid(channel, uid, role, privilege_ts),
-                    RtcUser::Account(a) => b.rtc006_with_account(channel, a, role, privilege_ts),
-                }
+        TokenKind::Rtm => {
+            no_room_uid_or_role(r)?;
+            b.rtm(user_id(r)?, r.validity_secs)
+        }
+        TokenKind::Chat => {
+            no_room_uid_or_role(r)?;
+            b.chat_user(user_id(r)?, r.validity_secs)
+        }
+        TokenKind::ChatApp => {
+            no_room_uid_or_role(r)?;
+            if r.user_id.is_some() {
+                return Err(agora_err("a chat_app token names no user: drop user_id"));
             }
-            TokenKind::Rtm => {
-                no_room_uid_or_role(r)?;
-                b.rtm006(user_id(r)?, privilege_ts)
-            }
-            other => {
-                return Err(agora_err(&format!("006 has no {other} tokens: use 007")));
-            }
-        };
-        Ok(issued?)
+            b.chat_app(r.validity_secs)
+        }
+    };
+    Ok(issued?)
+}
+
+/// The request as a 006 token (RTC and RTM only, no per-privilege expiries).
+fn issue_006(b: &TokenBuilder, r: &TokenRequest, now: u32) -> Result<Issued, Error> {
+    if r.privilege_expiries.is_some() {
+        return Err(agora_err(
+            "006 cannot express per-privilege expiries: use 007",
+        ));
+    }
+    let issued = match r.kind {
+        TokenKind::Rtc => b.rtc006(&rtc_spec(r, rtc_principal(r)?)?),
+        TokenKind::Rtm => {
+            no_room_uid_or_role(r)?;
+            let expire_ts = now.saturating_add(capped_validity(r.validity_secs));
+            b.rtm006(user_id(r)?, expire_ts)
+        }
+        other => {
+            return Err(agora_err(&format!("006 has no {other} tokens: use 007")));
+        }
+    };
+    Ok(issued?)
+}
+
+/// The RTC part of a request: channel, principal, role, validity and per-privilege
+/// validities (unset ones last as long as the token).
+fn rtc_spec<'a>(r: &'a TokenRequest, principal: Principal<'a>) -> Result<RtcSpec<'a>, Error> {
+    let v = r.validity_secs;
+    let spec = RtcSpec::new(channel(r)?, principal, v).with_role(r.role.into());
+    let Some(p) = r.privilege_expiries else {
+        return Ok(spec);
+    };
+    if r.role == Role::Subscriber && p.has_publish() {
+        return Err(agora_err(
+            "a subscriber cannot be given publish privilege expiries",
+        ));
+    }
+    Ok(spec.with_privileges(RtcPrivilegeExpiries {
+        join: p.join.unwrap_or(v),
+        publish_audio: p.publish_audio.unwrap_or(v),
+        publish_video: p.publish_video.unwrap_or(v),
+        publish_data: p.publish_data.unwrap_or(v),
+    }))
+}
+
+/// An RTC token's one user: the numeric uid or the account (`user_id`).
+fn rtc_principal(r: &TokenRequest) -> Result<Principal<'_>, Error> {
+    match (r.uid, r.user_id.as_deref()) {
+        (Some(uid), None) => Ok(Principal::Uid(uid)),
+        (None, Some(account)) => Ok(Principal::Account(account)),
+        (Some(_), Some(_)) => Err(agora_err(
+            "an rtc token names one user: give uid or user_id, not both (rtc_rtm takes both)",
+        )),
+        (None, None) => Err(agora_err("uid or user_id is required")),
     }
 }
 
-enum RtcUser<'a> {
-    Uid(u32),
-    Account(&'a str),
-}
-
-impl<'a> RtcUser<'a> {
-    fn of(r: &'a TokenRequest) -> Result<Self, Error> {
-        match (r.uid, r.user_id.as_deref()) {
-            (Some(uid), None) => Ok(Self::Uid(uid)),
-            (None, Some(account)) => Ok(Self::Account(account)),
-            (Some(_), Some(_)) => Err(agora_err(
-                "an rtc token names one user: give uid or user_id, not both (rtc_rtm takes both)",
-            )),
-            (None, None) => Err(agora_err("uid or user_id is required")),
+/// The neutral role as Agora's (the one place they meet).
+impl From<Role> for agora_dynamic_key::Role {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Publisher => Self::Publisher,
+            Role::Subscriber => Self::Subscriber,
         }
     }
 }
@@ -310,22 +279,6 @@ fn no_room_uid_or_role(r: &TokenRequest) -> Result<(), Error> {
     Ok(())
 }
 
-fn rtc_role(role: Role) -> RtcRole {
-    match role {
-        Role::Publisher => RtcRole::Publisher,
-        Role::Subscriber => RtcRole::Subscriber,
-    }
-}
-
-fn expiries(p: crate::PrivilegeExpiries, validity: u32) -> RtcPrivilegeExpiries {
-    RtcPrivilegeExpiries {
-        join: p.join.unwrap_or(validity),
-        publish_audio: p.publish_audio.unwrap_or(validity),
-        publish_video: p.publish_video.unwrap_or(validity),
-        publish_data: p.publish_data.unwrap_or(validity),
-    }
-}
-
 impl TokenProvider for AgoraProvider {
     fn vendor(&self) -> Vendor {
         Vendor::Agora
@@ -336,28 +289,17 @@ impl TokenProvider for AgoraProvider {
     }
 
     fn issue_at(&self, request: &TokenRequest, now: u64) -> Result<IssuedToken, Error> {
+        request.check_validity(Vendor::Agora)?;
         let now = u32::try_from(now).map_err(|_| agora_err("the clock is past 2106"))?;
         let builder = self.builder(now);
         let (issued, version) = match self.version {
-            AgoraVersion::V007 => (self.issue_007(&builder, request)?, TokenVersion::Agora007),
-            AgoraVersion::V006 => (
-                self.issue_006(&builder, request, now)?,
-                TokenVersion::Agora006,
-            ),
+            AgoraVersion::V007 => (issue_007(&builder, request)?, TokenVersion::Agora007),
+            AgoraVersion::V006 => (issue_006(&builder, request, now)?, TokenVersion::Agora006),
         };
         let issued_at = u64::from(issued.issued_at);
-        // A 006 token's `ts` is always now + 24 h; its privileges expire earlier,
-        // and that is when the token stops working. Parsing reports the same.
-        let expires_at = match version {
-            TokenVersion::Agora006 => issued.expires_at.min(
-                issued_at.saturating_add(u64::from(
-                    request
-                        .validity_secs
-                        .clamp(1, agora_dynamic_key::MAX_VALIDITY_SECS),
-                )),
-            ),
-            _ => issued.expires_at,
-        };
+        // The builder reports when the token stops working (for 006, its privileges'
+        // expiry, earlier than the token's own `ts`); parsing reports the same.
+        let expires_at = issued.expires_at;
         Ok(IssuedToken {
             token: issued.token,
             vendor: Vendor::Agora,
@@ -425,12 +367,14 @@ pub(crate) fn view_007(parsed: ParsedAccessToken2, verification: Verification) -
         .services
         .iter()
         .flat_map(|s| {
-            let ty = s.service_type() as u16;
+            let ty = s.service_type();
             s.privileges()
                 .iter()
                 .map(move |(&id, &secs)| PrivilegeView {
-                    service: service_name(ty).to_owned(),
-                    name: privilege_name_007(ty, id),
+                    service: ty.name().to_owned(),
+                    name: ty
+                        .privilege_name(id)
+                        .map_or_else(|| format!("privilege {id}"), str::to_owned),
                     expires_at: (secs != 0).then(|| issue_ts.saturating_add(u64::from(secs))),
                 })
         })
@@ -461,10 +405,14 @@ pub(crate) fn view_006(
     let privileges = parsed
         .privileges
         .iter()
-        .map(|(&id, &ts)| PrivilegeView {
-            service: if id == 1000 { "rtm" } else { "rtc" }.to_owned(),
-            name: privilege_name_006(id),
-            expires_at: (ts != 0).then_some(u64::from(ts)),
+        .map(|(&id, &ts)| {
+            let known = access_token::Privilege::from_u16(id);
+            let service = known.map_or(ServiceType::Rtc, access_token::Privilege::service);
+            PrivilegeView {
+                service: service.name().to_owned(),
+                name: known.map_or_else(|| format!("privilege {id}"), |p| p.name().to_owned()),
+                expires_at: (ts != 0).then_some(u64::from(ts)),
+            }
         })
         .collect();
     ParsedToken {
@@ -474,16 +422,8 @@ pub(crate) fn view_006(
         user: uid,
         room: channel,
         issued_at: None,
-        // The token stops working at its own `ts` or when its privileges
-        // expire, whichever comes first (0 = a privilege without expiry).
-        expires_at: parsed
-            .privileges
-            .values()
-            .filter(|&&ts| ts != 0)
-            .map(|&ts| u64::from(ts))
-            .chain([u64::from(parsed.ts)])
-            .min()
-            .unwrap_or(u64::from(parsed.ts)),
+        // Its own `ts` or its privileges' expiry, whichever comes first.
+        expires_at: parsed.effective_expires_at(),
         privileges,
         verification,
         detail: VendorDetail::Agora006(parsed),
@@ -516,55 +456,6 @@ fn principal(services: &[Service]) -> (Option<String>, Option<String>) {
         }
     }
     (None, None)
-}
-
-fn service_name(ty: u16) -> &'static str {
-    match ty {
-        1 => "rtc",
-        2 => "rtm",
-        3 => "streaming",
-        4 => "fpa",
-        5 => "chat",
-        6 => "fcdn",
-        7 => "apaas",
-        8 => "rtm2",
-        _ => "unknown",
-    }
-}
-
-fn privilege_name_007(ty: u16, id: u16) -> String {
-    let name = match (ty, id) {
-        (1, 1) => "join channel",
-        (1, 2) => "publish audio",
-        (1, 3) => "publish video",
-        (1, 4) => "publish data stream",
-        (2 | 8, 1) => "log in to rtm",
-        (3, 1) => "publish mix stream",
-        (3, 2) => "publish raw stream",
-        (4, 1) => "log in to fpa",
-        (5, 1) => "chat user",
-        (5, 2) => "chat app administrator",
-        (6, 1) => "publish to cdn",
-        (6, 2) => "play from cdn",
-        (7, 1) => "apaas room user",
-        (7, 2) => "apaas user",
-        (7, 3) => "apaas app",
-        _ => return format!("privilege {id}"),
-    };
-    name.to_owned()
-}
-
-fn privilege_name_006(id: u16) -> String {
-    let name = match id {
-        1 => "join channel",
-        2 => "publish audio",
-        3 => "publish video",
-        4 => "publish data stream",
-        101 => "administrate channel",
-        1000 => "log in to rtm",
-        _ => return format!("privilege {id}"),
-    };
-    name.to_owned()
 }
 
 #[cfg(test)]

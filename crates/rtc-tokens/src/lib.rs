@@ -14,6 +14,7 @@ mod agora;
 pub mod config;
 pub mod dangerous;
 mod detail;
+pub mod diagnostics;
 mod error;
 mod provider;
 mod types;
@@ -22,6 +23,7 @@ mod zego;
 pub use agora::{AgoraProvider, AgoraVersion, DEMO_AGORA_APP_CERTIFICATE, DEMO_AGORA_APP_ID};
 pub use config::Config;
 pub use detail::VendorDetail;
+pub use diagnostics::{Mangling, Note, mangling};
 pub use error::{Error, ErrorKind, VendorError};
 pub use provider::{Providers, TokenProvider, check_expiry, renew_at, require_verified, unix_now};
 pub use types::{

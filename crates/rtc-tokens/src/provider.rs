@@ -97,7 +97,9 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
 ///
 /// # Errors
 ///
-/// `signature` for a signature mismatch; `invalid_input` when it could not be checked.
+/// `signature` for a signature mismatch; `invalid_input` when it was not checked (a 006
+/// token without its channel and uid, or one from
+/// [`dangerous::insecure_decode`](crate::dangerous::insecure_decode)).
 pub fn require_verified(parsed: &ParsedToken) -> Result<(), Error> {
     match parsed.verification {
         Verification::Verified | Verification::DecryptedUnauthenticated => Ok(()),
@@ -106,9 +108,15 @@ pub fn require_verified(parsed: &ParsedToken) -> Result<(), Error> {
             Some(parsed.vendor),
             "signature does not match: signed with another certificate, or altered",
         )),
+        Verification::NotChecked if parsed.version == TokenVersion::Agora006 => {
+            Err(Error::invalid_input(
+                Some(parsed.vendor),
+                "a 006 token can be verified only with the channel name and uid it was built for",
+            ))
+        }
         Verification::NotChecked => Err(Error::invalid_input(
             Some(parsed.vendor),
-            "a 006 token can be verified only with the channel name and uid it was built for",
+            "the token was decoded without credentials: verify it with its provider",
         )),
     }
 }

@@ -273,7 +273,8 @@ pub struct TokenRequest {
     /// Publisher (default) or subscriber.
     #[serde(default)]
     pub role: Role,
-    /// Requested validity in seconds (default one hour). Agora caps it at 24 hours.
+    /// Requested validity in seconds (default one hour). 0 is refused with
+    /// `invalid_input` by every provider; Agora caps it at 24 hours.
     #[serde(default = "default_validity")]
     pub validity_secs: u32,
     /// ZEGO only: the stream ids the user may publish (empty = any).
@@ -304,12 +305,69 @@ impl Default for TokenRequest {
 }
 
 impl TokenRequest {
-    /// An RTC request for a user (by string id) in a room, as publisher, for one hour.
+    /// An RTC request for a user by string id (ZEGO user id, Agora user account) in a
+    /// room or channel, as publisher, for one hour. The same as [`Self::rtc_account`].
     #[must_use]
     pub fn rtc(user_id: impl Into<String>, room: impl Into<String>) -> Self {
         Self {
             user_id: Some(user_id.into()),
             room: Some(room.into()),
+            ..Self::default()
+        }
+    }
+
+    /// An RTC request for a user account in a channel (see [`Self::rtc`]).
+    #[must_use]
+    pub fn rtc_account(user_id: impl Into<String>, room: impl Into<String>) -> Self {
+        Self::rtc(user_id, room)
+    }
+
+    /// An Agora RTC request for a numeric uid (0 = any user) in a channel, as
+    /// publisher, for one hour. ZEGO has no numeric uid and refuses it.
+    #[must_use]
+    pub fn rtc_uid(uid: u32, room: impl Into<String>) -> Self {
+        Self {
+            uid: Some(uid),
+            room: Some(room.into()),
+            ..Self::default()
+        }
+    }
+
+    /// An Agora RTM (Signaling) login for `user_id`, for one hour.
+    #[must_use]
+    pub fn rtm(user_id: impl Into<String>) -> Self {
+        Self {
+            kind: TokenKind::Rtm,
+            user_id: Some(user_id.into()),
+            ..Self::default()
+        }
+    }
+
+    /// An Agora token for RTC in `room` and RTM as `user_id`, for one hour. The RTC
+    /// service names `user_id` too, unless [`with_uid`](Self::with_uid) sets a uid.
+    #[must_use]
+    pub fn rtc_rtm(user_id: impl Into<String>, room: impl Into<String>) -> Self {
+        Self {
+            kind: TokenKind::RtcRtm,
+            ..Self::rtc(user_id, room)
+        }
+    }
+
+    /// An Agora Chat user token for `user_id`, for one hour.
+    #[must_use]
+    pub fn chat_user(user_id: impl Into<String>) -> Self {
+        Self {
+            kind: TokenKind::Chat,
+            user_id: Some(user_id.into()),
+            ..Self::default()
+        }
+    }
+
+    /// An Agora Chat app (administrator) token, for one hour.
+    #[must_use]
+    pub fn chat_app() -> Self {
+        Self {
+            kind: TokenKind::ChatApp,
             ..Self::default()
         }
     }
@@ -321,6 +379,29 @@ impl TokenRequest {
         self
     }
 
+    /// Sets the room (ZEGO) or channel (Agora).
+    #[must_use]
+    pub fn with_room(mut self, room: impl Into<String>) -> Self {
+        self.room = Some(room.into());
+        self
+    }
+
+    /// Sets the user's string id (ZEGO user id; Agora account or RTM/Chat user id).
+    #[must_use]
+    pub fn with_user(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets Agora's numeric uid. An `rtc` request names one user: start from
+    /// [`Self::rtc_uid`] rather than adding a uid to [`Self::rtc`]; an `rtc_rtm`
+    /// request puts the uid in its RTC service and `user_id` in its RTM one.
+    #[must_use]
+    pub fn with_uid(mut self, uid: u32) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+
     /// Sets the role.
     #[must_use]
     pub fn with_role(mut self, role: Role) -> Self {
@@ -328,17 +409,10 @@ impl TokenRequest {
         self
     }
 
-    /// Sets the validity in seconds.
+    /// Sets the validity in seconds (at least 1; Agora caps it at 24 hours).
     #[must_use]
     pub fn with_validity(mut self, secs: u32) -> Self {
         self.validity_secs = secs;
-        self
-    }
-
-    /// Sets Agora's numeric uid.
-    #[must_use]
-    pub fn with_uid(mut self, uid: u32) -> Self {
-        self.uid = Some(uid);
         self
     }
 
@@ -358,6 +432,18 @@ impl TokenRequest {
     pub fn with_privilege_expiries(mut self, expiries: PrivilegeExpiries) -> Self {
         self.privilege_expiries = Some(expiries);
         self
+    }
+
+    /// Refuses a validity of 0, for every vendor alike (ZEGO refuses it; Agora's
+    /// servers would read it as 24 hours, which nobody asking for 0 means).
+    pub(crate) fn check_validity(&self, vendor: Vendor) -> Result<(), Error> {
+        if self.validity_secs == 0 {
+            return Err(Error::invalid_input(
+                Some(vendor),
+                "validity_secs must be at least 1 second",
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -112,6 +112,7 @@ impl TokenProvider for ZegoProvider {
     }
 
     fn issue_at(&self, request: &TokenRequest, now: u64) -> Result<IssuedToken, Error> {
+        request.check_validity(Vendor::Zego)?;
         if request.kind != TokenKind::Rtc {
             return Err(zego_err(&format!(
                 "zego token04 has one kind, rtc; {} tokens are agora only",

@@ -154,3 +154,14 @@ fn insecure_decode_refuses_what_is_not_a_token() {
         assert!(std::error::Error::source(&e).is_some());
     }
 }
+
+#[test]
+fn an_undecoded_token_does_not_pass_require_verified() {
+    let issued = AgoraProvider::demo()
+        .issue(&TokenRequest::rtc("alice", "lobby"))
+        .unwrap();
+    let seen = dangerous::insecure_decode(&issued.token).unwrap();
+    let err = rtc_tokens::require_verified(&seen).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.message().contains("without credentials"), "{err}");
+}

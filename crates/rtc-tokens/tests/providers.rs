@@ -199,7 +199,6 @@ fn agora_rtc_with_uid_and_account() {
 fn agora_validity_is_capped_at_24h() {
     let p = agora();
     for (asked, applied) in [
-        (0, 86_400),
         (86_400, 86_400),
         (86_401, 86_400),
         (u32::MAX, 86_400),
@@ -208,6 +207,62 @@ fn agora_validity_is_capped_at_24h() {
         let parsed = roundtrip(&*p, &TokenRequest::rtc("a", "ch").with_validity(asked));
         assert_eq!(parsed.expires_at, NOW + applied, "asked {asked}");
     }
+}
+
+/// A validity of 0 means nothing sensible for either vendor: every provider and
+/// version refuses it, naming the field.
+#[test]
+fn validity_zero_is_refused_everywhere() {
+    let providers: [Arc<dyn TokenProvider>; 3] = [zego(), agora(), agora006()];
+    for p in providers {
+        let err = p
+            .issue_at(&TokenRequest::rtc("a", "ch").with_validity(0), NOW)
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert!(err.message().contains("validity_secs"), "{err}");
+    }
+}
+
+/// Every constructor makes a request its vendor issues, and the setters compose.
+#[test]
+fn constructors_cover_every_kind() {
+    let a = agora();
+    let cases = [
+        (TokenRequest::rtc_uid(42, "ch"), Some("42"), Some("ch")),
+        (TokenRequest::rtc_uid(0, "ch"), Some(""), Some("ch")),
+        (
+            TokenRequest::rtc_account("bob", "ch"),
+            Some("bob"),
+            Some("ch"),
+        ),
+        (TokenRequest::rtm("bob"), Some("bob"), None),
+        (TokenRequest::rtc_rtm("bob", "ch"), Some("bob"), Some("ch")),
+        (TokenRequest::chat_user("bob"), Some("bob"), None),
+        (TokenRequest::chat_app(), None, None),
+    ];
+    for (req, user, room) in cases {
+        let parsed = roundtrip(&*a, &req);
+        assert_eq!(
+            (parsed.user.as_deref(), parsed.room.as_deref()),
+            (user, room),
+            "{req:?}"
+        );
+    }
+    let composed = TokenRequest::rtm("x")
+        .with_kind(TokenKind::Rtc)
+        .with_user("carol")
+        .with_room("lobby")
+        .with_role(Role::Subscriber)
+        .with_validity(600);
+    assert_eq!(
+        composed,
+        TokenRequest::rtc("carol", "lobby")
+            .with_role(Role::Subscriber)
+            .with_validity(600)
+    );
+    let parsed = roundtrip(&*zego(), &composed);
+    assert_eq!(parsed.expires_at, NOW + 600);
+    assert_eq!(names(&parsed), ["rtc: log in to room lobby"]);
 }
 
 #[test]

@@ -530,7 +530,8 @@ pub struct ParsedToken {
     pub user: Option<String>,
     /// The room or channel, when the token names one.
     pub room: Option<String>,
-    /// Issue time, unix seconds (absent for 006, which does not carry it).
+    /// Issue time, unix seconds (absent for 006, which does not carry it, and for
+    /// a ZEGO token read without its secret).
     pub issued_at: Option<u64>,
     /// Expiry, unix seconds.
     pub expires_at: u64,

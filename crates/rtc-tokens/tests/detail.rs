@@ -165,3 +165,37 @@ fn an_undecoded_token_does_not_pass_require_verified() {
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(err.message().contains("without credentials"), "{err}");
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use rtc_tokens::{
+        AgoraProvider, AgoraVersion, ParseOptions, Role, TokenProvider, TokenRequest, Verification,
+        dangerous,
+    };
+
+    proptest! {
+        /// Decoding without credentials is the provider's own view, minus the check.
+        #[test]
+        fn insecure_decode_is_inspect_without_the_check(
+            user in "[a-z0-9]{1,16}", room in "[a-z0-9]{1,16}", uid in proptest::option::of(any::<u32>()),
+            subscriber in any::<bool>(), validity in 1u32..200_000, v006 in any::<bool>(),
+        ) {
+            let version = if v006 { AgoraVersion::V006 } else { AgoraVersion::V007 };
+            let p = AgoraProvider::demo().with_version(version);
+            let role = if subscriber { Role::Subscriber } else { Role::Publisher };
+            let req = match uid {
+                Some(uid) => TokenRequest::rtc_uid(uid, room),
+                None => TokenRequest::rtc(user, room),
+            }
+            .with_role(role)
+            .with_validity(validity);
+            let issued = p.issue_at(&req, 1_700_000_000).unwrap();
+            let mut inspected = p.inspect(&issued.token, &ParseOptions::skip_expiry()).unwrap();
+            let seen = dangerous::insecure_decode(&issued.token).unwrap();
+            prop_assert_eq!(seen.verification, Verification::NotChecked);
+            prop_assert_eq!(seen.expires_at, issued.expires_at);
+            inspected.verification = Verification::NotChecked;
+            prop_assert_eq!(seen, inspected);
+        }
+    }
+}

@@ -30,6 +30,14 @@ pub mod neutral;
 pub mod schema;
 pub mod vectors;
 
+/// The workspace README's Rust snippets, compiled (and run unless marked
+/// `no_run`) by `cargo test --doc -p rtc-tokens-conformance`, so that the
+/// front page never shows code that does not build. The crates' own READMEs
+/// are their crate docs and are tested there.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct WorkspaceReadme;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask <command>`.
 //!
-//! - `ci` — everything CI runs: fmt check, clippy, tests, conformance.
+//! - `ci` — everything CI runs: fmt check, clippy, tests, `cargo doc` without
+//!   warnings, conformance.
 //! - `conformance [--vectors PATH]...` — run conformance suites (files or
 //!   directories of `*.json`) with the harness in `tests/`; by default the
 //!   project's `tests/vectors` and `tests/neutral`, and
@@ -91,10 +92,16 @@ fn vector_args(args: &[String]) -> Result<Vec<PathBuf>> {
 }
 
 fn cargo(args: &[&str]) -> Result<()> {
-    eprintln!("$ cargo {}", args.join(" "));
+    cargo_with_env(args, &[])
+}
+
+fn cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<()> {
+    let shown: Vec<String> = env.iter().map(|(k, v)| format!("{k}='{v}' ")).collect();
+    eprintln!("$ {}cargo {}", shown.concat(), args.join(" "));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root())
         .status()?;
     if !status.success() {
@@ -115,6 +122,11 @@ fn ci() -> Result<ExitCode> {
         "warnings",
     ])?;
     cargo(&["test", "--workspace", "--all-features"])?;
+    // Every rustdoc warning is an error: broken links, the bin/lib name collision…
+    cargo_with_env(
+        &["doc", "--workspace", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     eprintln!("$ cargo xtask conformance");
     let report = conformance::run_paths(&default_vector_paths())?;
     Ok(if report.failed == 0 {

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// The 156-byte body of the benchmark token: an RTC publisher token (app id
+/// The 158-byte body of a benchmark token: an RTC publisher token (app id
 /// `970CA35de60c44645bbae8a215061b33`, channel `7d72365eb983485397e3e3f9d460bdda`, uid
 /// 2882341273, four privileges for 600 s, issued at 1 111 111 with salt 1).
 const BODY_HEX: &str = "2000c731521be14613488eac3ef393d403a87ea96102529dc5d633e12faabcce540f2000393730434133356465363063343436343562626165386132313530363162333347f4100058020000010000000100010004000100580200000200580200000300580200000400580200002000376437323336356562393833343835333937653365336639643436306264646100000a0032383832333431323733";
@@ -63,7 +63,7 @@ const COMPRESSORS: [(&str, Compress); 3] = [
 
 fn benches(c: &mut Criterion) {
     let body = hex::decode(BODY_HEX).unwrap();
-    assert_eq!(body.len(), 156);
+    assert_eq!(body.len(), 158);
     let fresh = fresh_bodies(&body, 64);
 
     let mut g = c.benchmark_group("deflate 007 body");

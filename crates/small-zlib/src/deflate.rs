@@ -1895,6 +1895,12 @@ mod props {
                 let z = zlib_compress(d);
                 prop_assert_eq!(&inflate(&z), d);
                 prop_assert_eq!(&crate::inflate::zlib_decompress(&z, 1 << 20).unwrap(), d);
+                if let Some(less) = d.len().checked_sub(1) {
+                    prop_assert_eq!(
+                        crate::inflate::zlib_decompress(&z, less),
+                        Err(crate::Error::OutputTooLarge { limit: less })
+                    );
+                }
             }
         }
 

@@ -950,6 +950,9 @@ fn codes<const FIXED: bool>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testbody::random_body;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
     use std::io::Write;
 
     fn z(level: u32, data: &[u8]) -> Vec<u8> {
@@ -1044,5 +1047,30 @@ mod tests {
         // A bomb: 1 MiB of zeros compresses to about 1 KiB; the limit stops it early.
         let bomb = z(9, &vec![0u8; 1 << 20]);
         assert!(zlib_decompress(&bomb, 256 * 1024).is_err());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Differential: what this decoder accepts, `miniz_oxide` accepts with the same
+        /// output (ours is the stricter one), on valid streams of C zlib and of ours with up to
+        /// three bytes changed.
+        #[test]
+        fn what_we_accept_miniz_oxide_accepts_alike(
+            data in random_body(2000),
+            level in 0u32..11,
+            flips in vec((any::<usize>(), any::<u8>()), 0..4),
+        ) {
+            let mut zs = if level == 10 { crate::deflate::zlib_compress(&data) } else { z(level, &data) };
+            let n = zs.len();
+            for (i, x) in flips {
+                zs[i % n] ^= x;
+            }
+            if let Ok(out) = zlib_decompress(&zs, 1 << 20) {
+                let theirs =
+                    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&zs, 1 << 20).ok();
+                prop_assert_eq!(theirs.as_deref(), Some(&out[..]));
+            }
+        }
     }
 }

@@ -21,9 +21,10 @@
 //! Guarantees (each one a test of this crate):
 //! - `decompress(&compress(x), x.len()) == Ok(x)` for every `x`; C zlib reads every stream.
 //! - Size, against C zlib level 6 (worst cases measured; the property tests hold the bound
-//!   in brackets): realistic 007 token bodies at most 2 bytes longer [2], 0.2 bytes shorter
-//!   on average; arbitrary inputs up to 4 KiB at most 3 bytes [6], up to 16 KiB at most 21
-//!   bytes [24], on average slightly shorter. Inputs over 16 KiB go to `miniz_oxide` level 6.
+//!   after the slash): realistic 007 token bodies at most 2 / 2 bytes longer, 0.2 bytes
+//!   shorter on average; arbitrary inputs up to 4 KiB at most 3 / 6 bytes, up to 16 KiB at
+//!   most 21 / 24 bytes, on average slightly shorter. Inputs over 16 KiB go to `miniz_oxide`
+//!   level 6.
 //! - [`decompress`] accepts exactly one stream and refuses with [`Error`], never a panic: a bad
 //!   header, a preset dictionary, output beyond `limit` (checked as it is produced, so a zlib
 //!   bomb costs at most `limit` bytes of memory), a wrong Adler-32, non-zero padding bits, any
@@ -90,4 +91,31 @@ pub fn compress(data: &[u8]) -> Vec<u8> {
 /// after the trailer.
 pub fn decompress(stream: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
     inflate::zlib_decompress(stream, limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages_are_lowercase_and_name_the_limit() {
+        let e = decompress(&compress(b"four"), 3).unwrap_err();
+        assert_eq!(e, Error::OutputTooLarge { limit: 3 });
+        assert_eq!(
+            e.to_string(),
+            "inflated output exceeds the limit of 3 bytes"
+        );
+        for bad in [
+            &b""[..],
+            b"\x78",
+            b"\x78\x9c\x03\x00",
+            b"\x79\x9c",
+            b"\x78\xbb",
+        ] {
+            let e = decompress(bad, 16).unwrap_err();
+            assert!(matches!(e, Error::Malformed(_)), "{bad:?}: {e:?}");
+            let m = e.to_string();
+            assert!(!m.is_empty() && m == m.to_lowercase(), "{m}");
+        }
+    }
 }

@@ -10,7 +10,9 @@
 //! 2. installs cargo-fuzz (`cargo install cargo-fuzz --locked`) if missing;
 //! 3. runs every target (or the one named) for SECS seconds (default 600;
 //!    `--smoke`: 10) with `RUSTC_BOOTSTRAP=1`, so the stable toolchain
-//!    works, AddressSanitizer and debug assertions on;
+//!    works, AddressSanitizer and debug assertions on; the codec targets
+//!    (`small_zlib_*`) with `-max_len` at the token size limit (256 KiB),
+//!    the parser targets at libFuzzer's default (4 096 bytes);
 //! 4. a full run of every target (not `--smoke`, no TARGET) finishes with
 //!    the ignored slow tests (the million-nonce randomness test) in release.
 //!
@@ -23,16 +25,29 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 
 /// Every fuzz target in `fuzz/fuzz_targets`.
-pub const TARGETS: [&str; 5] = [
+pub const TARGETS: [&str; 7] = [
     "zego_parse",
     "agora006_parse",
     "agora007_parse",
     "facade_parse",
     "build_parse_roundtrip",
+    "small_zlib_roundtrip",
+    "small_zlib_inflate",
 ];
+
+/// libFuzzer's `-max_len` per target: the codec targets' inputs reach the token size limit
+/// (256 KiB); the others keep libFuzzer's default (4 096 bytes unless the corpus holds longer
+/// inputs).
+fn max_len(target: &str) -> Option<usize> {
+    target
+        .starts_with("small_zlib_")
+        .then_some(agora_dynamic_key::MAX_TOKEN_LEN)
+}
 
 /// Seconds per target for a full run.
 const DEFAULT_SECS: u64 = 600;
@@ -122,6 +137,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             .arg("--")
             .arg(format!("-max_total_time={secs}"))
             .args(["-rss_limit_mb=2048", "-timeout=10", "-print_final_stats=1"])
+            .args(max_len(target).map(|n| format!("-max_len={n}")))
             .env("RUSTC_BOOTSTRAP", "1")
             .current_dir(&root)
             .status()
@@ -239,6 +255,8 @@ fn seeds(root: &Path) -> Result<Seeds> {
     let mut a007 = BTreeSet::new();
     let mut facade = BTreeSet::new();
     let mut roundtrip = BTreeSet::new();
+    let mut zlib_roundtrip = BTreeSet::new();
+    let mut zlib_inflate = BTreeSet::new();
 
     for file in vector_files(root)? {
         let text = std::fs::read_to_string(&file)
@@ -270,6 +288,13 @@ fn seeds(root: &Path) -> Result<Seeds> {
                     }
                 } else {
                     a007.insert(bytes.clone());
+                    // The codec targets: the zlib stream and the body it inflates to.
+                    if let Some(z) = t.get(3..).and_then(|b| STANDARD.decode(b).ok()) {
+                        if let Ok(body) = inflate(&z) {
+                            zlib_roundtrip.insert(body);
+                        }
+                        zlib_inflate.insert(z);
+                    }
                 }
                 facade.insert(bytes.clone());
                 roundtrip.insert(bytes);
@@ -284,13 +309,48 @@ fn seeds(root: &Path) -> Result<Seeds> {
         roundtrip.insert([b; 64].to_vec());
         roundtrip.insert((0..=255u8).map(|x| x.wrapping_mul(b | 1)).collect());
     }
+    // Inputs near the token size limit (256 KiB): repetitive, mixed, and as zlib streams
+    // (stored, level 6, and a bomb that inflates past the body limit).
+    let alphabet = b"0123456789abcdef-room1-user1";
+    let big: Vec<u8> = (0..250_000u32)
+        .map(|i| alphabet[(i.wrapping_mul(2_654_435_761) >> 27) as usize % alphabet.len()])
+        .collect();
+    let zeros = vec![0u8; 1 << 20];
+    for level in [0, 6, 9] {
+        zlib_inflate.insert(deflate(&big, level));
+    }
+    zlib_inflate.insert(deflate(&zeros, 9));
+    zlib_roundtrip.insert(big);
+    zlib_roundtrip.insert(zeros[..200_000].to_vec());
+    for b in 0u8..4 {
+        zlib_roundtrip.insert([b; 64].to_vec());
+    }
     Ok(vec![
         ("zego_parse", zego),
         ("agora006_parse", a006),
         ("agora007_parse", a007),
         ("facade_parse", facade),
         ("build_parse_roundtrip", roundtrip),
+        ("small_zlib_roundtrip", zlib_roundtrip),
+        ("small_zlib_inflate", zlib_inflate),
     ])
+}
+
+/// A zlib stream of `data` at `level`, from C zlib (flate2).
+fn deflate(data: &[u8], level: u32) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level));
+    // Writing to a Vec cannot fail.
+    let _ = e.write_all(data);
+    e.finish().unwrap_or_default()
+}
+
+/// Inflates a zlib stream with C zlib (flate2).
+fn inflate(z: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(z).read_to_end(&mut out)?;
+    Ok(out)
 }
 
 /// Tokens built with the facade's demo credentials (what `facade_parse`

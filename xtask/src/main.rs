@@ -138,18 +138,17 @@ fn ci() -> Result<ExitCode> {
 
 fn bench(rest: &[String]) -> Result<ExitCode> {
     let extra: Vec<&str> = rest.iter().map(String::as_str).collect();
-    for package in ["zego-token04", "agora-dynamic-key"] {
-        let mut args = vec![
-            "bench",
-            "-p",
-            package,
-            "--features",
-            "hazmat",
-            "--",
-            "--warm-up-time",
-            "1",
-        ];
-        args.extend(["--measurement-time", "3"]);
+    // The codec alone, then the vendor crates (whose fixed-salt paths need `hazmat`).
+    for (package, features) in [
+        ("small-zlib", None),
+        ("zego-token04", Some("hazmat")),
+        ("agora-dynamic-key", Some("hazmat")),
+    ] {
+        let mut args = vec!["bench", "-p", package];
+        if let Some(f) = features {
+            args.extend(["--features", f]);
+        }
+        args.extend(["--", "--warm-up-time", "1", "--measurement-time", "3"]);
         args.extend(&extra);
         cargo(&args)?;
     }

@@ -925,7 +925,7 @@ fn sign(body: &mut [u8], k1: &IssueKey, salt: u32) -> Result<(), Error> {
 
 /// `"007" || base64(zlib(body))`.
 fn encode(body: &[u8]) -> String {
-    let z = crate::deflate::zlib_compress(body);
+    let z = small_zlib::compress(body);
     let mut token = Vec::with_capacity(z.len().div_ceil(3).saturating_mul(4).saturating_add(3));
     token.extend_from_slice(VERSION.as_bytes());
     crate::b64::encode_into(&z, &mut token);
@@ -1023,7 +1023,11 @@ impl ParsedAccessToken2 {
         };
         let n = crate::b64::decode(b64, buf).ok_or(Error::Malformed("invalid base64"))?;
         let z = buf.get(..n).unwrap_or(&[]);
-        let body = crate::inflate::zlib_decompress(z, MAX_INFLATED_LEN)?;
+        let body = small_zlib::decompress(z, MAX_INFLATED_LEN).map_err(|e| match e {
+            small_zlib::Error::OutputTooLarge { .. } => Error::Malformed("inflated body too large"),
+            small_zlib::Error::Malformed(why) => Error::Malformed(why),
+            _ => Error::Malformed("invalid zlib stream"),
+        })?;
         let mut r = Reader::new(&body);
         r.bytes()?; // the signature, kept in `body`
         let signing_start = body.len().wrapping_sub(r.rest().len());

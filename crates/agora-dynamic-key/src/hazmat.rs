@@ -47,18 +47,3 @@ pub fn access_token2_with_salt(
 ) -> AccessToken2 {
     AccessToken2::new(app_id, issue_ts, expire).with_fixed_salt(salt)
 }
-
-/// The crate's zlib encoder (exposed for benchmarks and differential tests).
-#[must_use]
-pub fn zlib_compress(data: &[u8]) -> Vec<u8> {
-    crate::deflate::zlib_compress(data)
-}
-
-/// The crate's strict zlib decoder (exposed for benchmarks and differential tests).
-///
-/// # Errors
-/// [`crate::Error::Malformed`] for anything but exactly one valid zlib stream of at most
-/// `limit` output bytes.
-pub fn zlib_decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, crate::Error> {
-    crate::inflate::zlib_decompress(data, limit)
-}

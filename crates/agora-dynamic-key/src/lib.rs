@@ -18,10 +18,8 @@ pub mod access_token;
 pub mod access_token2;
 mod b64;
 pub mod builder;
-mod deflate;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
-mod inflate;
 mod wire;
 
 pub use access_token::Role;

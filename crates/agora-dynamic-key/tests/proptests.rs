@@ -245,7 +245,7 @@ proptest! {
         let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
         let _ = ParsedAccessToken2::parse(&format!("007{b64}"));
         let _ = ParsedAccessToken::parse(&format!("006{}{b64}", "0".repeat(32)));
-        let z = hazmat::zlib_compress(&bytes);
+        let z = small_zlib::compress(&bytes);
         let _ = ParsedAccessToken2::parse(&format!("007{}", base64::engine::general_purpose::STANDARD.encode(z)));
     }
 }

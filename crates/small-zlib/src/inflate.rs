@@ -1,47 +1,42 @@
-//! A strict, bounded zlib (RFC 1950/1951) decoder for token bodies.
+//! The decoder: exactly one zlib stream, strictly, within an output limit.
 //!
-//! Accepts every block type (stored, fixed, dynamic; any number of blocks, so sync-flush
-//! streams too) and refuses: a bad header or preset dictionary, output beyond the caller's
-//! limit, a wrong Adler-32, non-zero padding bits (so two different token strings never
-//! inflate to the same body), and any byte after the Adler-32 trailer. Its state is a few
-//! small tables on the stack (no multi-KiB decompressor to set up per token): the fixed code's
-//! are built once; a dynamic block's are built in place (9/8/7-bit lookup tables filled
-//! length by length, doubling by copy, zero code lengths skipped eight at a time).
+//! Contract: [`zlib_decompress`] returns the stream's output, or an [`Error`] and nothing
+//! else. It accepts every block type (stored, fixed, dynamic; any number of blocks, so
+//! sync-flushed streams too) and refuses: a bad header or a preset dictionary
+//! ([`Error::Malformed`]), output beyond the caller's limit ([`Error::OutputTooLarge`],
+//! checked as the output grows), invalid codes, lengths or distances, a truncated stream, a
+//! wrong Adler-32, non-zero padding bits (so two different streams never decode to the same
+//! output by their padding), and any byte after the Adler-32 trailer.
+//!
+//! Its state is a few small tables on the stack, with no multi-KiB decompressor to set up
+//! per call: the fixed code's tables are built once per process; a dynamic block's are
+//! built in place (9/8/7-bit lookup tables filled length by length, doubling by copy).
 //!
 //! Decoding. A table entry carries its symbol whole: a literal's byte, or a length or
 //! distance base with its extra-bit count, and the bits a hit consumes. While 8 input bytes
 //! remain, one unaligned load tops the 64-bit bit buffer up to at least 56 bits, enough for
 //! six literals or a literal run and a match (at most 35 bits), so those are taken without
-//! truncation checks, with the bit buffer and output position in registers. Literals go into
-//! zero-initialised room (one store each, no `Vec::push`), short non-overlapping matches as
-//! one 16-byte copy. The literal loop is bound by its dependency chain (lookup, shift,
-//! lookup), so for the fixed code, whose literals are 8 or 9 bits, the next entry's index is
-//! picked from both candidates by the length's low bit rather than computed after the
-//! shift. Everything else (the last input bytes, codes longer than the tables, invalid
-//! symbols, output past the room) takes a careful one-symbol path whose checks and errors
-//! are those of the previous decoder (differentially fuzzed against it, messages included).
-//! Adler-32 sums 16 bytes per step.
+//! truncation checks. Literals go into zero-initialised room (one store each), short
+//! non-overlapping matches as one 16-byte copy. For the fixed code, whose literals are 8 or
+//! 9 bits, the next entry's index is picked from both candidates by the length's low bit
+//! rather than computed after the shift (a shorter dependency chain). Everything else (the
+//! last input bytes, codes longer than the tables, invalid symbols, output past the room)
+//! takes a careful one-symbol path that makes every check.
 //!
-//! Measured (criterion medians on the shared 2-core machine, instruction counts from
-//! callgrind), our 150-byte fixed-block stream of the benchmark body: 0.74–0.80 µs /
-//! 6.30k instructions before this design, 0.49 µs / 4.44k now (3.58k without the
-//! fixed-code next-entry pick, which trades instructions for a shorter chain: 460 -> 435 ns
-//! best-of in A/B runs); the 159-byte level-6 stream: 19.2k -> 18.2k instructions
-//! (2.1–2.3 µs -> 1.9 µs; its dynamic header dominates). `miniz_oxide`: 4.3–5.7 µs.
+//! Zlib bombs. Matches longer than their distance are a fill (distance 1) or doubling
+//! copies of the period, not a byte loop; past the room, output is appended without
+//! zero-filling, and a copy that continues the previous one's period starts from further
+//! back in that periodic stretch. A 1 KiB stream of 1 MiB of zeros is refused at a
+//! 256 KiB limit after producing 256 KiB, in tens of microseconds (bench group
+//! `zlib bomb refusal` in agora-dynamic-key).
 //!
-//! Zlib bombs. Matches longer than their distance are a fill (distance 1) or doubling copies
-//! of the period, not a byte loop; past the room, output is appended without zero-filling,
-//! and a copy that continues the previous one's period starts from further back in that
-//! periodic stretch (one or two copies instead of log2(len/distance)). Through
-//! `ParsedAccessToken2::parse`, a 1 MiB bomb of zeros (level 9, 1 KiB) is refused at the
-//! 256 KiB limit in about 25 µs (531 µs with a byte loop), one of 1 MiB of "abc" in about
-//! 41 µs (74 µs with plain doubling, 411 µs with a byte loop); bench group
-//! `zlib bomb refusal`.
+//! Measurements and history: `docs/design/small-zlib.md`.
 
 use std::sync::OnceLock;
 
 use crate::Error;
-use crate::deflate::{CL_ORDER, adler32};
+use crate::adler::adler32;
+use crate::deflate::CL_ORDER;
 
 const TRUNCATED: Error = Error::Malformed("truncated zlib stream");
 const BAD: Error = Error::Malformed("invalid zlib stream");
@@ -216,8 +211,6 @@ impl<'a> Bits<'a> {
     }
 }
 
-/// The error for output past the caller's limit.
-const TOO_LARGE: Error = Error::Malformed("inflated body too large");
 const FAR: Error = Error::Malformed("invalid zlib distance");
 
 /// The output: `buf[..pos]` is the inflated data; `buf[pos..]` is zero-initialised room
@@ -239,6 +232,12 @@ struct Run {
 }
 
 impl Out {
+    /// The error for output past the caller's limit.
+    #[cold]
+    const fn too_large(&self) -> Error {
+        Error::OutputTooLarge { limit: self.limit }
+    }
+
     #[inline(always)]
     fn put(&mut self, b: u8) -> Result<(), Error> {
         if let Some(slot) = self.buf.get_mut(self.pos) {
@@ -255,7 +254,7 @@ impl Out {
     #[inline(never)]
     fn put_grow(&mut self, b: u8) -> Result<(), Error> {
         if self.pos >= self.limit {
-            return Err(TOO_LARGE);
+            return Err(self.too_large());
         }
         self.buf.truncate(self.pos);
         let room = self
@@ -273,7 +272,7 @@ impl Out {
     /// Appends bytes (a stored block).
     fn extend(&mut self, chunk: &[u8]) -> Result<(), Error> {
         if self.pos.saturating_add(chunk.len()) > self.limit {
-            return Err(TOO_LARGE);
+            return Err(self.too_large());
         }
         self.buf.truncate(self.pos);
         self.buf.extend_from_slice(chunk);
@@ -299,7 +298,7 @@ impl Out {
     #[inline(always)]
     fn copy_match_grow(&mut self, start: usize, d: usize, len: usize) -> Result<(), Error> {
         if self.pos.saturating_add(len) > self.limit {
-            return Err(TOO_LARGE);
+            return Err(self.too_large());
         }
         if d == 1 {
             // A run of the last byte (what zlib bombs are made of): a fill.
@@ -951,6 +950,9 @@ fn codes<const FIXED: bool>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testbody::random_body;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
     use std::io::Write;
 
     fn z(level: u32, data: &[u8]) -> Vec<u8> {
@@ -1045,5 +1047,30 @@ mod tests {
         // A bomb: 1 MiB of zeros compresses to about 1 KiB; the limit stops it early.
         let bomb = z(9, &vec![0u8; 1 << 20]);
         assert!(zlib_decompress(&bomb, 256 * 1024).is_err());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Differential: what this decoder accepts, `miniz_oxide` accepts with the same
+        /// output (ours is the stricter one), on valid streams of C zlib and of ours with up to
+        /// three bytes changed.
+        #[test]
+        fn what_we_accept_miniz_oxide_accepts_alike(
+            data in random_body(2000),
+            level in 0u32..11,
+            flips in vec((any::<usize>(), any::<u8>()), 0..4),
+        ) {
+            let mut zs = if level == 10 { crate::deflate::zlib_compress(&data) } else { z(level, &data) };
+            let n = zs.len();
+            for (i, x) in flips {
+                zs[i % n] ^= x;
+            }
+            if let Ok(out) = zlib_decompress(&zs, 1 << 20) {
+                let theirs =
+                    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&zs, 1 << 20).ok();
+                prop_assert_eq!(theirs.as_deref(), Some(&out[..]));
+            }
+        }
     }
 }

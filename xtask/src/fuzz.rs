@@ -46,7 +46,7 @@ pub const TARGETS: [&str; 7] = [
 fn max_len(target: &str) -> Option<usize> {
     target
         .starts_with("small_zlib_")
-        .then_some(agora_dynamic_key::MAX_TOKEN_LEN)
+        .then_some(rtc_tokens::agora_dynamic_key::MAX_TOKEN_LEN)
 }
 
 /// Seconds per target for a full run.

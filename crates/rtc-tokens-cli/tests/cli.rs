@@ -1317,3 +1317,33 @@ fn mismatches_with_the_configuration_are_warned_about() {
         "{warnings}"
     );
 }
+
+#[test]
+fn the_app_id_warning_knows_the_loaders_aliases() {
+    // ZEGO: the sample servers' bare APP_ID (with a ZEGO secret set) and ZEGOCLOUD_APP_ID.
+    let built = run_json(with_zego(cli()), &["build", "zego", "--user", "u1"], 0);
+    let token = built["token"].as_str().unwrap();
+    for var in ["APP_ID", "ZEGOCLOUD_APP_ID"] {
+        let mut cmd = cli();
+        cmd.env(var, "987654321")
+            .env("ZEGO_SERVER_SECRET", ZEGO_SECRET);
+        let out = cmd.args(["parse", token, "--json"]).output().unwrap();
+        let warnings = json(&out.stdout)["warnings"].to_string();
+        let want = format!("the token is for app id {ZEGO_APP_ID}, but {var} is 987654321");
+        assert!(warnings.contains(&want), "{var}: {warnings}");
+    }
+    // Agora: the bare APP_ID with an Agora certificate set.
+    let built = run_json(
+        with_agora(cli()),
+        &["build", "agora", "rtc", "--channel", "lobby", "--uid", "42"],
+        0,
+    );
+    let token = built["token"].as_str().unwrap();
+    let mut cmd = cli();
+    cmd.env("APP_ID", "ffffffffffffffffffffffffffffffff")
+        .env("AGORA_APP_CERTIFICATE", AGORA_CERT);
+    let p = run_json(cmd, &["parse", token], 0);
+    let warnings = p["warnings"].to_string();
+    let want = format!("the token is for app id {AGORA_APP_ID}, but APP_ID is ffff");
+    assert!(warnings.contains(&want), "{warnings}");
+}

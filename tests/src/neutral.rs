@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 
 use rtc_tokens::{
-    AgoraProvider, AgoraVersion, ErrorKind, ExpiryCheck, ParseOptions, ParsedToken, TokenProvider,
-    TokenRequest, TokenVersion, ZegoProvider,
+    AgoraProvider, AgoraVersion, ErrorKind, ExpiryCheck, IssuedToken, ParseOptions, ParsedToken,
+    TokenProvider, TokenRequest, TokenVersion, ZegoProvider,
 };
 use serde::Deserialize;
 
@@ -184,40 +184,80 @@ fn run_one(
     now: u64,
     expected: &Expected,
 ) -> Result<(), String> {
-    let issued = provider.issue_at(request, now);
-    let (x, issued) = match (expected, issued) {
-        (Expected::Refused { refused }, Err(e)) if e.kind() == *refused => return Ok(()),
-        (Expected::Refused { refused }, Err(e)) => {
-            return Err(format!("expected refusal {refused}, got {}: {e}", e.kind()));
-        }
-        (Expected::Refused { refused }, Ok(_)) => {
-            return Err(format!(
-                "expected refusal {refused}, but a token was issued"
-            ));
-        }
-        (Expected::Issued(_), Err(e)) => return Err(format!("refused: {e}")),
-        (Expected::Issued(x), Ok(issued)) => (x, issued),
-    };
-    let options = |expiry| {
-        let options = ParseOptions {
-            expiry,
-            ..ParseOptions::default()
-        };
-        match &x.verify_with {
-            Some(cu) => options.with_channel_uid(&cu.channel, &cu.uid),
-            None => options,
-        }
+    let Some((x, issued)) = issue(provider, request, now, expected)? else {
+        return Ok(());
     };
     let parsed = provider
-        .verify(&issued.token, &options(ExpiryCheck::At(now)))
+        .verify(&issued.token, &parse_options(x, ExpiryCheck::At(now)))
         .map_err(|e| format!("issued token does not verify: {e}"))?;
-    let mut problems = Vec::new();
-    let mut check = |what: &str, ok: bool, detail: String| {
-        if !ok {
-            problems.push(format!("{what}: {detail}"));
+    let mut problems = Problems::default();
+    check_fields(&mut problems, x, &issued, &parsed, now);
+    check_expiry(&mut problems, provider, x, &issued, &parsed);
+    problems.into_result()
+}
+
+/// Issues the token: `None` when the expected refusal happened, the
+/// expectation and the token when one was expected and issued.
+fn issue<'x>(
+    provider: &dyn TokenProvider,
+    request: &TokenRequest,
+    now: u64,
+    expected: &'x Expected,
+) -> Result<Option<(&'x IssuedExpect, IssuedToken)>, String> {
+    match (expected, provider.issue_at(request, now)) {
+        (Expected::Refused { refused }, Err(e)) if e.kind() == *refused => Ok(None),
+        (Expected::Refused { refused }, Err(e)) => {
+            Err(format!("expected refusal {refused}, got {}: {e}", e.kind()))
         }
+        (Expected::Refused { refused }, Ok(_)) => Err(format!(
+            "expected refusal {refused}, but a token was issued"
+        )),
+        (Expected::Issued(_), Err(e)) => Err(format!("refused: {e}")),
+        (Expected::Issued(x), Ok(issued)) => Ok(Some((x, issued))),
+    }
+}
+
+/// Options to verify the token of `x` with (006: its channel and uid).
+fn parse_options(x: &IssuedExpect, expiry: ExpiryCheck) -> ParseOptions {
+    let options = ParseOptions {
+        expiry,
+        ..ParseOptions::default()
     };
-    check(
+    match &x.verify_with {
+        Some(cu) => options.with_channel_uid(&cu.channel, &cu.uid),
+        None => options,
+    }
+}
+
+/// The failed checks of one case, in order.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn check(&mut self, what: &str, ok: bool, detail: String) {
+        if !ok {
+            self.0.push(format!("{what}: {detail}"));
+        }
+    }
+
+    fn into_result(self) -> Result<(), String> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.0.join("; "))
+        }
+    }
+}
+
+/// The decoded fields against the expectation and the issued token.
+fn check_fields(
+    p: &mut Problems,
+    x: &IssuedExpect,
+    issued: &IssuedToken,
+    parsed: &ParsedToken,
+    now: u64,
+) {
+    p.check(
         "version",
         x.version == issued.version && x.version == parsed.version,
         format!(
@@ -225,28 +265,28 @@ fn run_one(
             x.version, issued.version, parsed.version
         ),
     );
-    check(
+    p.check(
         "user",
         x.user == parsed.user,
         format!("expected {:?}, got {:?}", x.user, parsed.user),
     );
-    check(
+    p.check(
         "room",
         x.room == parsed.room,
         format!("expected {:?}, got {:?}", x.room, parsed.room),
     );
     let expires_in = parsed.expires_at.checked_sub(now);
-    check(
+    p.check(
         "expires_in",
         expires_in == Some(x.expires_in),
         format!("expected {}, got {expires_in:?}", x.expires_in),
     );
-    check(
+    p.check(
         "issued expires_at",
         issued.expires_at == parsed.expires_at,
         format!("issued {}, parsed {}", issued.expires_at, parsed.expires_at),
     );
-    check(
+    p.check(
         "issued_at",
         issued.issued_at == now && parsed.issued_at.is_none_or(|t| t == now),
         format!(
@@ -254,35 +294,43 @@ fn run_one(
             issued.issued_at, parsed.issued_at
         ),
     );
-    let privileges = privileges(&parsed, now);
-    check(
+    let privileges = privileges(parsed, now);
+    p.check(
         "privileges",
         x.privileges == privileges,
         format!("expected {:?}, got {privileges:?}", x.privileges),
     );
+}
+
+/// The token verifies one second before its expiry and is `expired` at it.
+fn check_expiry(
+    p: &mut Problems,
+    provider: &dyn TokenProvider,
+    x: &IssuedExpect,
+    issued: &IssuedToken,
+    parsed: &ParsedToken,
+) {
     let before = provider.verify(
         &issued.token,
-        &options(ExpiryCheck::At(parsed.expires_at.saturating_sub(1))),
+        &parse_options(x, ExpiryCheck::At(parsed.expires_at.saturating_sub(1))),
     );
-    check(
+    p.check(
         "one second before expiry",
         before.is_ok(),
         format!("{:?}", before.err()),
     );
     let at = provider
-        .verify(&issued.token, &options(ExpiryCheck::At(parsed.expires_at)))
+        .verify(
+            &issued.token,
+            &parse_options(x, ExpiryCheck::At(parsed.expires_at)),
+        )
         .map(|_| ())
         .map_err(|e| e.kind());
-    check(
+    p.check(
         "at expiry",
         at == Err(ErrorKind::Expired),
         format!("expected expired, got {at:?}"),
     );
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("; "))
-    }
 }
 
 /// The parsed privileges as the suite writes them.

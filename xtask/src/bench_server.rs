@@ -265,6 +265,40 @@ fn wrk(url: &str, o: &Options, duration: u64, auth: bool) -> Result<String> {
 pub fn run(args: &[String]) -> Result<ExitCode> {
     let o = parse_args(args)?;
     ensure_wrk()?;
+    let target = server_binary_dir(&o)?;
+    let binary = target.join("release").join("rtc-tokens-server");
+    if !binary.exists() {
+        bail!("{} not found (drop --no-build)", binary.display());
+    }
+    let (server, addr) = start_server(&o, &binary, &target.join("bench-server.log"))?;
+
+    let url = format!("http://{addr}{}", o.path);
+    eprintln!("warming up (2 s)...");
+    wrk(&url, &o, 2, o.auth)?;
+    eprintln!(
+        "$ wrk -t{} -c{} -d{}s --latency {url}  (server: --demo{}, keep-alive HTTP/1.1)",
+        o.threads,
+        o.connections,
+        o.duration,
+        if o.auth {
+            ", API key"
+        } else {
+            ", --insecure-no-auth"
+        }
+    );
+    let out = wrk(&url, &o, o.duration, o.auth)?;
+    let report = parse_wrk(&out)?;
+    let clean = server.stop()?;
+    let ok = print_report(&o, &out, &report, clean);
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Builds the server in release unless `--no-build`; returns the target directory.
+fn server_binary_dir(o: &Options) -> Result<PathBuf> {
     let root = root();
     if o.build {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -277,18 +311,20 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             bail!("building rtc-tokens-server failed");
         }
     }
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let binary = target.join("release").join("rtc-tokens-server");
-    if !binary.exists() {
-        bail!("{} not found (drop --no-build)", binary.display());
-    }
+    Ok(std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from))
+}
 
+/// Starts `binary` on a free loopback port, logging to `log_path`, and waits
+/// until it is ready and `o.path` answers 200 with a 007 token.
+fn start_server(
+    o: &Options,
+    binary: &Path,
+    log_path: &Path,
+) -> Result<(ServerProcess, SocketAddr)> {
     let port = free_port()?;
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let log_path = target.join("bench-server.log");
-    let log = std::fs::File::create(&log_path)?;
-    let mut cmd = Command::new(&binary);
+    let log = std::fs::File::create(log_path)?;
+    let mut cmd = Command::new(binary);
     cmd.args(["--demo", "--bind", &addr.to_string()])
         .env("RUST_LOG", "warn")
         .env("LOG_FORMAT", "json")
@@ -324,25 +360,12 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         Some((200, body)) if body.contains("007") => {}
         other => bail!("{} does not answer 200 with a 007 token: {other:?}", o.path),
     }
+    Ok((server, addr))
+}
 
-    let url = format!("http://{addr}{}", o.path);
-    eprintln!("warming up (2 s)...");
-    wrk(&url, &o, 2, o.auth)?;
-    eprintln!(
-        "$ wrk -t{} -c{} -d{}s --latency {url}  (server: --demo{}, keep-alive HTTP/1.1)",
-        o.threads,
-        o.connections,
-        o.duration,
-        if o.auth {
-            ", API key"
-        } else {
-            ", --insecure-no-auth"
-        }
-    );
-    let out = wrk(&url, &o, o.duration, o.auth)?;
-    let report = parse_wrk(&out)?;
-    let clean = server.stop()?;
-
+/// Prints wrk's output and the summary; returns whether the run passed
+/// (no errors, a clean shutdown, and the target met when `--enforce`).
+fn print_report(o: &Options, out: &str, report: &WrkReport, clean: bool) -> bool {
     let errors = report.non_2xx + report.socket_errors;
     println!("{}", out.trim_end());
     println!();
@@ -368,12 +391,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         "target           >= {TARGET_RPS:.0} req/s, p99 < {TARGET_P99_MS} ms, no errors: {}",
         if met { "met" } else { "NOT met" }
     );
-    let ok = errors == 0 && clean && (met || !o.enforce);
-    Ok(if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    errors == 0 && clean && (met || !o.enforce)
 }
 
 #[cfg(test)]

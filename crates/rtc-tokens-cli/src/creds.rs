@@ -14,7 +14,7 @@ use std::path::Path;
 
 use anyhow::anyhow;
 use rtc_tokens::config::{self, Need, Setting, Sources, Values};
-use rtc_tokens::{AgoraProvider, ZegoProvider};
+use rtc_tokens::{AgoraProvider, Vendor, ZegoProvider};
 
 /// Flags people might try for passing a secret on the command line. None of
 /// them exists; they are caught before parsing to explain why.
@@ -148,7 +148,7 @@ pub fn zego_for_parse(secret_file: Option<&Path>) -> anyhow::Result<Option<ZegoP
 
 /// The Agora provider for verifying, when a certificate is configured. The
 /// app id is not needed to verify: the demo one stands in (the caller
-/// compares the token's app id with `AGORA_APP_ID` and warns).
+/// compares the token's app id with [`configured_app_id`] and warns).
 ///
 /// # Errors
 ///
@@ -163,6 +163,44 @@ pub fn agora_for_parse(secret_file: Option<&Path>) -> anyhow::Result<Option<Agor
         return Ok(None);
     }
     Ok(config::agora(&values, Need::Required)?)
+}
+
+/// An app id set in the environment, and the variable that gave it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfiguredAppId {
+    /// The variable, as the loader resolved it (`ZEGO_APP_ID`, an alias such
+    /// as `ZEGOCLOUD_APP_ID`, or the sample servers' bare `APP_ID`).
+    pub name: String,
+    /// Its value (an app id is not a secret).
+    pub value: String,
+}
+
+/// The app id configured for `vendor` in the environment, found by the
+/// facade's loader with all its names and aliases: what `parse` compares a
+/// token's app id with. Only the app id setting is loaded (no secret is read,
+/// no warning printed twice); a value the loader refuses counts as none,
+/// since this only feeds a warning.
+#[must_use]
+pub fn configured_app_id(vendor: Vendor) -> Option<ConfiguredAppId> {
+    let keys = match vendor {
+        Vendor::Zego => &ZEGO,
+        Vendor::Agora => &AGORA,
+    };
+    let table: Vec<Setting> = keys
+        .settings
+        .iter()
+        .filter(|s| s.key == keys.app_id)
+        .copied()
+        .collect();
+    let values = Values::load(&[&table], &Sources::new().with_process_env()).ok()?;
+    if !values.is_set(keys.app_id) {
+        return None;
+    }
+    let value = values.text(keys.app_id).filter(|v| !v.is_empty())?;
+    Some(ConfiguredAppId {
+        name: values.name(keys.app_id),
+        value: value.to_owned(),
+    })
 }
 
 #[cfg(test)]

@@ -227,13 +227,6 @@ fn read_token(arg: Option<&str>) -> anyhow::Result<String> {
     }
 }
 
-fn env_value(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
 fn parse_command(args: &ParseArgs, json: bool, style: Style) -> anyhow::Result<Outcome> {
     let token = read_token(args.token.as_deref())?;
     let uid = match (args.uid, &args.account) {
@@ -256,11 +249,11 @@ fn parse_command(args: &ParseArgs, json: bool, style: Style) -> anyhow::Result<O
     match version.map(TokenVersion::vendor) {
         Some(Vendor::Zego) if vendor.is_none_or(|v| v == Vendor::Zego) => {
             keys.zego = creds::zego_for_parse(args.secret_file.as_deref())?;
-            expected_app_id = env_value("ZEGO_APP_ID").map(|v| ("ZEGO_APP_ID", v));
+            expected_app_id = creds::configured_app_id(Vendor::Zego);
         }
         Some(Vendor::Agora) if vendor.is_none_or(|v| v == Vendor::Agora) => {
             keys.agora = creds::agora_for_parse(args.secret_file.as_deref())?;
-            expected_app_id = env_value("AGORA_APP_ID").map(|v| ("AGORA_APP_ID", v));
+            expected_app_id = creds::configured_app_id(Vendor::Agora);
         }
         _ => {}
     }
@@ -273,11 +266,12 @@ fn parse_command(args: &ParseArgs, json: bool, style: Style) -> anyhow::Result<O
         hints: true,
     };
     let mut report = parse::analyse(&token, &keys, &options);
-    if let (Some((var, want)), Some(have)) = (expected_app_id, &report.app_id)
-        && want != *have
+    if let (Some(want), Some(have)) = (expected_app_id, &report.app_id)
+        && want.value != *have
     {
         report.warnings.push(format!(
-            "the token is for app id {have}, but {var} is {want}"
+            "the token is for app id {have}, but {} is {}",
+            want.name, want.value
         ));
     }
     let rejected = report.first_problem().map(str::to_owned);

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
+use rtc_tokens::agora_dynamic_key;
 use rtc_tokens::config::{self, EnvName, Kind, Setting, Sources, Values};
 use rtc_tokens::{AgoraProvider, Config, Providers, Vendor, ZegoProvider};
 
@@ -88,8 +89,10 @@ pub const SERVER_SETTINGS: &[Setting] = &[
 pub const DEFAULT_PORT: u16 = 8080;
 /// Default request body limit (bytes).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024;
-/// Default and ceiling of the validity a caller may ask for (24 hours, Agora's cap).
-pub const DEFAULT_MAX_VALIDITY_SECS: u32 = 86_400;
+/// Default and ceiling of the validity a caller may ask for: Agora's cap
+/// ([`agora_dynamic_key::MAX_VALIDITY_SECS`], 24 hours), which the Agora
+/// vendor crate owns.
+pub const DEFAULT_MAX_VALIDITY_SECS: u32 = agora_dynamic_key::MAX_VALIDITY_SECS;
 /// Default per-key rate limit (requests per minute).
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 600;
 /// Default time to let in-flight requests finish after SIGTERM/SIGINT.
@@ -262,34 +265,28 @@ pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> R
         .cloned()
         .map(StartupWarning::Config)
         .collect();
+    let server = server_config(options, &values, &mut warnings)?;
+    let providers = providers(options, &values)?;
+    Ok(Settings {
+        server,
+        providers,
+        demo: options.demo,
+        warnings,
+    })
+}
 
-    let bind = bind(&values)?;
-    let keys = api_keys(&values)?;
-    let auth = if options.insecure_no_auth {
-        if !keys.is_empty() {
-            warnings.push(StartupWarning::KeysIgnored);
-        }
-        Auth::Disabled
-    } else if keys.is_empty() {
-        bail!(
-            "no API key configured: set API_KEYS or API_KEYS_FILE (or run with --insecure-no-auth \
-             on a trusted network only)"
-        );
-    } else {
-        Auth::ApiKeys(keys)
-    };
+/// The server's own settings, in the order their errors are reported.
+fn server_config(
+    options: &LoadOptions,
+    values: &Values,
+    warnings: &mut Vec<StartupWarning>,
+) -> Result<ServerConfig> {
+    let bind = bind(values)?;
+    let auth = auth(options, values, warnings)?;
     let cors = values
         .text("server.cors_allow_origin")
         .map_or(CorsPolicy::None, CorsPolicy::parse);
-
-    let per_minute = values
-        .get("server.rate_limit_per_minute")?
-        .unwrap_or(DEFAULT_RATE_LIMIT_PER_MINUTE);
-    let burst: Option<u32> = values.get("server.rate_limit_burst")?;
-    let rate_limit = (per_minute > 0).then(|| RateLimit {
-        per_minute,
-        burst: burst.filter(|b| *b > 0).unwrap_or(per_minute),
-    });
+    let rate_limit = rate_limit(values)?;
     let max_body_bytes = values
         .parse("server.max_body_bytes", |s| {
             s.parse::<usize>().ok().filter(|n| *n >= 256)
@@ -307,40 +304,72 @@ pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> R
             .get("server.shutdown_timeout_secs")?
             .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
     );
+    Ok(ServerConfig {
+        bind,
+        auth,
+        cors,
+        rate_limit,
+        max_body_bytes,
+        max_validity_secs,
+        shutdown_timeout,
+    })
+}
 
-    let providers = if options.demo {
+/// API keys, unless `--insecure-no-auth` (which warns if keys are configured
+/// anyway). No key and no `--insecure-no-auth` is an error.
+fn auth(
+    options: &LoadOptions,
+    values: &Values,
+    warnings: &mut Vec<StartupWarning>,
+) -> Result<Auth> {
+    let keys = api_keys(values)?;
+    if options.insecure_no_auth {
+        if !keys.is_empty() {
+            warnings.push(StartupWarning::KeysIgnored);
+        }
+        Ok(Auth::Disabled)
+    } else if keys.is_empty() {
+        bail!(
+            "no API key configured: set API_KEYS or API_KEYS_FILE (or run with --insecure-no-auth \
+             on a trusted network only)"
+        );
+    } else {
+        Ok(Auth::ApiKeys(keys))
+    }
+}
+
+/// The per-key rate limit; a rate of 0 turns it off, a burst of 0 or none
+/// means the rate.
+fn rate_limit(values: &Values) -> Result<Option<RateLimit>> {
+    let per_minute = values
+        .get("server.rate_limit_per_minute")?
+        .unwrap_or(DEFAULT_RATE_LIMIT_PER_MINUTE);
+    let burst: Option<u32> = values.get("server.rate_limit_burst")?;
+    Ok((per_minute > 0).then(|| RateLimit {
+        per_minute,
+        burst: burst.filter(|b| *b > 0).unwrap_or(per_minute),
+    }))
+}
+
+/// The demo providers with `--demo`, else the configured vendors (at least one).
+fn providers(options: &LoadOptions, values: &Values) -> Result<Providers> {
+    if options.demo {
         let p = Providers::new()
             .with(Arc::new(ZegoProvider::demo()))
             .with(Arc::new(AgoraProvider::demo()));
-        match values.get::<Vendor>("default_vendor")? {
+        return Ok(match values.get::<Vendor>("default_vendor")? {
             Some(v) => p.with_default_vendor(v),
             None => p,
-        }
-    } else {
-        let config = Config::from_values(&values)?;
-        if config.is_empty() {
-            bail!(
-                "{}; or give a --config file; --demo runs on built-in fake credentials",
-                Config::NOTHING_CONFIGURED
-            );
-        }
-        config.providers()
-    };
-
-    Ok(Settings {
-        server: ServerConfig {
-            bind,
-            auth,
-            cors,
-            rate_limit,
-            max_body_bytes,
-            max_validity_secs,
-            shutdown_timeout,
-        },
-        providers,
-        demo: options.demo,
-        warnings,
-    })
+        });
+    }
+    let config = Config::from_values(values)?;
+    if config.is_empty() {
+        bail!(
+            "{}; or give a --config file; --demo runs on built-in fake credentials",
+            Config::NOTHING_CONFIGURED
+        );
+    }
+    Ok(config.providers())
 }
 
 /// The listening address: `bind` or `host:port`, whichever comes from the
@@ -383,6 +412,21 @@ mod tests {
 
     use super::*;
     use rtc_tokens::{DEMO_AGORA_APP_CERTIFICATE, DEMO_AGORA_APP_ID, DEMO_ZEGO_SERVER_SECRET};
+
+    #[test]
+    fn validity_ceiling_is_agoras_cap() {
+        assert_eq!(
+            DEFAULT_MAX_VALIDITY_SECS,
+            agora_dynamic_key::MAX_VALIDITY_SECS
+        );
+        // The setting's description quotes the cap: keep it in step.
+        let expect = SERVER_SETTINGS
+            .iter()
+            .find(|s| s.key == "server.max_validity_secs")
+            .map(|s| s.expect)
+            .unwrap_or_default();
+        assert!(expect.contains(&DEFAULT_MAX_VALIDITY_SECS.to_string()));
+    }
 
     fn load_env(pairs: &[(&str, &str)], options: &LoadOptions) -> Result<Settings> {
         let map: HashMap<String, String> = pairs

@@ -47,30 +47,58 @@ impl Claims {
     }
 }
 
+/// Bit flags for the claim keys, used to spot duplicates and missing keys.
+const APP_ID: u8 = 1;
+const USER_ID: u8 = 2;
+const CTIME: u8 = 4;
+const EXPIRE: u8 = 8;
+const NONCE: u8 = 16;
+const PAYLOAD: u8 = 32;
+
 /// Reads the claims JSON: any valid JSON object, any key order and escaping,
 /// unknown keys ignored; duplicate keys, wrong types and missing required
 /// keys are shape errors.
 pub(crate) fn read(text: &str, mode: Mode) -> Result<Claims, JsonError> {
-    const APP_ID: u8 = 1;
-    const USER_ID: u8 = 2;
-    const CTIME: u8 = 4;
-    const EXPIRE: u8 = 8;
-    const NONCE: u8 = 16;
-    const PAYLOAD: u8 = 32;
-
-    let mut c = Claims {
-        mode,
-        app_id: 0,
-        user_id: String::new(),
-        ctime: 0,
-        expire: 0,
-        nonce: 0,
-        payload: String::new(),
+    let mut members = Members {
+        claims: Claims {
+            mode,
+            app_id: 0,
+            user_id: String::new(),
+            ctime: 0,
+            expire: 0,
+            nonce: 0,
+            payload: String::new(),
+        },
+        seen: 0,
+        unknown: Vec::new(),
     };
-    let mut seen = 0u8;
-    let mut unknown: Vec<Cow<'_, str>> = Vec::new();
     let mut shape = ShapeTracker::default();
     json::read_object(text, &mut shape, |r, key, shape| {
+        members.member(r, key, shape)
+    })?;
+    match members.missing() {
+        Some(why) => Err(JsonError::Shape(why)),
+        None => Ok(members.claims),
+    }
+}
+
+/// The claims read so far, and which keys were met.
+struct Members<'a> {
+    claims: Claims,
+    /// Known keys met, as bit flags.
+    seen: u8,
+    /// Unknown keys met, to spot their duplicates.
+    unknown: Vec<Cow<'a, str>>,
+}
+
+impl<'a> Members<'a> {
+    /// Reads one member; `r` must consume exactly its value.
+    fn member(
+        &mut self,
+        r: &mut Reader<'a>,
+        key: Cow<'a, str>,
+        shape: &mut ShapeTracker,
+    ) -> Result<(), JsonError> {
         let bit = match &*key {
             "app_id" => APP_ID,
             "user_id" => USER_ID,
@@ -79,18 +107,29 @@ pub(crate) fn read(text: &str, mode: Mode) -> Result<Claims, JsonError> {
             "nonce" => NONCE,
             "payload" => PAYLOAD,
             _ => {
-                if unknown.contains(&key) {
+                if self.unknown.contains(&key) {
                     shape.note("duplicate key");
                 } else {
-                    unknown.push(key);
+                    self.unknown.push(key);
                 }
                 return r.skip_value();
             }
         };
-        if seen & bit != 0 {
+        if self.seen & bit != 0 {
             shape.note("duplicate key");
         }
-        seen |= bit;
+        self.seen |= bit;
+        self.value(bit, r, shape)
+    }
+
+    /// Reads the value of the known key `bit` into the claims.
+    fn value(
+        &mut self,
+        bit: u8,
+        r: &mut Reader<'_>,
+        shape: &mut ShapeTracker,
+    ) -> Result<(), JsonError> {
+        let c = &mut self.claims;
         match bit {
             APP_ID => {
                 if let Some(v) = shape.check(r.int::<u32>("app_id is not a u32 integer"))? {
@@ -126,18 +165,19 @@ pub(crate) fn read(text: &str, mode: Mode) -> Result<Claims, JsonError> {
             }
         }
         Ok(())
-    })?;
-    let missing = match APP_ID | USER_ID | CTIME | EXPIRE | NONCE {
-        all if seen & all == all => None,
-        _ if seen & APP_ID == 0 => Some("missing app_id"),
-        _ if seen & USER_ID == 0 => Some("missing user_id"),
-        _ if seen & CTIME == 0 => Some("missing ctime"),
-        _ if seen & EXPIRE == 0 => Some("missing expire"),
-        _ => Some("missing nonce"),
-    };
-    match missing {
-        Some(why) => Err(JsonError::Shape(why)),
-        None => Ok(c),
+    }
+
+    /// The first required key not met, as a shape error message.
+    const fn missing(&self) -> Option<&'static str> {
+        let seen = self.seen;
+        match APP_ID | USER_ID | CTIME | EXPIRE | NONCE {
+            all if seen & all == all => None,
+            _ if seen & APP_ID == 0 => Some("missing app_id"),
+            _ if seen & USER_ID == 0 => Some("missing user_id"),
+            _ if seen & CTIME == 0 => Some("missing ctime"),
+            _ if seen & EXPIRE == 0 => Some("missing expire"),
+            _ => Some("missing nonce"),
+        }
     }
 }
 

@@ -71,6 +71,19 @@ pub(crate) fn seal(
     i: &SealInputs<'_>,
     plaintext: Option<&mut String>,
 ) -> Result<String, Error> {
+    let max_pt = check_inputs(i)?;
+    let mut body = lay_out(i, max_pt)?;
+    if let Some(out) = plaintext {
+        let pt = body.bytes.get(body.hdr..).unwrap_or_default();
+        *out = String::from_utf8(pt.to_vec()).unwrap_or_default();
+    }
+    encrypt_in_place(secret, i, &mut body)?;
+    encode(&body.bytes)
+}
+
+/// Validates the inputs like the public builders do; returns the longest
+/// plaintext the mode can carry.
+fn check_inputs(i: &SealInputs<'_>) -> Result<usize, Error> {
     if i.app_id == 0 {
         return Err(Error::InvalidAppId);
     }
@@ -91,6 +104,23 @@ pub(crate) fn seal(
     if i.user_id.len().saturating_add(i.payload.len()) > max_pt {
         return Err(Error::TooLong);
     }
+    Ok(max_pt)
+}
+
+/// A body being sealed: header and plaintext, then ciphertext in place.
+struct SealBody {
+    bytes: Vec<u8>,
+    /// Header length: where the plaintext (later the ciphertext) starts.
+    hdr: usize,
+    /// Plaintext length.
+    pt_len: usize,
+    /// Ciphertext length (GCM: without the tag).
+    ct_len: usize,
+}
+
+/// Writes the header and the claims JSON, refuses a plaintext over `max_pt`,
+/// and patches the IV and ciphertext length fields.
+fn lay_out(i: &SealInputs<'_>, max_pt: usize) -> Result<SealBody, Error> {
     // Fixed JSON text (61 bytes) + four integers + the raw strings + room
     // for some escapes, the GCM tag and mode byte or the CBC padding.
     let pt_guess = i
@@ -121,39 +151,52 @@ pub(crate) fn seal(
     if let Some(f) = body.get_mut(hdr.saturating_sub(2)..hdr) {
         f.copy_from_slice(&ct_len16.to_be_bytes());
     }
-    if let Some(out) = plaintext {
-        let pt = body.get(hdr..).unwrap_or_default();
-        *out = String::from_utf8(pt.to_vec()).unwrap_or_default();
-    }
+    Ok(SealBody {
+        bytes: body,
+        hdr,
+        pt_len,
+        ct_len,
+    })
+}
 
+/// Encrypts the plaintext in place (GCM: then appends the tag and the mode
+/// byte; CBC: pads it).
+fn encrypt_in_place(
+    secret: &ServerSecret,
+    i: &SealInputs<'_>,
+    body: &mut SealBody,
+) -> Result<(), Error> {
+    let hdr = body.hdr;
     match i.mode {
         Mode::Gcm => {
             let nonce = Nonce::try_from(i.iv).map_err(|_| Error::InvalidIvLength)?;
-            let msg = body.get_mut(hdr..).ok_or(Error::TooLong)?;
+            let msg = body.bytes.get_mut(hdr..).ok_or(Error::TooLong)?;
             let tag = secret
                 .gcm()
                 .encrypt_inout_detached(&nonce, &[], msg.into())
                 .map_err(|_| Error::TooLong)?;
-            body.extend_from_slice(&tag);
-            body.push(1);
+            body.bytes.extend_from_slice(&tag);
+            body.bytes.push(1);
         }
         Mode::Cbc => {
-            body.resize(hdr.saturating_add(ct_len), 0);
+            body.bytes.resize(hdr.saturating_add(body.ct_len), 0);
             let enc = cbc::Encryptor::<Aes256>::inner_iv_slice_init(secret.aes().clone(), i.iv)
                 .map_err(|_| Error::InvalidIvLength)?;
-            let buf = body.get_mut(hdr..).ok_or(Error::TooLong)?;
-            enc.encrypt_padded::<Pkcs7>(buf, pt_len)
+            let buf = body.bytes.get_mut(hdr..).ok_or(Error::TooLong)?;
+            enc.encrypt_padded::<Pkcs7>(buf, body.pt_len)
                 .map_err(|_| Error::TooLong)?;
         }
     }
+    Ok(())
+}
 
+/// `"04"` followed by the padded base64 of `body`.
+fn encode(body: &[u8]) -> Result<String, Error> {
     let b64_len = base64::encoded_len(body.len(), true).ok_or(Error::TooLong)?;
     let mut token = vec![0u8; b64_len.saturating_add(2)];
     let (prefix, b64) = token.split_at_mut_checked(2).ok_or(Error::TooLong)?;
     prefix.copy_from_slice(b"04");
-    BASE64
-        .encode_slice(&body, b64)
-        .map_err(|_| Error::TooLong)?;
+    BASE64.encode_slice(body, b64).map_err(|_| Error::TooLong)?;
     // Only ASCII was written.
     String::from_utf8(token).map_err(|_| Error::TooLong)
 }

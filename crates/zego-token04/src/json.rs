@@ -226,6 +226,19 @@ fn hex4(bytes: &[u8]) -> Result<u32, JsonError> {
     Ok(v)
 }
 
+/// Position just past the run of ASCII digits starting at `start`, which
+/// must hold at least one digit.
+fn digits_from(bytes: &[u8], start: usize) -> Result<usize, JsonError> {
+    let mut pos = start;
+    while bytes.get(pos).is_some_and(u8::is_ascii_digit) {
+        pos = pos.saturating_add(1);
+    }
+    if pos == start {
+        return Err(JsonError::Syntax);
+    }
+    Ok(pos)
+}
+
 /// Why JSON was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum JsonError {
@@ -444,14 +457,7 @@ impl<'a> Reader<'a> {
         let mut is_int = true;
         if bytes.get(pos) == Some(&b'.') {
             is_int = false;
-            pos = pos.saturating_add(1);
-            let start = pos;
-            while bytes.get(pos).is_some_and(u8::is_ascii_digit) {
-                pos = pos.saturating_add(1);
-            }
-            if pos == start {
-                return Err(JsonError::Syntax);
-            }
+            pos = digits_from(bytes, pos.saturating_add(1))?;
         }
         if matches!(bytes.get(pos), Some(b'e' | b'E')) {
             is_int = false;
@@ -459,13 +465,7 @@ impl<'a> Reader<'a> {
             if matches!(bytes.get(pos), Some(b'+' | b'-')) {
                 pos = pos.saturating_add(1);
             }
-            let start = pos;
-            while bytes.get(pos).is_some_and(u8::is_ascii_digit) {
-                pos = pos.saturating_add(1);
-            }
-            if pos == start {
-                return Err(JsonError::Syntax);
-            }
+            pos = digits_from(bytes, pos)?;
         }
         self.advance(pos)?;
         Ok(match (is_int, acc) {

@@ -33,27 +33,48 @@ pub enum AgoraVersion {
     V007,
 }
 
-impl fmt::Display for AgoraVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl AgoraVersion {
+    /// Every version, the default (current) first.
+    pub const ALL: [Self; 2] = [Self::V007, Self::V006];
+
+    /// The version prefix, `007` or `006`: the name written out (serde,
+    /// `Display`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
             Self::V006 => "006",
             Self::V007 => "007",
-        })
+        }
+    }
+
+    /// The other names [`FromStr`] accepts: `7` and `6`.
+    #[must_use]
+    pub const fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Self::V006 => &["6"],
+            Self::V007 => &["7"],
+        }
+    }
+}
+
+impl fmt::Display for AgoraVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 impl FromStr for AgoraVersion {
     type Err = Error;
 
+    /// Parses a version's name or alias (surrounding blanks ignored).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "006" | "6" => Ok(Self::V006),
-            "007" | "7" => Ok(Self::V007),
-            _ => Err(Error::invalid_input(
-                Some(Vendor::Agora),
-                "token version must be 006 or 007",
-            )),
-        }
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s || v.aliases().contains(&s))
+            .ok_or_else(|| {
+                Error::invalid_input(Some(Vendor::Agora), "token version must be 006 or 007")
+            })
     }
 }
 
@@ -466,5 +487,19 @@ mod tests {
     fn demo_credentials_are_valid() {
         assert!(AppId::new(DEMO_AGORA_APP_ID).is_ok());
         assert!(AppCertificate::new(DEMO_AGORA_APP_CERTIFICATE).is_ok());
+    }
+
+    #[test]
+    fn version_spellings() {
+        assert_eq!(AgoraVersion::default(), AgoraVersion::ALL[0]);
+        for v in AgoraVersion::ALL {
+            assert_eq!(v.as_str().parse::<AgoraVersion>().unwrap(), v);
+            for alias in v.aliases() {
+                assert_eq!(format!(" {alias} ").parse::<AgoraVersion>().unwrap(), v);
+            }
+            let json = serde_json::to_string(&v).unwrap();
+            assert_eq!(json, format!("\"{v}\""));
+        }
+        assert!("008".parse::<AgoraVersion>().is_err());
     }
 }

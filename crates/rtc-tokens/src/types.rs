@@ -178,18 +178,28 @@ impl FromStr for TokenKind {
 }
 
 /// The user's role in the room or channel.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Its spellings are data: [`as_str`](Self::as_str) is the name written out
+/// (serde, `Display`), [`aliases`](Self::aliases) the other names read;
+/// [`FromStr`] (any ASCII case, trimmed) and serde (exact) accept the name
+/// and the aliases, nothing else.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
-    /// May join and publish.
+    /// May join and publish (Agora's host or broadcaster).
     #[default]
     Publisher,
     /// May join and receive only (Agora's audience).
-    #[serde(alias = "audience")]
     Subscriber,
 }
 
 impl Role {
+    /// Every role, the default first.
+    pub const ALL: [Self; 2] = [Self::Publisher, Self::Subscriber];
+
+    /// The names of [`ALL`](Self::ALL), in order (for "expected ..." messages).
+    const NAMES: &'static [&'static str] = &["publisher", "subscriber"];
+
     /// `publisher` or `subscriber`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -197,6 +207,23 @@ impl Role {
             Self::Publisher => "publisher",
             Self::Subscriber => "subscriber",
         }
+    }
+
+    /// The other names accepted for this role: Agora's `host` and
+    /// `broadcaster` for a publisher, `audience` for a subscriber.
+    #[must_use]
+    pub const fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Self::Publisher => &["host", "broadcaster"],
+            Self::Subscriber => &["audience"],
+        }
+    }
+
+    /// The role `name` (or an alias) spells, compared with `eq`.
+    fn find(name: &str, eq: impl Fn(&str, &str) -> bool) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|r| eq(r.as_str(), name) || r.aliases().iter().any(|alias| eq(alias, name)))
     }
 }
 
@@ -209,15 +236,28 @@ impl fmt::Display for Role {
 impl FromStr for Role {
     type Err = Error;
 
+    /// Parses a role's name or alias, in any ASCII case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "publisher" | "host" | "broadcaster" => Ok(Self::Publisher),
-            "subscriber" | "audience" => Ok(Self::Subscriber),
-            _ => Err(Error::invalid_input(
-                None,
-                "unknown role: expected publisher or subscriber",
-            )),
+        Self::find(s.trim(), |a, b| a.eq_ignore_ascii_case(b)).ok_or_else(|| {
+            Error::invalid_input(None, "unknown role: expected publisher or subscriber")
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Role {
+    /// Reads a role's exact name or alias.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Role;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a role name")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Role, E> {
+                Role::find(v, |a, b| a == b).ok_or_else(|| E::unknown_variant(v, Role::NAMES))
+            }
         }
+        deserializer.deserialize_str(Visitor)
     }
 }
 
@@ -620,5 +660,35 @@ impl ParseOptions {
         self.channel = Some(channel.into());
         self.uid = Some(uid.into());
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_spellings_are_one_list_for_from_str_and_serde() {
+        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        assert_eq!(names, Role::NAMES);
+        for role in Role::ALL {
+            for name in std::iter::once(role.as_str()).chain(role.aliases().iter().copied()) {
+                assert_eq!(name.parse::<Role>().unwrap(), role, "{name}");
+                let upper = format!(" {} ", name.to_ascii_uppercase());
+                assert_eq!(upper.parse::<Role>().unwrap(), role, "{upper}");
+                let json = format!("\"{name}\"");
+                assert_eq!(serde_json::from_str::<Role>(&json).unwrap(), role, "{json}");
+            }
+            let json = serde_json::to_string(&role).unwrap();
+            assert_eq!(json, format!("\"{role}\""));
+        }
+        assert!("king".parse::<Role>().is_err());
+        let err = serde_json::from_str::<Role>("\"king\"").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("expected `publisher` or `subscriber`"),
+            "{err}"
+        );
+        assert!(serde_json::from_str::<Role>("\"Host\"").is_err());
     }
 }

@@ -30,7 +30,11 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// The lowercase name, `"gcm"` or `"cbc"`.
+    /// Every mode, the default first.
+    pub const ALL: [Self; 2] = [Self::Gcm, Self::Cbc];
+
+    /// The lowercase name, `"gcm"` or `"cbc"`: the one spelling
+    /// [`FromStr`] accepts (in any ASCII case) and serde reads and writes.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -58,15 +62,12 @@ impl fmt::Display for Mode {
 impl FromStr for Mode {
     type Err = Error;
 
-    /// Parses `"gcm"` or `"cbc"` (ASCII case-insensitive).
+    /// Parses a mode's [`as_str`](Self::as_str) name, ASCII case-insensitive.
     fn from_str(s: &str) -> Result<Self, Error> {
-        if s.eq_ignore_ascii_case("gcm") {
-            Ok(Self::Gcm)
-        } else if s.eq_ignore_ascii_case("cbc") {
-            Ok(Self::Cbc)
-        } else {
-            Err(Error::UnknownMode)
-        }
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s))
+            .ok_or(Error::UnknownMode)
     }
 }
 
@@ -253,6 +254,12 @@ mod tests {
         assert_eq!("CBC".parse::<Mode>().unwrap(), Mode::Cbc);
         assert_eq!("ecb".parse::<Mode>().unwrap_err(), Error::UnknownMode);
         assert_eq!(Mode::Cbc.to_string(), "cbc");
+        for mode in Mode::ALL {
+            assert_eq!(mode.as_str().parse::<Mode>().unwrap(), mode);
+            let json = serde_json::to_string(&mode).unwrap();
+            assert_eq!(json, format!("\"{}\"", mode.as_str()));
+            assert_eq!(serde_json::from_str::<Mode>(&json).unwrap(), mode);
+        }
     }
 
     #[test]

@@ -173,7 +173,8 @@ pub struct Config {
 pub enum Need {
     /// Build it when any of its settings is set.
     IfSet,
-    /// Build it, reporting the first missing setting.
+    /// Build it, reporting the first missing setting, or what to set
+    /// ([`not_configured`]) when none is.
     Required,
 }
 
@@ -182,10 +183,11 @@ impl Config {
     pub const SETTINGS: &'static [&'static [Setting]] =
         &[COMMON_SETTINGS, ZEGO_SETTINGS, AGORA_SETTINGS];
 
-    /// The message for "nothing configured", naming what to set.
+    /// The message for "nothing configured", naming what to set: each
+    /// vendor's [`what_to_set`] (a test keeps them equal).
     pub const NOTHING_CONFIGURED: &'static str = "no vendor configured: set ZEGO_APP_ID and \
-        ZEGO_SERVER_SECRET (or ZEGO_SERVER_SECRET_FILE), or AGORA_APP_ID and \
-        AGORA_APP_CERTIFICATE (or AGORA_APP_CERTIFICATE_FILE)";
+        ZEGO_SERVER_SECRET_FILE (or ZEGO_SERVER_SECRET), or AGORA_APP_ID and \
+        AGORA_APP_CERTIFICATE_FILE (or AGORA_APP_CERTIFICATE)";
 
     /// Reads the process environment.
     ///
@@ -308,6 +310,35 @@ impl Config {
     }
 }
 
+/// What to set to configure `vendor`, named from its settings: the app id
+/// variable and the secret's file variable (preferred) or variable, e.g.
+/// `AGORA_APP_ID and AGORA_APP_CERTIFICATE_FILE (or AGORA_APP_CERTIFICATE)`.
+#[must_use]
+pub fn what_to_set(vendor: Vendor) -> String {
+    let (settings, app_id, secret) = match vendor {
+        Vendor::Zego => (ZEGO_SETTINGS, "zego.app_id", "zego.server_secret"),
+        Vendor::Agora => (AGORA_SETTINGS, "agora.app_id", "agora.app_certificate"),
+    };
+    let name = |key: &'static str| {
+        settings
+            .iter()
+            .find(|s| s.key == key)
+            .map_or(key, Setting::name)
+    };
+    let secret = name(secret);
+    format!("{} and {secret}_FILE (or {secret})", name(app_id))
+}
+
+/// The error for a `vendor` that is needed but has none of its settings:
+/// `agora is not configured: set AGORA_APP_ID and …` ([`what_to_set`]).
+#[must_use]
+pub fn not_configured(vendor: Vendor) -> Error {
+    Error::invalid_input(
+        None,
+        format!("{vendor} is not configured: set {}", what_to_set(vendor)),
+    )
+}
+
 /// `value`, or an error naming the missing setting `key` the way its
 /// vendor's other setting `sibling` was given: the TOML key when that came
 /// from the file, else the canonical variable; a secret also names its file form.
@@ -340,11 +371,14 @@ fn required<T>(values: &Values, key: &str, sibling: &str, value: Option<T>) -> R
 ///
 /// # Errors
 ///
-/// `invalid_input` naming the missing or malformed setting.
+/// `invalid_input` naming the missing or malformed setting, or
+/// [`not_configured`] when `need` is [`Need::Required`] and nothing is set.
 pub fn zego(values: &Values, need: Need) -> Result<Option<ZegoProvider>, Error> {
     let set = values.is_set("zego.app_id") || values.is_set("zego.server_secret");
-    if need == Need::IfSet && !set {
-        return Ok(None);
+    match (need, set) {
+        (Need::IfSet, false) => return Ok(None),
+        (Need::Required, false) => return Err(not_configured(Vendor::Zego)),
+        (_, true) => {}
     }
     let app_id = values.parse("zego.app_id", |s| {
         s.parse::<u32>()
@@ -367,11 +401,14 @@ pub fn zego(values: &Values, need: Need) -> Result<Option<ZegoProvider>, Error> 
 ///
 /// # Errors
 ///
-/// `invalid_input` naming the missing or malformed setting.
+/// `invalid_input` naming the missing or malformed setting, or
+/// [`not_configured`] when `need` is [`Need::Required`] and nothing is set.
 pub fn agora(values: &Values, need: Need) -> Result<Option<AgoraProvider>, Error> {
     let set = values.is_set("agora.app_id") || values.is_set("agora.app_certificate");
-    if need == Need::IfSet && !set {
-        return Ok(None);
+    match (need, set) {
+        (Need::IfSet, false) => return Ok(None),
+        (Need::Required, false) => return Err(not_configured(Vendor::Agora)),
+        (_, true) => {}
     }
     let app_id = values.parse("agora.app_id", |s| agora_dynamic_key::AppId::new(s).ok())?;
     let app_id = required(values, "agora.app_id", "agora.app_certificate", app_id)?;

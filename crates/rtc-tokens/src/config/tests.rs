@@ -488,3 +488,35 @@ fn a_program_registers_its_own_settings() {
     assert!(err.to_string().contains("app.data_dirs"), "{err}");
     fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn what_to_set_comes_from_the_settings() {
+    assert_eq!(
+        what_to_set(Vendor::Agora),
+        "AGORA_APP_ID and AGORA_APP_CERTIFICATE_FILE (or AGORA_APP_CERTIFICATE)"
+    );
+    assert_eq!(
+        Config::NOTHING_CONFIGURED,
+        format!(
+            "no vendor configured: set {}, or {}",
+            what_to_set(Vendor::Zego),
+            what_to_set(Vendor::Agora)
+        )
+    );
+    let values = Values::load(Config::SETTINGS, &Sources::new().with_env(|_| None)).unwrap();
+    assert!(zego(&values, Need::IfSet).unwrap().is_none());
+    let err = agora(&values, Need::Required).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "agora is not configured: set {}",
+            what_to_set(Vendor::Agora)
+        )
+    );
+    let err = zego(&values, Need::Required).unwrap_err().to_string();
+    assert!(
+        err.starts_with("zego is not configured: set ZEGO_APP_ID and "),
+        "{err}"
+    );
+}

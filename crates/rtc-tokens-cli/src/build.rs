@@ -15,9 +15,7 @@ use rtc_tokens::{
 };
 use serde::Serialize;
 
-use crate::cli::{
-    AgoraCreds, AgoraKind, AgoraVersionArg, RoleArg, RtcPrivilegeArgs, ZegoBuild, ZegoMode,
-};
+use crate::cli::{AgoraCreds, AgoraKind, RtcPrivilegeArgs, ZegoBuild};
 use crate::output::{Style, field};
 use crate::{creds, time};
 
@@ -148,12 +146,9 @@ pub fn zego(args: &ZegoBuild, now: u64) -> anyhow::Result<Built> {
     let provider = creds::zego(creds::Flags {
         app_id: args.app_id.as_deref(),
         secret_file: args.secret_file.as_deref(),
+        format: args.mode.map(zego_token04::Mode::as_str),
     })?;
-    let (mode, mode_name) = match args.mode {
-        ZegoMode::Gcm => (zego_token04::Mode::Gcm, "gcm"),
-        ZegoMode::Cbc => (zego_token04::Mode::Cbc, "cbc"),
-    };
-    let provider = provider.with_mode(mode);
+    let mode = provider.mode();
     let request = TokenRequest {
         user_id: Some(args.user.clone()),
         room: args.room.clone(),
@@ -167,7 +162,7 @@ pub fn zego(args: &ZegoBuild, now: u64) -> anyhow::Result<Built> {
         ..TokenRequest::default()
     };
     let issued = provider.issue_at(&request, now)?;
-    let mut built = Built::from_facade("rtc", Some(mode_name), issued);
+    let mut built = Built::from_facade("rtc", Some(mode.as_str()), issued);
     if mode == zego_token04::Mode::Cbc {
         built.notes.push(
             "cbc is ZEGO's legacy mode and is not authenticated; prefer gcm where clients allow"
@@ -177,18 +172,14 @@ pub fn zego(args: &ZegoBuild, now: u64) -> anyhow::Result<Built> {
     Ok(built)
 }
 
-fn agora_provider(c: &AgoraCreds) -> anyhow::Result<AgoraProvider> {
+/// The Agora provider, its version from `--token-version` when given (else
+/// the loader's: AGORA_TOKEN_VERSION or 007).
+fn agora_provider(c: &AgoraCreds, version: Option<AgoraVersion>) -> anyhow::Result<AgoraProvider> {
     creds::agora(creds::Flags {
         app_id: c.app_id.as_deref(),
         secret_file: c.secret_file.as_deref(),
+        format: version.map(AgoraVersion::as_str),
     })
-}
-
-fn role(r: RoleArg) -> Role {
-    match r {
-        RoleArg::Publisher => Role::Publisher,
-        RoleArg::Subscriber => Role::Subscriber,
-    }
 }
 
 fn privilege_expiries(p: &RtcPrivilegeArgs) -> Option<PrivilegeExpiries> {
@@ -202,19 +193,18 @@ fn privilege_expiries(p: &RtcPrivilegeArgs) -> Option<PrivilegeExpiries> {
 }
 
 /// Issues through the facade's Agora provider and notes what the 24-hour rule changed.
-fn via_facade(
-    c: &AgoraCreds,
-    version: AgoraVersionArg,
-    kind: &'static str,
-    request: &TokenRequest,
-    now: u64,
-) -> anyhow::Result<Built> {
-    let provider = agora_provider(c)?;
-    let version = match version {
-        AgoraVersionArg::V007 => AgoraVersion::V007,
-        AgoraVersionArg::V006 => AgoraVersion::V006,
+fn via_facade(neutral: &Neutral<'_>, now: u64) -> anyhow::Result<Built> {
+    let Neutral {
+        creds,
+        version,
+        name: kind,
+        request,
+    } = neutral;
+    let provider = match version {
+        Version::Flag(flag) => agora_provider(creds, *flag)?,
+        Version::Only007 => agora_provider(creds, None)?.with_version(AgoraVersion::V007),
     };
-    let provider = provider.with_version(version);
+    let version = provider.version();
     let issued = provider.issue_at(request, now)?;
     let mut built = Built::from_facade(kind, None, issued);
     // The provider applies Agora's 24-hour cap; say so when it gave less than asked.
@@ -236,12 +226,7 @@ fn via_facade(
 /// Missing or invalid app id or certificate, or a request Agora cannot express.
 pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
     match neutral_request(kind) {
-        Some(Neutral {
-            creds,
-            version,
-            name,
-            request,
-        }) => via_facade(creds, version, name, &request, now),
+        Some(neutral) => via_facade(&neutral, now),
         None => vendor_only(kind, now),
     }
 }
@@ -249,14 +234,23 @@ pub fn agora(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
 /// An Agora kind a neutral [`TokenRequest`] expresses.
 struct Neutral<'a> {
     creds: &'a AgoraCreds,
-    version: AgoraVersionArg,
+    version: Version,
     name: &'static str,
     request: TokenRequest,
 }
 
+/// Which Agora token version a kind is built as.
+#[derive(Clone, Copy)]
+enum Version {
+    /// `--token-version` when given, else the loader's (environment or 007).
+    Flag(Option<AgoraVersion>),
+    /// Only 007 can express the kind, whatever the environment says.
+    Only007,
+}
+
 /// The request for rtc, rtc-rtm, rtm and chat; `None` for the vendor-only kinds.
 fn neutral_request(kind: &AgoraKind) -> Option<Neutral<'_>> {
-    let v007 = AgoraVersionArg::V007;
+    let v007 = Version::Only007;
     let (creds, version, name, request) = match kind {
         AgoraKind::Rtc {
             creds,
@@ -271,7 +265,7 @@ fn neutral_request(kind: &AgoraKind) -> Option<Neutral<'_>> {
             let request = rtc_request(TokenKind::Rtc, channel, *uid, account.as_deref(), *r)
                 .with_validity(validity.validity);
             let request = with_privileges(request, privileges);
-            (creds, *token_version, "rtc", request)
+            (creds, Version::Flag(*token_version), "rtc", request)
         }
         AgoraKind::RtcRtm {
             creds,
@@ -293,7 +287,7 @@ fn neutral_request(kind: &AgoraKind) -> Option<Neutral<'_>> {
             token_version,
         } => (
             creds,
-            *token_version,
+            Version::Flag(*token_version),
             "rtm",
             TokenRequest::rtm(user.as_str()).with_validity(validity.validity),
         ),
@@ -329,12 +323,12 @@ fn rtc_request(
     channel: &str,
     uid: Option<u32>,
     user: Option<&str>,
-    r: RoleArg,
+    role: Role,
 ) -> TokenRequest {
     let mut request = TokenRequest::default()
         .with_kind(kind)
         .with_room(channel)
-        .with_role(role(r));
+        .with_role(role);
     if let Some(uid) = uid {
         request = request.with_uid(uid);
     }
@@ -404,7 +398,7 @@ fn vendor_only(kind: &AgoraKind, now: u64) -> anyhow::Result<Built> {
 
 /// The Agora provider's vendor builder, for the kinds a neutral request cannot express.
 fn builder(c: &AgoraCreds, now: u64) -> anyhow::Result<TokenBuilder> {
-    let provider = agora_provider(c)?;
+    let provider = agora_provider(c, None)?;
     let now =
         u32::try_from(now).context("the clock is past 2106, beyond agora's u32 timestamps")?;
     Ok(provider.token_builder().with_now(now))

@@ -3,6 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use rtc_tokens::zego_token04::Mode;
+use rtc_tokens::{AgoraVersion, Role};
+
+use crate::choice;
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
@@ -125,9 +129,9 @@ pub struct ZegoBuild {
     /// Read the ServerSecret from this file (else ZEGO_SERVER_SECRET or ZEGO_SERVER_SECRET_FILE).
     #[arg(long, value_name = "PATH")]
     pub secret_file: Option<PathBuf>,
-    /// Encryption mode: gcm (recommended) or cbc (legacy, unauthenticated).
-    #[arg(long, env = "ZEGO_TOKEN_MODE", value_enum, default_value_t = ZegoMode::Gcm, ignore_case = true)]
-    pub mode: ZegoMode,
+    /// Encryption mode (else ZEGO_TOKEN_MODE; default gcm).
+    #[arg(long, value_parser = choice::parser::<Mode>())]
+    pub mode: Option<Mode>,
     /// The user id (1 to 64 characters).
     #[arg(long, value_name = "USER_ID")]
     pub user: String,
@@ -152,15 +156,6 @@ fn positive_secs(value: &str) -> Result<u32, String> {
         Ok(secs) => Ok(secs),
         Err(_) => Err("expected a whole number of seconds, at least 1".to_owned()),
     }
-}
-
-/// ZEGO token04 encryption modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ZegoMode {
-    /// AES-256-GCM (authenticated; recommended).
-    Gcm,
-    /// AES-256-CBC (legacy; not authenticated).
-    Cbc,
 }
 
 const AGORA_EXAMPLES: &str = "\
@@ -241,17 +236,17 @@ Examples:
         #[arg(long)]
         account: Option<String>,
         /// The role.
-        #[arg(long, value_enum, default_value_t = RoleArg::Publisher)]
-        role: RoleArg,
+        #[arg(long, value_parser = choice::parser::<Role>(), default_value_t = Role::default())]
+        role: Role,
         /// Token validity.
         #[command(flatten)]
         validity: Validity,
         /// Per-privilege validities.
         #[command(flatten)]
         privileges: RtcPrivilegeArgs,
-        /// Token format.
-        #[arg(long, env = "AGORA_TOKEN_VERSION", value_enum, default_value_t = AgoraVersionArg::V007)]
-        token_version: AgoraVersionArg,
+        /// Token format (else AGORA_TOKEN_VERSION; default 007).
+        #[arg(long, value_parser = choice::parser::<AgoraVersion>())]
+        token_version: Option<AgoraVersion>,
     },
     /// RTC and RTM (signaling) in one 007 token.
     #[command(after_help = "\
@@ -272,8 +267,8 @@ Examples:
         #[arg(long)]
         user: String,
         /// The RTC role.
-        #[arg(long, value_enum, default_value_t = RoleArg::Publisher)]
-        role: RoleArg,
+        #[arg(long, value_parser = choice::parser::<Role>(), default_value_t = Role::default())]
+        role: Role,
         /// Token validity.
         #[command(flatten)]
         validity: Validity,
@@ -296,9 +291,9 @@ Examples:
         /// Token validity.
         #[command(flatten)]
         validity: Validity,
-        /// Token format.
-        #[arg(long, env = "AGORA_TOKEN_VERSION", value_enum, default_value_t = AgoraVersionArg::V007)]
-        token_version: AgoraVersionArg,
+        /// Token format (else AGORA_TOKEN_VERSION; default 007).
+        #[arg(long, value_parser = choice::parser::<AgoraVersion>())]
+        token_version: Option<AgoraVersion>,
     },
     /// RTM login with resource permissions (the rtm2 service).
     #[command(after_help = "\
@@ -403,28 +398,6 @@ Examples:
         #[command(flatten)]
         validity: Validity,
     },
-}
-
-/// RTC roles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RoleArg {
-    /// Join and publish (Agora's host/broadcaster).
-    #[value(alias = "host", alias = "broadcaster")]
-    Publisher,
-    /// Join and receive only (Agora's audience).
-    #[value(alias = "audience")]
-    Subscriber,
-}
-
-/// Agora token formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AgoraVersionArg {
-    /// AccessToken2 (current).
-    #[value(name = "007", alias = "7")]
-    V007,
-    /// AccessToken (legacy; rtc and rtm only).
-    #[value(name = "006", alias = "6")]
-    V006,
 }
 
 const PARSE_EXAMPLES: &str = "\

@@ -1,7 +1,9 @@
 //! Vendor credentials through the facade's configuration loader
-//! ([`rtc_tokens::config`]): `--app-id` and `--secret-file` are the flag
-//! layer over the environment (with the same names and aliases as the
-//! server), so the CLI parses no credential itself. A secret is never taken
+//! ([`rtc_tokens::config`]): `--app-id`, `--secret-file` and the token
+//! format (`--mode`, `--token-version`) are the flag layer over the
+//! environment (with the same names and aliases as the server), so the CLI
+//! parses no credential itself and the loader's precedence (flag, then
+//! environment, then default) holds for every setting it knows. A secret is never taken
 //! from a command-line value: [`secret_flag_in`] explains that before clap
 //! runs.
 //!
@@ -42,32 +44,42 @@ pub fn secret_flag_in(args: &[OsString]) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The command-line layer for one vendor: `--app-id` and `--secret-file`.
+/// The command-line layer for one vendor: `--app-id`, `--secret-file` and
+/// the token format.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Flags<'a> {
     /// `--app-id`.
     pub app_id: Option<&'a str>,
     /// `--secret-file` (or `--certificate-file`).
     pub secret_file: Option<&'a Path>,
+    /// The token format's name: ZEGO's `--mode`, Agora's `--token-version`.
+    pub format: Option<&'static str>,
 }
 
 /// One vendor's keys in the loader's tables.
 struct VendorKeys {
+    vendor: Vendor,
     settings: &'static [Setting],
     app_id: &'static str,
     secret: &'static str,
+    /// The token format setting, and the flag that gives it.
+    format: (&'static str, &'static str),
 }
 
 const ZEGO: VendorKeys = VendorKeys {
+    vendor: Vendor::Zego,
     settings: config::ZEGO_SETTINGS,
     app_id: "zego.app_id",
     secret: "zego.server_secret",
+    format: ("zego.mode", "--mode"),
 };
 
 const AGORA: VendorKeys = VendorKeys {
+    vendor: Vendor::Agora,
     settings: config::AGORA_SETTINGS,
     app_id: "agora.app_id",
     secret: "agora.app_certificate",
+    format: ("agora.version", "--token-version"),
 };
 
 /// Loads one vendor's settings from `flags` over the process environment
@@ -85,6 +97,10 @@ fn load(
     if let Some(path) = flags.secret_file {
         sources = sources.with_flag_file(vendor.secret, "--secret-file", path);
     }
+    if let Some(format) = flags.format {
+        let (key, flag) = vendor.format;
+        sources = sources.with_flag(key, flag, format);
+    }
     if let Some(id) = default_app_id {
         sources = sources.with_default(vendor.app_id, id);
     }
@@ -101,6 +117,20 @@ fn missing_secret(values: &Values, key: &str) -> anyhow::Error {
     anyhow!("{name} is required: set it or {name}_FILE, or pass --secret-file (never a flag value)")
 }
 
+/// Checks that the app id and secret needed to build are there: with
+/// neither, the facade's [`config::not_configured`] and a pointer to `demo`;
+/// with an app id alone, [`missing_secret`].
+fn check_build_creds(vendor: &VendorKeys, values: &Values) -> anyhow::Result<()> {
+    match (values.is_set(vendor.app_id), values.is_set(vendor.secret)) {
+        (false, false) => Err(anyhow!(
+            "{}; `rtc-tokens demo` shows tokens on built-in demo credentials",
+            config::not_configured(vendor.vendor)
+        )),
+        (true, false) => Err(missing_secret(values, vendor.secret)),
+        _ => Ok(()),
+    }
+}
+
 /// The ZEGO provider for building: app id and secret required.
 ///
 /// # Errors
@@ -108,9 +138,7 @@ fn missing_secret(values: &Values, key: &str) -> anyhow::Error {
 /// Missing or invalid app id or secret, named by flag or variable.
 pub fn zego(flags: Flags<'_>) -> anyhow::Result<ZegoProvider> {
     let values = load(&ZEGO, flags, None)?;
-    if values.is_set(ZEGO.app_id) && !values.is_set(ZEGO.secret) {
-        return Err(missing_secret(&values, ZEGO.secret));
-    }
+    check_build_creds(&ZEGO, &values)?;
     config::zego(&values, Need::Required)?.ok_or_else(|| anyhow!("zego is not configured"))
 }
 
@@ -121,9 +149,7 @@ pub fn zego(flags: Flags<'_>) -> anyhow::Result<ZegoProvider> {
 /// Missing or invalid app id or certificate, named by flag or variable.
 pub fn agora(flags: Flags<'_>) -> anyhow::Result<AgoraProvider> {
     let values = load(&AGORA, flags, None)?;
-    if values.is_set(AGORA.app_id) && !values.is_set(AGORA.secret) {
-        return Err(missing_secret(&values, AGORA.secret));
-    }
+    check_build_creds(&AGORA, &values)?;
     config::agora(&values, Need::Required)?.ok_or_else(|| anyhow!("agora is not configured"))
 }
 
@@ -138,6 +164,7 @@ pub fn zego_for_parse(secret_file: Option<&Path>) -> anyhow::Result<Option<ZegoP
     let flags = Flags {
         app_id: None,
         secret_file,
+        format: None,
     };
     let values = load(&ZEGO, flags, Some(&demo_id))?;
     if !values.is_set(ZEGO.secret) {
@@ -157,6 +184,7 @@ pub fn agora_for_parse(secret_file: Option<&Path>) -> anyhow::Result<Option<Agor
     let flags = Flags {
         app_id: Some(rtc_tokens::DEMO_AGORA_APP_ID),
         secret_file,
+        format: None,
     };
     let values = load(&AGORA, flags, None)?;
     if !values.is_set(AGORA.secret) {

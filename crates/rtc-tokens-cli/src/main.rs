@@ -5,6 +5,7 @@
 //! See the crate README for commands, environment variables and `--json` fields.
 
 mod build;
+mod choice;
 mod cli;
 mod completions;
 mod creds;

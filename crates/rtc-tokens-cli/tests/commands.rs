@@ -114,6 +114,33 @@ fn bash_completion_works_below_the_top_level() {
 }
 
 #[test]
+fn facade_choices_show_in_help_and_completion() {
+    let rtc = ["build", "agora", "rtc"];
+    assert_eq!(
+        bash_complete(&[&rtc[..], &["--role", ""]].concat()),
+        ["publisher", "subscriber"]
+    );
+    assert_eq!(
+        bash_complete(&[&rtc[..], &["--token-version", ""]].concat()),
+        ["006", "007"]
+    );
+    assert_eq!(
+        bash_complete(&["build", "zego", "--mode", ""]),
+        ["cbc", "gcm"]
+    );
+    let out = cli().args(rtc).arg("--help").assert().success();
+    let help = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for line in [
+        "publisher:  Join and publish [aliases: host, broadcaster]",
+        "subscriber: Join and receive only [aliases: audience]",
+        "007: AccessToken2 (current) [aliases: 7]",
+        "[default: publisher]",
+    ] {
+        assert!(help.contains(line), "{line}: {help}");
+    }
+}
+
+#[test]
 fn human_build_output_pipes_into_parse() {
     // To a pipe, build prints the token alone; the details need a terminal or --json.
     let out = with_zego(cli())

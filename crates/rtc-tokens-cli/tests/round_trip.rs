@@ -113,6 +113,106 @@ fn zego_build_then_parse_every_payload() {
 }
 
 #[test]
+fn zego_mode_flag_over_environment_over_default() {
+    // (ZEGO_TOKEN_MODE, --mode) -> the mode the token really has, as parse reads it.
+    for (env, flag, mode) in [
+        (None, None, "gcm"),
+        (Some("cbc"), None, "cbc"),
+        (Some("CBC"), None, "cbc"),
+        (Some("cbc"), Some("gcm"), "gcm"),
+        (Some("gcm"), Some("cbc"), "cbc"),
+        (None, Some("Cbc"), "cbc"),
+    ] {
+        let mut cmd = with_zego(cli());
+        if let Some(env) = env {
+            cmd.env("ZEGO_TOKEN_MODE", env);
+        }
+        let mut args = vec!["build", "zego", "--user", "a"];
+        args.extend(flag.map(|f| ["--mode", f]).iter().flatten());
+        let built = run_json(cmd, &args, 0);
+        assert_eq!(built["mode"], mode, "{env:?} {flag:?}");
+        let token = built["token"].as_str().unwrap();
+        let parsed = run_json(with_zego(cli()), &["parse", token], 0);
+        assert_eq!(parsed["detail"]["mode"], mode, "{env:?} {flag:?}");
+        assert_eq!(parsed["ok"], true, "{parsed}");
+    }
+    // A bad variable is named; a bad flag value is a usage error listing the choices.
+    let mut cmd = with_zego(cli());
+    cmd.env("ZEGO_TOKEN_MODE", "ecb");
+    let err = usage_error(cmd, &["build", "zego", "--user", "a"]);
+    assert!(err.contains("ZEGO_TOKEN_MODE"), "{err}");
+    let err = usage_error(
+        with_zego(cli()),
+        &["build", "zego", "--user", "a", "--mode", "ecb"],
+    );
+    assert!(err.contains("[possible values: gcm, cbc]"), "{err}");
+}
+
+#[test]
+fn agora_version_flag_over_environment_over_default() {
+    for (env, flag, version) in [
+        (None, None, "007"),
+        (Some("006"), None, "006"),
+        (Some("6"), None, "006"),
+        (Some("006"), Some("007"), "007"),
+        (Some("007"), Some("6"), "006"),
+    ] {
+        let mut cmd = with_agora(cli());
+        if let Some(env) = env {
+            cmd.env("AGORA_TOKEN_VERSION", env);
+        }
+        let mut args = vec!["build", "agora", "rtm", "--user", "u"];
+        args.extend(flag.map(|f| ["--token-version", f]).iter().flatten());
+        let built = run_json(cmd, &args, 0);
+        assert_eq!(built["version"], version, "{env:?} {flag:?}");
+    }
+    // rtc-rtm exists only as 007, whatever the environment says.
+    let mut cmd = with_agora(cli());
+    cmd.env("AGORA_TOKEN_VERSION", "006");
+    let built = run_json(
+        cmd,
+        &["build", "agora", "rtc-rtm", "--channel", "c", "--user", "u"],
+        0,
+    );
+    assert_eq!(built["version"], "007");
+}
+
+#[test]
+fn roles_accept_the_facade_aliases() {
+    for (role, subscriber) in [
+        ("publisher", false),
+        ("HOST", false),
+        ("broadcaster", false),
+        ("subscriber", true),
+        ("audience", true),
+    ] {
+        let built = run_json(
+            with_agora(cli()),
+            &[
+                "build",
+                "agora",
+                "rtc",
+                "--channel",
+                "c",
+                "--uid",
+                "1",
+                "--role",
+                role,
+            ],
+            0,
+        );
+        let token = built["token"].as_str().unwrap();
+        let parsed = run_json(with_agora(cli()), &["parse", token], 0);
+        let publishes = parsed["privileges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"].as_str().unwrap().contains("publish"));
+        assert_eq!(publishes, !subscriber, "{role}: {parsed}");
+    }
+}
+
+#[test]
 fn secrets_from_files() {
     let zego_file = temp_file("zego.secret", &format!("{ZEGO_SECRET}\n"));
     let agora_file = temp_file("agora.cert", AGORA_CERT);

@@ -227,3 +227,54 @@ fn secrets_cannot_be_passed_as_flag_values() {
         assert!(!err.contains(secret), "{err}");
     }
 }
+
+#[test]
+fn an_unconfigured_vendor_says_what_to_set_and_points_to_demo() {
+    for (args, vendor, vars) in [
+        (
+            ["build", "agora", "rtm", "--user", "u"].as_slice(),
+            "agora",
+            [
+                "AGORA_APP_ID",
+                "AGORA_APP_CERTIFICATE_FILE",
+                "AGORA_APP_CERTIFICATE",
+            ],
+        ),
+        (
+            &["build", "agora", "fpa"],
+            "agora",
+            [
+                "AGORA_APP_ID",
+                "AGORA_APP_CERTIFICATE_FILE",
+                "AGORA_APP_CERTIFICATE",
+            ],
+        ),
+        (
+            &["build", "zego", "--user", "u"],
+            "zego",
+            [
+                "ZEGO_APP_ID",
+                "ZEGO_SERVER_SECRET_FILE",
+                "ZEGO_SERVER_SECRET",
+            ],
+        ),
+    ] {
+        let err = usage_error(cli(), args);
+        assert!(
+            err.starts_with(&format!("error: {vendor} is not configured: set ")),
+            "{err}"
+        );
+        for var in vars {
+            assert!(err.contains(var), "{var}: {err}");
+        }
+        assert!(err.contains("`rtc-tokens demo`"), "{err}");
+    }
+    // The other vendor's credentials do not count.
+    let err = usage_error(with_zego(cli()), &["build", "agora", "fpa"]);
+    assert!(err.contains("agora is not configured"), "{err}");
+    // An app id alone still asks for the secret.
+    let mut cmd = cli();
+    cmd.env("AGORA_APP_ID", AGORA_APP_ID);
+    let err = usage_error(cmd, &["build", "agora", "fpa"]);
+    assert!(err.contains("AGORA_APP_CERTIFICATE is required"), "{err}");
+}

@@ -14,7 +14,7 @@ use std::str::FromStr;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use rtc_tokens::zego_token04::Mode;
-use rtc_tokens::{AgoraVersion, Role};
+use rtc_tokens::{AgoraVersion, Role, Vendor};
 
 /// A facade enum offered on the command line.
 pub trait Choice: Copy + FromStr + Send + Sync + 'static {
@@ -42,6 +42,24 @@ impl Choice for Role {
         match self {
             Self::Publisher => "Join and publish",
             Self::Subscriber => "Join and receive only",
+        }
+    }
+}
+
+impl Choice for Vendor {
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn aliases(self) -> &'static [&'static str] {
+        Self::aliases(self)
+    }
+    fn help(self) -> &'static str {
+        match self {
+            Self::Zego => "ZEGOCLOUD",
+            Self::Agora => "Agora",
         }
     }
 }
@@ -159,6 +177,7 @@ mod tests {
         }
         assert_eq!(parse::<AgoraVersion>("6").unwrap(), AgoraVersion::V006);
         assert_eq!(parse::<Mode>("CBC").unwrap(), Mode::Cbc);
+        assert_eq!(parse::<Vendor>("ZegoCloud").unwrap(), Vendor::Zego);
     }
 
     #[test]

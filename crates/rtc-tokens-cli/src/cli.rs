@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use rtc_tokens::zego_token04::Mode;
-use rtc_tokens::{AgoraVersion, Role};
+use rtc_tokens::{AgoraVersion, Role, Vendor};
 
 use crate::choice;
 
@@ -433,8 +433,8 @@ pub struct ParseArgs {
     /// The token; `-` or nothing reads it from stdin.
     pub token: Option<String>,
     /// Expect a token of this vendor (a token of another vendor is rejected).
-    #[arg(long, value_enum)]
-    pub vendor: Option<VendorArg>,
+    #[arg(long, value_parser = choice::parser::<Vendor>())]
+    pub vendor: Option<Vendor>,
     /// Read the token vendor's secret from this file (else its environment variables).
     #[arg(long, visible_alias = "certificate-file", value_name = "PATH")]
     pub secret_file: Option<PathBuf>,
@@ -454,16 +454,6 @@ pub struct ParseArgs {
     /// Do not reject an expired token.
     #[arg(long)]
     pub ignore_expiry: bool,
-}
-
-/// Vendors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum VendorArg {
-    /// ZEGOCLOUD.
-    #[value(alias = "zegocloud")]
-    Zego,
-    /// Agora.
-    Agora,
 }
 
 const DEMO_EXAMPLES: &str = "\

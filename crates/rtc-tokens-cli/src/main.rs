@@ -22,7 +22,7 @@ use anyhow::{Context as _, bail};
 use clap::Parser as _;
 use rtc_tokens::{TokenVersion, Vendor, agora_dynamic_key};
 
-use crate::cli::{BuildVendor, Cli, Command, ParseArgs, VendorArg};
+use crate::cli::{BuildVendor, Cli, Command, ParseArgs};
 use crate::output::{Style, emit, json_text};
 
 /// Exit code: the token was rejected.
@@ -239,10 +239,7 @@ fn parse_command(args: &ParseArgs, json: bool, style: Style) -> anyhow::Result<O
     if version == Some(TokenVersion::Agora006) && args.channel.is_some() != uid.is_some() {
         bail!("a 006 token verifies only with both --channel and --uid (or --account)");
     }
-    let vendor = args.vendor.map(|v| match v {
-        VendorArg::Zego => Vendor::Zego,
-        VendorArg::Agora => Vendor::Agora,
-    });
+    let vendor = args.vendor;
     // Only the token's own vendor's secret is read: a broken setting of the
     // other vendor does not get in the way.
     let mut keys = parse::Keys::default();

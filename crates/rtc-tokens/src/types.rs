@@ -15,23 +15,41 @@ pub const DEFAULT_VALIDITY_SECS: u32 = 3_600;
 pub const DEFAULT_RENEW_BEFORE_SECS: u32 = 30;
 
 /// A token vendor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+///
+/// Its spellings are data, as [`Role`]'s: [`as_str`](Self::as_str) and
+/// [`aliases`](Self::aliases), read by [`FromStr`] (any ASCII case) and
+/// serde (exact).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Vendor {
     /// ZEGOCLOUD (token04).
-    #[serde(alias = "zegocloud")]
     Zego,
     /// Agora (AccessToken 006 and AccessToken2 007).
     Agora,
 }
 
 impl Vendor {
+    /// Every vendor.
+    pub const ALL: [Self; 2] = [Self::Zego, Self::Agora];
+
+    /// The names of [`ALL`](Self::ALL), in order (for "expected ..." messages).
+    const NAMES: &'static [&'static str] = &["zego", "agora"];
+
     /// The vendor's stable lowercase name: `zego` or `agora`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Zego => "zego",
             Self::Agora => "agora",
+        }
+    }
+
+    /// The other names accepted for this vendor: `zegocloud` for ZEGO.
+    #[must_use]
+    pub const fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Self::Zego => &["zegocloud"],
+            Self::Agora => &[],
         }
     }
 }
@@ -45,16 +63,59 @@ impl fmt::Display for Vendor {
 impl FromStr for Vendor {
     type Err = Error;
 
-    /// Parses `zego` (or `zegocloud`) and `agora`, in any case.
+    /// Parses a vendor's name or alias, in any ASCII case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "zego" | "zegocloud" => Ok(Self::Zego),
-            "agora" => Ok(Self::Agora),
-            _ => Err(Error::invalid_input(
-                None,
-                "unknown vendor: expected zego or agora",
-            )),
-        }
+        find_named(&Self::ALL, s.trim(), Self::as_str, Self::aliases, |a, b| {
+            a.eq_ignore_ascii_case(b)
+        })
+        .ok_or_else(|| Error::invalid_input(None, "unknown vendor: expected zego or agora"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Vendor {
+    /// Reads a vendor's exact name or alias.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(NamedVisitor {
+            all: &Self::ALL,
+            names: Self::NAMES,
+            name: Self::as_str,
+            aliases: Self::aliases,
+        })
+    }
+}
+
+/// The value of `all` whose name or alias equals `s` by `eq`.
+fn find_named<T: Copy>(
+    all: &[T],
+    s: &str,
+    name: fn(T) -> &'static str,
+    aliases: fn(T) -> &'static [&'static str],
+    eq: impl Fn(&str, &str) -> bool,
+) -> Option<T> {
+    all.iter()
+        .copied()
+        .find(|&v| eq(name(v), s) || aliases(v).iter().any(|a| eq(a, s)))
+}
+
+/// Deserializes an enum from its exact name or alias (serde's own error
+/// for anything else, listing `names`).
+struct NamedVisitor<T: 'static> {
+    all: &'static [T],
+    names: &'static [&'static str],
+    name: fn(T) -> &'static str,
+    aliases: fn(T) -> &'static [&'static str],
+}
+
+impl<T: Copy> serde::de::Visitor<'_> for NamedVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "one of {}", self.names.join(", "))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        find_named(self.all, v, self.name, self.aliases, |a, b| a == b)
+            .ok_or_else(|| E::unknown_variant(v, self.names))
     }
 }
 
@@ -218,13 +279,6 @@ impl Role {
             Self::Subscriber => &["audience"],
         }
     }
-
-    /// The role `name` (or an alias) spells, compared with `eq`.
-    fn find(name: &str, eq: impl Fn(&str, &str) -> bool) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|r| eq(r.as_str(), name) || r.aliases().iter().any(|alias| eq(alias, name)))
-    }
 }
 
 impl fmt::Display for Role {
@@ -238,26 +292,22 @@ impl FromStr for Role {
 
     /// Parses a role's name or alias, in any ASCII case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::find(s.trim(), |a, b| a.eq_ignore_ascii_case(b)).ok_or_else(|| {
-            Error::invalid_input(None, "unknown role: expected publisher or subscriber")
+        find_named(&Self::ALL, s.trim(), Self::as_str, Self::aliases, |a, b| {
+            a.eq_ignore_ascii_case(b)
         })
+        .ok_or_else(|| Error::invalid_input(None, "unknown role: expected publisher or subscriber"))
     }
 }
 
 impl<'de> Deserialize<'de> for Role {
     /// Reads a role's exact name or alias.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Role;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a role name")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Role, E> {
-                Role::find(v, |a, b| a == b).ok_or_else(|| E::unknown_variant(v, Role::NAMES))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_str(NamedVisitor {
+            all: &Self::ALL,
+            names: Self::NAMES,
+            name: Self::as_str,
+            aliases: Self::aliases,
+        })
     }
 }
 
@@ -690,5 +740,28 @@ mod tests {
             "{err}"
         );
         assert!(serde_json::from_str::<Role>("\"Host\"").is_err());
+    }
+
+    #[test]
+    fn vendor_spellings_are_one_list_for_from_str_and_serde() {
+        let names: Vec<&str> = Vendor::ALL.iter().map(|v| v.as_str()).collect();
+        assert_eq!(names, Vendor::NAMES);
+        for vendor in Vendor::ALL {
+            for name in std::iter::once(vendor.as_str()).chain(vendor.aliases().iter().copied()) {
+                assert_eq!(name.to_uppercase().parse::<Vendor>().unwrap(), vendor);
+                let json = format!("\"{name}\"");
+                assert_eq!(serde_json::from_str::<Vendor>(&json).unwrap(), vendor);
+            }
+            assert_eq!(
+                serde_json::to_string(&vendor).unwrap(),
+                format!("\"{vendor}\"")
+            );
+        }
+        let err = serde_json::from_str::<Vendor>("\"twilio\"").unwrap_err();
+        assert!(
+            err.to_string().contains("expected `zego` or `agora`"),
+            "{err}"
+        );
+        assert!("twilio".parse::<Vendor>().is_err());
     }
 }

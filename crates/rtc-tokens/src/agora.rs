@@ -10,6 +10,7 @@ use agora_dynamic_key::{AppCertificate, AppId, Principal, capped_validity};
 use serde::{Deserialize, Serialize};
 
 use crate::provider::renew_at;
+use crate::types::{NamedVisitor, find_named};
 use crate::{
     DEFAULT_RENEW_BEFORE_SECS, Error, ErrorKind, IssuedToken, ParseOptions, ParsedToken,
     PrivilegeView, Role, TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
@@ -22,7 +23,11 @@ pub const DEMO_AGORA_APP_ID: &str = "0123456789abcdef0123456789abcdef";
 pub const DEMO_AGORA_APP_CERTIFICATE: &str = "fedcba9876543210fedcba9876543210";
 
 /// Which Agora token format a provider issues.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Its spellings are data: [`as_str`](Self::as_str) and
+/// [`aliases`](Self::aliases), read by [`FromStr`] (blanks trimmed) and
+/// serde (exact).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub enum AgoraVersion {
     /// AccessToken (`006`), legacy: RTC and RTM only.
     #[serde(rename = "006")]
@@ -36,6 +41,9 @@ pub enum AgoraVersion {
 impl AgoraVersion {
     /// Every version, the default (current) first.
     pub const ALL: [Self; 2] = [Self::V007, Self::V006];
+
+    /// The names of [`ALL`](Self::ALL), in order (for "expected ..." messages).
+    const NAMES: &'static [&'static str] = &["007", "006"];
 
     /// The version prefix, `007` or `006`: the name written out (serde,
     /// `Display`).
@@ -68,13 +76,24 @@ impl FromStr for AgoraVersion {
 
     /// Parses a version's name or alias (surrounding blanks ignored).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s || v.aliases().contains(&s))
-            .ok_or_else(|| {
-                Error::invalid_input(Some(Vendor::Agora), "token version must be 006 or 007")
-            })
+        find_named(&Self::ALL, s.trim(), Self::as_str, Self::aliases, |a, b| {
+            a == b
+        })
+        .ok_or_else(|| {
+            Error::invalid_input(Some(Vendor::Agora), "token version must be 006 or 007")
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for AgoraVersion {
+    /// Reads a version's exact name or alias.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(NamedVisitor {
+            all: &Self::ALL,
+            names: Self::NAMES,
+            name: Self::as_str,
+            aliases: Self::aliases,
+        })
     }
 }
 
@@ -499,7 +518,14 @@ mod tests {
             }
             let json = serde_json::to_string(&v).unwrap();
             assert_eq!(json, format!("\"{v}\""));
+            assert_eq!(serde_json::from_str::<AgoraVersion>(&json).unwrap(), v);
+            for alias in v.aliases() {
+                let json = format!("\"{alias}\"");
+                assert_eq!(serde_json::from_str::<AgoraVersion>(&json).unwrap(), v);
+            }
         }
         assert!("008".parse::<AgoraVersion>().is_err());
+        let names: Vec<&str> = AgoraVersion::ALL.iter().map(|v| v.as_str()).collect();
+        assert_eq!(names, AgoraVersion::NAMES);
     }
 }

@@ -85,7 +85,7 @@ impl<'de> Deserialize<'de> for Vendor {
 }
 
 /// The value of `all` whose name or alias equals `s` by `eq`.
-fn find_named<T: Copy>(
+pub(crate) fn find_named<T: Copy>(
     all: &[T],
     s: &str,
     name: fn(T) -> &'static str,
@@ -99,11 +99,15 @@ fn find_named<T: Copy>(
 
 /// Deserializes an enum from its exact name or alias (serde's own error
 /// for anything else, listing `names`).
-struct NamedVisitor<T: 'static> {
-    all: &'static [T],
-    names: &'static [&'static str],
-    name: fn(T) -> &'static str,
-    aliases: fn(T) -> &'static [&'static str],
+pub(crate) struct NamedVisitor<T: 'static> {
+    /// Every value.
+    pub(crate) all: &'static [T],
+    /// Their names, for serde's "expected" list.
+    pub(crate) names: &'static [&'static str],
+    /// A value's name.
+    pub(crate) name: fn(T) -> &'static str,
+    /// A value's aliases.
+    pub(crate) aliases: fn(T) -> &'static [&'static str],
 }
 
 impl<T: Copy> serde::de::Visitor<'_> for NamedVisitor<T> {

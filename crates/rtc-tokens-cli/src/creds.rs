@@ -139,7 +139,8 @@ fn check_build_creds(vendor: &VendorKeys, values: &Values) -> anyhow::Result<()>
 pub fn zego(flags: Flags<'_>) -> anyhow::Result<ZegoProvider> {
     let values = load(&ZEGO, flags, None)?;
     check_build_creds(&ZEGO, &values)?;
-    config::zego(&values, Need::Required)?.ok_or_else(|| anyhow!("zego is not configured"))
+    Ok(config::zego(&values, Need::Required)?
+        .ok_or_else(|| config::not_configured(Vendor::Zego))?)
 }
 
 /// The Agora provider for building: app id and certificate required.
@@ -150,7 +151,8 @@ pub fn zego(flags: Flags<'_>) -> anyhow::Result<ZegoProvider> {
 pub fn agora(flags: Flags<'_>) -> anyhow::Result<AgoraProvider> {
     let values = load(&AGORA, flags, None)?;
     check_build_creds(&AGORA, &values)?;
-    config::agora(&values, Need::Required)?.ok_or_else(|| anyhow!("agora is not configured"))
+    Ok(config::agora(&values, Need::Required)?
+        .ok_or_else(|| config::not_configured(Vendor::Agora))?)
 }
 
 /// The ZEGO provider for verifying, when a secret is configured. The app id

@@ -219,8 +219,10 @@ fn read_token(arg: Option<&str>) -> anyhow::Result<String> {
                 .take(1 << 20)
                 .read_to_string(&mut text)
                 .context("cannot read the token from stdin")?;
-            let token = text.trim();
-            if token.is_empty() {
+            // Only the line break goes: a trailing space may be a `+` that a
+            // URL decoder turned into one, which `parse` then recognises.
+            let token = text.trim_end_matches(['\n', '\r']);
+            if token.trim().is_empty() {
                 bail!("no token on stdin");
             }
             Ok(token.to_owned())

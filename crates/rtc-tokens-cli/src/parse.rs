@@ -196,8 +196,8 @@ impl Report {
 }
 
 /// Decodes, verifies and explains `token`.
-pub fn analyse(token: &str, keys: &Keys, opts: &Options) -> Report {
-    let token = token.trim();
+pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
+    let token = received.trim();
     let mut r = Report::new(opts.now);
     // Decoding needs no credential: Agora tokens decode fully, ZEGO's header only.
     let seen = match rtc_tokens::dangerous::insecure_decode(token) {
@@ -207,7 +207,7 @@ pub fn analyse(token: &str, keys: &Keys, opts: &Options) -> Report {
                 r.vendor = Some(version.vendor());
                 r.version = Some(version);
             }
-            reject_undecodable(&mut r, token, &e);
+            reject_undecodable(&mut r, received, &e);
             return finish(r, opts, &[]);
         }
     };
@@ -272,8 +272,10 @@ fn notes(parsed: &ParsedToken, opts: &Options) -> Vec<Note> {
 }
 
 /// A token that does not decode: damaged in transit (and how), or not a token.
-fn reject_undecodable(r: &mut Report, token: &str, e: &rtc_tokens::Error) {
-    if let Some(how) = rtc_tokens::mangling(token) {
+/// `received` is the text as given (untrimmed: see [`rtc_tokens::mangling`]).
+fn reject_undecodable(r: &mut Report, received: &str, e: &rtc_tokens::Error) {
+    let token = received.trim();
+    if let Some(how) = rtc_tokens::mangling(received) {
         r.problems.push(Problem {
             kind: "malformed",
             message: mangling_message(how).to_owned(),

@@ -347,6 +347,9 @@ const QUOTES: [(char, char); 5] = [
 /// Recognises a token damaged in transit; `None` when `token` decodes as it
 /// is (surrounding whitespace aside) or when the damage is none of these.
 ///
+/// Pass the text as received, untrimmed: a `+` at the token's very end that
+/// became a space is recognisable only while that trailing space is there.
+///
 /// ```
 /// use rtc_tokens::diagnostics::{Mangling, mangling};
 /// use rtc_tokens::{AgoraProvider, TokenProvider, TokenRequest};
@@ -380,7 +383,7 @@ pub fn mangling(token: &str) -> Option<Mangling> {
     if concatenated(s) {
         return Some(Mangling::Concatenated);
     }
-    if s.contains(' ') && decodes(&s.replace(' ', "+")) {
+    if plus_became_space(token) {
         return Some(Mangling::PlusBecameSpace);
     }
     let joined: String = s.split_whitespace().collect();
@@ -391,6 +394,16 @@ pub fn mangling(token: &str) -> Option<Mangling> {
         return Some(Mangling::Truncated);
     }
     None
+}
+
+/// Spaces that decode once turned back into `+`. A `+` at the token's end
+/// becomes a trailing space, so trailing spaces are kept (only line breaks
+/// and tabs around the token are dropped): pass the text as received.
+fn plus_became_space(token: &str) -> bool {
+    let kept = token
+        .trim_start()
+        .trim_end_matches(|c: char| c.is_whitespace() && c != ' ');
+    kept.contains(' ') && decodes(&kept.replace(' ', "+"))
 }
 
 /// `%XX` sequences decoded, when there is at least one and all are valid.
@@ -620,6 +633,23 @@ mod tests {
         let mut any = inspect(&AgoraProvider::demo(), &any);
         any.user = Some(String::new());
         assert!(any.principal_notes(None, Some("bob")).is_empty());
+    }
+
+    #[test]
+    fn a_plus_at_the_very_end_that_became_a_space_is_recognised() {
+        // About one token in 200 ends with `+` (no padding after it); a URL
+        // decoder turns it into a trailing space, which trimming would lose.
+        let token = (0..4000)
+            .map(|n| agora_token(&TokenRequest::rtc(format!("user{n}"), "lobby")))
+            .find(|t| t.ends_with('+'))
+            .expect("a token ending in + within 4000 tries");
+        let spaced = token.replace('+', " ");
+        assert_eq!(mangling(&spaced), Some(Mangling::PlusBecameSpace));
+        assert_eq!(
+            mangling(&format!("{spaced}\n")),
+            Some(Mangling::PlusBecameSpace),
+            "a line break after it is not part of the token"
+        );
     }
 
     #[test]

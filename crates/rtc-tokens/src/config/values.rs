@@ -333,15 +333,7 @@ fn from_env(
             }
         }
     }
-    if setting.kind == Kind::Secret
-        && let (Some(v), Some(f)) = (&entry.value, &entry.file)
-    {
-        return Err(Error::config(
-            &v.origin.name,
-            format!("set either it or {}, not both", f.origin.name),
-        ));
-    }
-    Ok(entry)
+    one_secret_source(setting, entry)
 }
 
 /// The value at dotted `key` in `table`, taken out of it (so that what is
@@ -422,6 +414,13 @@ fn from_file(
             entry.file = Some(found(file_key, text));
         }
     }
+    one_secret_source(setting, entry)
+}
+
+/// The highest layer giving the setting wins; a combined secret layers its
+/// value and file forms separately.
+/// Within one layer, a secret comes from its value or its file, not both.
+fn one_secret_source(setting: &Setting, entry: Entry) -> Result<Entry, Error> {
     if setting.kind == Kind::Secret
         && let (Some(v), Some(f)) = (&entry.value, &entry.file)
     {
@@ -433,8 +432,6 @@ fn from_file(
     Ok(entry)
 }
 
-/// The highest layer giving the setting wins; a combined secret layers its
-/// value and file forms separately.
 fn merge(setting: &Setting, candidates: Vec<Entry>) -> Result<Entry, Error> {
     let mut out = Entry::default();
     for c in candidates {

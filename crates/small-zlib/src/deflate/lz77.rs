@@ -129,28 +129,15 @@ pub(super) fn next_candidate(
 }
 
 impl Encoder {
+    /// Finds the matches of `data` (into `s.matches`) and counts every symbol into
+    /// `self.freq`, the fixed block's size included.
     pub(super) fn lz77(&mut self, data: &[u8], s: &mut Scratch) {
         let n = data.len();
         self.freq = Freqs::new();
         s.matches.clear();
-
-        // Hash table sized to the input: 2^10 .. 2^12 heads (four per position up to 1 KiB of
-        // input: fewer false candidates for a 2 KiB clear). Entries hold position + 1.
-        let bits = n
-            .max(256)
-            .next_power_of_two()
-            .ilog2()
-            .wrapping_add(2)
-            .min(HASH_BITS_MAX);
-        let shift = 32u32.wrapping_sub(bits);
-        let size = 1usize << bits;
-        if s.head.len() < size {
-            s.head.resize(size, 0);
-        }
-        let Some(head) = s.head.get_mut(..size) else {
+        let Some((head, hash)) = hash_heads(&mut s.head, n) else {
             return;
         };
-        head.fill(0);
         // Chain links need no clearing: one is read only after its position was inserted.
         if s.prev.len() < n {
             s.prev.resize(n, 0);
@@ -158,7 +145,6 @@ impl Encoder {
         let prev = &mut s.prev[..];
         let matches = &mut s.matches;
         let freq = &mut self.freq;
-        let mask = size.wrapping_sub(1);
 
         // Positions below `hashed` have the 3 bytes a match needs, and a hash. Entries of
         // `head` and `prev` are positions, 0 meaning none: position 0 is never a candidate,
@@ -166,17 +152,6 @@ impl Encoder {
         // `20 00`, and a far length-3 match to it usually costs a new distance code for
         // nothing.
         let hashed = n.saturating_sub(MIN_MATCH.wrapping_sub(1));
-        let hash_at = |i: usize| match data.get(i..i.wrapping_add(MIN_MATCH)) {
-            Some(&[a, b, c]) => {
-                let v = u32::from(a) | (u32::from(b) << 8) | (u32::from(c) << 16);
-                (v.wrapping_mul(0x9E37_79B1) >> shift) as usize & mask
-            }
-            _ => 0,
-        };
-
-        let find = |prev: &[u16], first: usize, i: usize, prev_len: usize| {
-            longest_match(data, prev, first, i, prev_len)
-        };
 
         // Matches only: literals are the bytes between them. The common case, a position
         // with no earlier candidate and no match pending, costs a hash, a head lookup and
@@ -186,101 +161,213 @@ impl Encoder {
         let mut i = 1usize;
         loop {
             // No match pending here: find the next position with a candidate and a match.
-            let (mut at, mut len, mut dist) = (0usize, 0usize, 0usize);
-            while i < hashed {
-                let first;
-                (i, first) = next_candidate(data, head, prev, i, hashed, shift);
-                if first == 0 {
-                    break;
-                }
-                (len, dist) = find(prev, first, i, 0);
-                if len != 0 {
-                    at = i;
-                    break;
-                }
-                i = i.wrapping_add(1);
-            }
+            let (at, len, dist) = next_match(data, head, prev, i, hashed, hash.shift);
             if len == 0 {
                 break;
             }
-            // Lazy evaluation (zlib's deflate_slow): a longer match at the next position
-            // turns this one's first byte into a literal and takes its place.
-            loop {
-                let j = at.wrapping_add(1);
-                let (mut cur_len, mut cur_dist) = (0, 0);
-                if j < hashed
-                    && let Some(slot) = head.get_mut(hash_at(j))
-                {
-                    let first = usize::from(*slot);
-                    if first != 0 && len < MAX_LAZY {
-                        (cur_len, cur_dist) = find(prev, first, j, len);
-                    }
-                    if let Some(p) = prev.get_mut(j) {
-                        *p = first as u16;
-                    }
-                    *slot = j as u16;
-                }
-                if cur_len <= len {
-                    break;
-                }
-                (at, len, dist) = (j, cur_len, cur_dist);
-            }
+            let (at, len, dist) = lazy_match(data, head, prev, hashed, hash, (at, len, dist));
             matches.push(pack_match(at, len, dist));
-            let (lc, le, _) = len_code(len);
-            let (dc, de, _) = dist_code(dist);
-            count(&mut freq.lit, &mut freq.lit_used, lc);
-            count(&mut freq.dist, &mut freq.dist_used, dc);
-            extra_bits = extra_bits.wrapping_add(u64::from(le.wrapping_add(de)));
-            // Fixed code: length symbols 257..=279 take 7 bits, 280..=287 8; distances 5.
-            match_bits = match_bits.wrapping_add(if lc < 280 { 12 } else { 13 });
+            let (extra, fixed) = count_match(freq, len, dist);
+            extra_bits = extra_bits.wrapping_add(extra);
+            match_bits = match_bits.wrapping_add(fixed);
             let end = at.wrapping_add(len);
-            for j in at.wrapping_add(2)..end.min(hashed) {
-                if let (Some(slot), Some(p)) = (head.get_mut(hash_at(j)), prev.get_mut(j)) {
-                    *p = *slot;
-                    *slot = j as u16;
-                }
-            }
+            insert_range(data, head, prev, at.wrapping_add(2), end.min(hashed), hash);
             i = end;
         }
-        // Literal counts: the bytes between matches.
-        let mut lit_start = 0usize;
-        let mut literals = 0usize;
-        let mut count_run = |from: usize, to: usize| {
-            let run = data.get(from..to).unwrap_or(&[]);
-            literals = literals.wrapping_add(run.len());
-            for &b in run {
-                count(&mut freq.lit, &mut freq.lit_used, usize::from(b));
-            }
-        };
-        for &m in matches.iter() {
-            let (at, len, _) = unpack_match(m);
-            count_run(lit_start, at);
-            lit_start = at.wrapping_add(len);
-        }
-        count_run(lit_start, n);
-        count(&mut freq.lit, &mut freq.lit_used, 256);
-        freq.extra_bits = extra_bits;
-        // Literals 144..=255 take 9 bits in the fixed code, the others 8.
-        let mut high = 0u64;
-        // Bitset of the literals 144..=255.
-        const HIGH: [u64; USED_WORDS] = [0, 0, !0 << 16, !0, 0];
-        let mut high_used = [0u64; USED_WORDS];
-        for (h, (&u, &keep)) in high_used.iter_mut().zip(freq.lit_used.iter().zip(&HIGH)) {
-            *h = u & keep;
-        }
-        for_each_used(&high_used, |b| {
-            high = high.wrapping_add(u64::from(freq.lit.get(b).copied().unwrap_or(0)));
-        });
-        // Block header, literals, matches, end-of-block (7 bits) and the extra bits.
-        freq.fixed_bits = 3u64
-            .wrapping_add((literals as u64).wrapping_mul(8))
-            .wrapping_add(high)
-            .wrapping_add(match_bits)
-            .wrapping_add(7)
-            .wrapping_add(extra_bits);
-        // One symbol per literal and per match, and end-of-block.
-        let m = matches.len();
-        freq.lit_total = literals.wrapping_add(m).wrapping_add(1) as u32;
-        freq.dist_total = m as u32;
+        count_literals(data, matches, freq, extra_bits, match_bits);
     }
+}
+
+/// The hash heads for an `n`-byte input, cleared, and the hash's shift: 2^10 .. 2^12 heads
+/// (four per position up to 1 KiB of input: fewer false candidates for a 2 KiB clear).
+/// Entries hold position + 1.
+#[inline]
+fn hash_heads(head: &mut Vec<u16>, n: usize) -> Option<(&mut [u16], Hash)> {
+    let bits = n
+        .max(256)
+        .next_power_of_two()
+        .ilog2()
+        .wrapping_add(2)
+        .min(HASH_BITS_MAX);
+    let shift = 32u32.wrapping_sub(bits);
+    let size = 1usize << bits;
+    if head.len() < size {
+        head.resize(size, 0);
+    }
+    let head = head.get_mut(..size)?;
+    head.fill(0);
+    Some((
+        head,
+        Hash {
+            shift,
+            mask: size.wrapping_sub(1),
+        },
+    ))
+}
+
+/// The hash of 3 bytes for one call's heads: multiplicative, its top bits kept.
+#[derive(Clone, Copy)]
+struct Hash {
+    shift: u32,
+    /// The number of heads minus one.
+    mask: usize,
+}
+
+impl Hash {
+    /// Hash of the 3 bytes at `i` (0 past the hashed end).
+    #[inline]
+    fn at(self, data: &[u8], i: usize) -> usize {
+        match data.get(i..i.wrapping_add(MIN_MATCH)) {
+            Some(&[a, b, c]) => {
+                let v = u32::from(a) | (u32::from(b) << 8) | (u32::from(c) << 16);
+                (v.wrapping_mul(0x9E37_79B1) >> self.shift) as usize & self.mask
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// From position `i` on, inserting each position, the first match (no match pending):
+/// `(at, len, dist)`, `len` 0 when none is left.
+#[inline]
+fn next_match(
+    data: &[u8],
+    head: &mut [u16],
+    prev: &mut [u16],
+    mut i: usize,
+    hashed: usize,
+    shift: u32,
+) -> (usize, usize, usize) {
+    while i < hashed {
+        let first;
+        (i, first) = next_candidate(data, head, prev, i, hashed, shift);
+        if first == 0 {
+            break;
+        }
+        let (len, dist) = longest_match(data, prev, first, i, 0);
+        if len != 0 {
+            return (i, len, dist);
+        }
+        i = i.wrapping_add(1);
+    }
+    (0, 0, 0)
+}
+
+/// Lazy evaluation (zlib's `deflate_slow`): while the next position, once inserted, has a
+/// longer match, the pending match's first byte becomes a literal and that match takes its
+/// place. Returns the match to emit as `(at, len, dist)`.
+#[inline]
+fn lazy_match(
+    data: &[u8],
+    head: &mut [u16],
+    prev: &mut [u16],
+    hashed: usize,
+    hash: Hash,
+    (mut at, mut len, mut dist): (usize, usize, usize),
+) -> (usize, usize, usize) {
+    loop {
+        let j = at.wrapping_add(1);
+        let (mut cur_len, mut cur_dist) = (0, 0);
+        if j < hashed
+            && let Some(slot) = head.get_mut(hash.at(data, j))
+        {
+            let first = usize::from(*slot);
+            if first != 0 && len < MAX_LAZY {
+                (cur_len, cur_dist) = longest_match(data, prev, first, j, len);
+            }
+            if let Some(p) = prev.get_mut(j) {
+                *p = first as u16;
+            }
+            *slot = j as u16;
+        }
+        if cur_len <= len {
+            return (at, len, dist);
+        }
+        (at, len, dist) = (j, cur_len, cur_dist);
+    }
+}
+
+/// Counts a match's length and distance symbols: returns its extra bits and its size in
+/// the fixed code without them.
+#[inline]
+fn count_match(freq: &mut Freqs, len: usize, dist: usize) -> (u64, u64) {
+    let (lc, le, _) = len_code(len);
+    let (dc, de, _) = dist_code(dist);
+    count(&mut freq.lit, &mut freq.lit_used, lc);
+    count(&mut freq.dist, &mut freq.dist_used, dc);
+    // Fixed code: length symbols 257..=279 take 7 bits, 280..=287 8; distances 5.
+    (
+        u64::from(le.wrapping_add(de)),
+        if lc < 280 { 12 } else { 13 },
+    )
+}
+
+/// Inserts positions `from..to` (inside a match) into the hash chains.
+#[inline]
+fn insert_range(
+    data: &[u8],
+    head: &mut [u16],
+    prev: &mut [u16],
+    from: usize,
+    to: usize,
+    hash: Hash,
+) {
+    for j in from..to {
+        if let (Some(slot), Some(p)) = (head.get_mut(hash.at(data, j)), prev.get_mut(j)) {
+            *p = *slot;
+            *slot = j as u16;
+        }
+    }
+}
+
+/// Counts the literals between `matches` and end-of-block, then sets the totals, the extra
+/// bits and the fixed block's exact size (`match_bits`: the matches' fixed-code bits).
+#[inline]
+fn count_literals(
+    data: &[u8],
+    matches: &[u64],
+    freq: &mut Freqs,
+    extra_bits: u64,
+    match_bits: u64,
+) {
+    let n = data.len();
+    let mut lit_start = 0usize;
+    let mut literals = 0usize;
+    let mut count_run = |from: usize, to: usize| {
+        let run = data.get(from..to).unwrap_or(&[]);
+        literals = literals.wrapping_add(run.len());
+        for &b in run {
+            count(&mut freq.lit, &mut freq.lit_used, usize::from(b));
+        }
+    };
+    for &m in matches {
+        let (at, len, _) = unpack_match(m);
+        count_run(lit_start, at);
+        lit_start = at.wrapping_add(len);
+    }
+    count_run(lit_start, n);
+    count(&mut freq.lit, &mut freq.lit_used, 256);
+    freq.extra_bits = extra_bits;
+    // Literals 144..=255 take 9 bits in the fixed code, the others 8.
+    let mut high = 0u64;
+    // Bitset of the literals 144..=255.
+    const HIGH: [u64; USED_WORDS] = [0, 0, !0 << 16, !0, 0];
+    let mut high_used = [0u64; USED_WORDS];
+    for (h, (&u, &keep)) in high_used.iter_mut().zip(freq.lit_used.iter().zip(&HIGH)) {
+        *h = u & keep;
+    }
+    for_each_used(&high_used, |b| {
+        high = high.wrapping_add(u64::from(freq.lit.get(b).copied().unwrap_or(0)));
+    });
+    // Block header, literals, matches, end-of-block (7 bits) and the extra bits.
+    freq.fixed_bits = 3u64
+        .wrapping_add((literals as u64).wrapping_mul(8))
+        .wrapping_add(high)
+        .wrapping_add(match_bits)
+        .wrapping_add(7)
+        .wrapping_add(extra_bits);
+    // One symbol per literal and per match, and end-of-block.
+    let m = matches.len();
+    freq.lit_total = literals.wrapping_add(m).wrapping_add(1) as u32;
+    freq.dist_total = m as u32;
 }

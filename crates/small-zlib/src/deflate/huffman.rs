@@ -336,36 +336,9 @@ pub(super) fn zlib_lengths<const N: usize, const H: usize>(
         return false;
     }
     let at = |heap: &[u64; H], i: usize| heap.get(i).copied().unwrap_or(u64::MAX);
-    let down = |heap: &mut [u64; H], len: usize, k0: usize| {
-        let v = at(heap, k0);
-        let kv = v >> 16;
-        let mut k = k0;
-        let mut j = k << 1;
-        while j <= len {
-            let mut c = at(heap, j);
-            if j < len {
-                let r = at(heap, j.wrapping_add(1));
-                if r >> 16 <= c >> 16 {
-                    c = r;
-                    j = j.wrapping_add(1);
-                }
-            }
-            if kv <= c >> 16 {
-                break;
-            }
-            if let Some(h) = heap.get_mut(k) {
-                *h = c;
-            }
-            k = j;
-            j <<= 1;
-        }
-        if let Some(h) = heap.get_mut(k) {
-            *h = v;
-        }
-    };
     let mut len = m;
     for k in (1..=len / 2).rev() {
-        down(&mut heap, len, k);
+        sift_down(&mut heap, len, k);
     }
     let mut node = m as u64;
     let mut heap_max = H;
@@ -376,7 +349,7 @@ pub(super) fn zlib_lengths<const N: usize, const H: usize>(
             *h = last;
         }
         len = len.wrapping_sub(1);
-        down(&mut heap, len, 1);
+        sift_down(&mut heap, len, 1);
         let o = at(&heap, 1);
         for x in [n, o] {
             heap_max = heap_max.wrapping_sub(1);
@@ -394,7 +367,7 @@ pub(super) fn zlib_lengths<const N: usize, const H: usize>(
             *h = (((f << 8) | depth) << 16) | node;
         }
         node = node.wrapping_add(1);
-        down(&mut heap, len, 1);
+        sift_down(&mut heap, len, 1);
         if len < 2 {
             break;
         }
@@ -404,10 +377,58 @@ pub(super) fn zlib_lengths<const N: usize, const H: usize>(
     if let Some(h) = heap.get_mut(heap_max) {
         *h = root;
     }
-    // Lengths from the root down: every node comes after its parent in heap[heap_max..].
+    lengths_from_root::<N, H>(&heap, heap_max, &dad, &sym, m, limit, lens)
+}
+
+/// zlib's `pqdownheap` on [`zlib_lengths`]'s heap (1-based, `len` entries): sinks the entry
+/// at `k0` below every child with a smaller or equal key.
+#[inline]
+fn sift_down<const H: usize>(heap: &mut [u64; H], len: usize, k0: usize) {
+    let at = |heap: &[u64; H], i: usize| heap.get(i).copied().unwrap_or(u64::MAX);
+    let v = at(heap, k0);
+    let kv = v >> 16;
+    let mut k = k0;
+    let mut j = k << 1;
+    while j <= len {
+        let mut c = at(heap, j);
+        if j < len {
+            let r = at(heap, j.wrapping_add(1));
+            if r >> 16 <= c >> 16 {
+                c = r;
+                j = j.wrapping_add(1);
+            }
+        }
+        if kv <= c >> 16 {
+            break;
+        }
+        if let Some(h) = heap.get_mut(k) {
+            *h = c;
+        }
+        k = j;
+        j <<= 1;
+    }
+    if let Some(h) = heap.get_mut(k) {
+        *h = v;
+    }
+}
+
+/// The code lengths of [`zlib_lengths`]'s tree: nodes in `heap[heap_max..]`, each after its
+/// parent (`dad`), leaves `0..m` standing for symbols `sym`. Writes the leaves' depths to
+/// `lens`; false if one exceeds `limit`.
+#[inline]
+fn lengths_from_root<const N: usize, const H: usize>(
+    heap: &[u64; H],
+    heap_max: usize,
+    dad: &[u16; H],
+    sym: &[u16; N],
+    m: usize,
+    limit: u8,
+    lens: &mut [u8],
+) -> bool {
+    const NODE: u64 = 0xffff;
     let mut depth_of = [0u8; H];
     for h in heap_max.wrapping_add(1)..H {
-        let n = (at(&heap, h) & NODE) as usize;
+        let n = (heap.get(h).copied().unwrap_or(u64::MAX) & NODE) as usize;
         let parent = usize::from(dad.get(n).copied().unwrap_or(0));
         let bits = depth_of.get(parent).copied().unwrap_or(0).wrapping_add(1);
         if bits > limit {

@@ -1,13 +1,11 @@
-//! Bit output: the LSB-first bit writer, the fixed-Huffman tables and the symbol writer.
+//! Bit output: the LSB-first bit writer and the fixed-Huffman tables.
 //!
 //! [`BitWriter`] appends bits LSB first (RFC 1951 §3.1.1); [`fixed_tables`] builds the fixed
-//! code (§3.2.6) once per process; [`emit_syms`] writes a block's literals, matches and
-//! end-of-block under any code given as `code | len << 16` per symbol.
+//! code (§3.2.6) once per process, its codes as `code | len << 16` per symbol.
 
 use std::sync::OnceLock;
 
 use super::huffman::canonical_codes;
-use super::*;
 
 /// LSB-first bit writer.
 pub(super) struct BitWriter {
@@ -87,71 +85,4 @@ pub(super) fn fixed_tables() -> &'static Tables {
         }
         t
     })
-}
-
-/// Writes the literals between the matches and the matches, then end-of-block, with codes
-/// given as `code | len << 16` per symbol. The bit buffer lives in locals for the loop (kept
-/// in registers: through `&mut BitWriter` every insertion loaded and stored it).
-pub(super) fn emit_syms(data: &[u8], matches: &[u64], w: &mut BitWriter, lc: &[u32], dc: &[u32]) {
-    /// Appends the low `n` bits of `v` (`cnt + n <= 64`), flushing 32 bits at 32 pending.
-    fn put(out: &mut Vec<u8>, buf: &mut u64, cnt: &mut u32, v: u64, n: u32) {
-        *buf |= v.wrapping_shl(*cnt);
-        *cnt = cnt.wrapping_add(n);
-        if *cnt >= 32 {
-            out.extend_from_slice(&(*buf as u32).to_le_bytes());
-            *buf >>= 32;
-            *cnt = cnt.wrapping_sub(32);
-        }
-    }
-    let code = |c: &[u32], s: usize| {
-        let e = c.get(s).copied().unwrap_or(0);
-        (u64::from(e & 0xffff), e >> 16)
-    };
-    // Literals two at a time (at most 30 bits, which the buffer's 64 hold above the fewer
-    // than 32 pending): half the checks of the flush branch, which is taken irregularly
-    // (8- and 9-bit codes) and was the encoder's most mispredicted branch.
-    let lits = |run: &[u8], out: &mut Vec<u8>, buf: &mut u64, cnt: &mut u32| {
-        let mut pairs = run.chunks_exact(2);
-        for pair in &mut pairs {
-            if let &[a, b] = pair {
-                let (ca, la) = code(lc, usize::from(a));
-                let (cb, lb) = code(lc, usize::from(b));
-                put(out, buf, cnt, ca | (cb << la), la.wrapping_add(lb));
-            }
-        }
-        for &b in pairs.remainder() {
-            let (c, l) = code(lc, usize::from(b));
-            put(out, buf, cnt, c, l);
-        }
-    };
-    let out = &mut w.out;
-    let (mut buf, mut cnt) = (w.buf, w.cnt);
-    let mut pos = 0usize;
-    for &m in matches {
-        let (at, len, dist) = unpack_match(m);
-        lits(data.get(pos..at).unwrap_or(&[]), out, &mut buf, &mut cnt);
-        let (sym, eb, ev) = len_code(len);
-        let (c, l) = code(lc, sym);
-        put(
-            out,
-            &mut buf,
-            &mut cnt,
-            c | (u64::from(ev) << l),
-            l.wrapping_add(eb),
-        );
-        let (sym, eb, ev) = dist_code(dist);
-        let (c, l) = code(dc, sym);
-        put(
-            out,
-            &mut buf,
-            &mut cnt,
-            c | (u64::from(ev) << l),
-            l.wrapping_add(eb),
-        );
-        pos = at.wrapping_add(len);
-    }
-    lits(data.get(pos..).unwrap_or(&[]), out, &mut buf, &mut cnt);
-    let (c, l) = code(lc, 256);
-    put(out, &mut buf, &mut cnt, c, l);
-    (w.buf, w.cnt) = (buf, cnt);
 }

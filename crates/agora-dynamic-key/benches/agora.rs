@@ -63,18 +63,11 @@ const COMPRESSORS: [(&str, Compress); 3] = [
 const OURS: usize = 32;
 
 /// The build cases of the conformance vectors (Agora's reference tokens and their inputs).
-/// Looked up where the project keeps the vectors.
 fn reference_cases() -> Vec<Value> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let candidates = [
-        "conformance/vectors/agora-public.json",
-        "tests/vectors/agora-public.json",
-        "tests/conformance/vectors/agora-public.json",
-    ];
-    let text = candidates
-        .iter()
-        .find_map(|p| std::fs::read_to_string(root.join(p)).ok())
-        .unwrap_or_else(|| panic!("agora-public.json not found under {candidates:?}"));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/vectors/agora-public.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let v: Value = serde_json::from_str(&text).unwrap();
     v["cases"]
         .as_array()

@@ -1,40 +1,4 @@
-//! A zlib (RFC 1950/1951) codec for small inputs: one stream in, one stream out.
-//!
-//! [`compress`] writes a standard zlib stream (`78 9c` header, one deflate block, Adler-32
-//! trailer) that any inflater reads, doing the work zlib's level 6 does but set up for inputs
-//! of a few hundred bytes, where general-purpose deflaters spend most of their time preparing
-//! state. [`decompress`] reads any valid zlib stream strictly and within an output limit.
-//!
-//! ```
-//! let body = b"007 token bodies repeat: 970CA35de60c44645bbae8a215061b33 970CA35de6";
-//! let stream = small_zlib::compress(body);
-//! assert_eq!(&stream[..2], &[0x78, 0x9c]);
-//! assert_eq!(small_zlib::decompress(&stream, 1024)?, body);
-//! // The limit is a hard bound on the output, checked while decoding.
-//! assert_eq!(
-//!     small_zlib::decompress(&stream, 8),
-//!     Err(small_zlib::Error::OutputTooLarge { limit: 8 })
-//! );
-//! # Ok::<(), small_zlib::Error>(())
-//! ```
-//!
-//! Guarantees (each one a test of this crate):
-//! - `decompress(&compress(x), x.len()) == Ok(x)` for every `x`; C zlib reads every stream.
-//! - Size, against C zlib level 6 (worst cases measured; the property tests hold the bound
-//!   after the slash): realistic 007 token bodies at most 2 / 2 bytes longer, 0.2 bytes
-//!   shorter on average; arbitrary inputs up to 4 KiB at most 3 / 6 bytes, up to 16 KiB at
-//!   most 21 / 24 bytes, on average slightly shorter. Inputs over 16 KiB go to `miniz_oxide`
-//!   level 6.
-//! - [`decompress`] accepts exactly one stream and refuses with [`Error`], never a panic: a bad
-//!   header, a preset dictionary, output beyond `limit` (checked as it is produced, so a zlib
-//!   bomb costs at most `limit` bytes of memory), a wrong Adler-32, non-zero padding bits, any
-//!   byte after the trailer. Two different streams therefore never decode to one output by
-//!   padding or trailing garbage.
-//! - No `unsafe`; no allocation besides the output (and a per-thread match-finder scratch for
-//!   [`compress`], which holds copies of input bytes).
-//!
-//! Why it exists, the design, the measurements and what was tried and dropped:
-//! `docs/design/small-zlib.md`. How to benchmark: `docs/performance.md`.
+#![doc = include_str!("../README.md")]
 #![cfg_attr(
     not(test),
     deny(

@@ -10,8 +10,8 @@ use rtc_tokens::agora_dynamic_key::access_token2::{PermissionType, Permissions, 
 use rtc_tokens::agora_dynamic_key::builder::{Issued, TokenBuilder};
 use rtc_tokens::zego_token04;
 use rtc_tokens::{
-    AgoraProvider, AgoraVersion, DEFAULT_RENEW_BEFORE_SECS, IssuedToken, PrivilegeExpiries, Role,
-    TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
+    AgoraProvider, AgoraVersion, DEFAULT_RENEW_BEFORE_SECS, IssuedToken, Named, PrivilegeExpiries,
+    Role, TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
 };
 use serde::Serialize;
 
@@ -178,7 +178,7 @@ fn agora_provider(c: &AgoraCreds, version: Option<AgoraVersion>) -> anyhow::Resu
     creds::agora(creds::Flags {
         app_id: c.app_id.as_deref(),
         secret_file: c.secret_file.as_deref(),
-        format: version.map(AgoraVersion::as_str),
+        format: version.map(Named::name),
     })
 }
 

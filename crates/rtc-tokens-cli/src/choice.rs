@@ -1,43 +1,27 @@
 //! Facade enums as command-line choices.
 //!
-//! A [`Choice`] is a facade (or vendor) enum whose names and aliases the
-//! facade owns; the CLI adds only a help line per value. [`parser`] gives
-//! clap one [`TypedValueParser`] for any of them: it parses with the enum's
-//! own `FromStr` (so the command line accepts exactly the spellings the
-//! facade does) and lists the values, with their aliases and help, for
-//! `--help`, error messages and shell completion.
+//! A [`Choice`] is a [`Named`] facade (or vendor) enum, whose names and
+//! aliases the facade owns, plus the one thing the CLI adds: a help line per
+//! value. [`parser`] gives clap one [`TypedValueParser`] for any of them: it
+//! reads with [`Named::parse_named`] (so the command line accepts exactly the
+//! spellings the facade does) and lists the values, with their aliases and
+//! help, for `--help`, error messages and shell completion.
 
 use std::ffi::OsStr;
 use std::marker::PhantomData;
-use std::str::FromStr;
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use rtc_tokens::zego_token04::Mode;
-use rtc_tokens::{AgoraVersion, Role, Vendor};
+use rtc_tokens::{AgoraVersion, Named, Role, Vendor};
 
-/// A facade enum offered on the command line.
-pub trait Choice: Copy + FromStr + Send + Sync + 'static {
-    /// Every value, in the order help lists them.
-    fn all() -> &'static [Self];
-    /// The value's name (what help and completion show).
-    fn name(self) -> &'static str;
-    /// Other names the facade accepts for it.
-    fn aliases(self) -> &'static [&'static str];
+/// A facade enum offered on the command line: its help lines.
+pub trait Choice: Named + Send + Sync {
     /// One line for `--help` (presentation, so the CLI's).
     fn help(self) -> &'static str;
 }
 
 impl Choice for Role {
-    fn all() -> &'static [Self] {
-        &Self::ALL
-    }
-    fn name(self) -> &'static str {
-        self.as_str()
-    }
-    fn aliases(self) -> &'static [&'static str] {
-        Self::aliases(self)
-    }
     fn help(self) -> &'static str {
         match self {
             Self::Publisher => "Join and publish",
@@ -47,15 +31,6 @@ impl Choice for Role {
 }
 
 impl Choice for Vendor {
-    fn all() -> &'static [Self] {
-        &Self::ALL
-    }
-    fn name(self) -> &'static str {
-        self.as_str()
-    }
-    fn aliases(self) -> &'static [&'static str] {
-        Self::aliases(self)
-    }
     fn help(self) -> &'static str {
         match self {
             Self::Zego => "ZEGOCLOUD",
@@ -65,15 +40,6 @@ impl Choice for Vendor {
 }
 
 impl Choice for AgoraVersion {
-    fn all() -> &'static [Self] {
-        &Self::ALL
-    }
-    fn name(self) -> &'static str {
-        self.as_str()
-    }
-    fn aliases(self) -> &'static [&'static str] {
-        Self::aliases(self)
-    }
     fn help(self) -> &'static str {
         match self {
             Self::V007 => "AccessToken2 (current)",
@@ -83,15 +49,6 @@ impl Choice for AgoraVersion {
 }
 
 impl Choice for Mode {
-    fn all() -> &'static [Self] {
-        &Self::ALL
-    }
-    fn name(self) -> &'static str {
-        self.as_str()
-    }
-    fn aliases(self) -> &'static [&'static str] {
-        &[]
-    }
     fn help(self) -> &'static str {
         match self {
             Self::Gcm => "AES-256-GCM (authenticated; recommended)",
@@ -119,7 +76,7 @@ impl<T: Choice> TypedValueParser for ChoiceParser<T> {
         arg: Option<&clap::Arg>,
         value: &OsStr,
     ) -> Result<T, clap::Error> {
-        if let Some(parsed) = value.to_str().and_then(|s| s.parse::<T>().ok()) {
+        if let Some(parsed) = value.to_str().and_then(T::parse_named) {
             return Ok(parsed);
         }
         let mut err = clap::Error::new(ErrorKind::InvalidValue).with_cmd(cmd);
@@ -133,13 +90,13 @@ impl<T: Choice> TypedValueParser for ChoiceParser<T> {
             ContextKind::InvalidValue,
             ContextValue::String(value.to_string_lossy().into_owned()),
         );
-        let names = T::all().iter().map(|v| v.name().to_owned()).collect();
+        let names = T::ALL.iter().map(|v| v.name().to_owned()).collect();
         err.insert(ContextKind::ValidValue, ContextValue::Strings(names));
         Err(err)
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        Some(Box::new(T::all().iter().map(|&v| {
+        Some(Box::new(T::ALL.iter().map(|&v| {
             let help = match v.aliases() {
                 [] => v.help().to_owned(),
                 aliases => format!("{} [aliases: {}]", v.help(), aliases.join(", ")),
@@ -169,8 +126,8 @@ mod tests {
 
     #[test]
     fn every_facade_spelling_parses() {
-        for role in Role::ALL {
-            assert_eq!(parse::<Role>(role.as_str()).unwrap(), role);
+        for &role in Role::ALL {
+            assert_eq!(parse::<Role>(role.name()).unwrap(), role);
             for alias in role.aliases() {
                 assert_eq!(parse::<Role>(&alias.to_uppercase()).unwrap(), role);
             }

@@ -7,8 +7,8 @@
 
 use rtc_tokens::diagnostics::{Mangling, Note};
 use rtc_tokens::{
-    AgoraProvider, ErrorKind, ParseOptions, ParsedToken, TokenProvider, TokenVersion, Vendor,
-    Verification, ZegoProvider,
+    AgoraProvider, ErrorKind, Named, ParseOptions, ParsedToken, TokenProvider, TokenVersion,
+    Vendor, Verification, ZegoProvider,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -327,7 +327,7 @@ fn unknown_token(token: &str) -> String {
 
 /// A facade error as a problem, in plain words, by its kind.
 fn problem_of(e: &rtc_tokens::Error) -> (&'static str, String) {
-    let vendor = e.vendor().map_or("", Vendor::as_str);
+    let vendor = e.vendor().map_or("", Named::name);
     match e.kind() {
         ErrorKind::Malformed => (
             "malformed",

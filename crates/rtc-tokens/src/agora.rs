@@ -1,18 +1,14 @@
 //! The Agora provider (AccessToken2 007 by default, AccessToken 006 on request).
 
-use std::fmt;
-use std::str::FromStr;
-
 use agora_dynamic_key::access_token::{self, ParsedAccessToken};
 use agora_dynamic_key::access_token2::{ParsedAccessToken2, Service, ServiceType};
 use agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcSpec, TokenBuilder};
 use agora_dynamic_key::{AppCertificate, AppId, Principal, capped_validity};
-use serde::{Deserialize, Serialize};
 
+use crate::named::named_text;
 use crate::provider::renew_at;
-use crate::types::{NamedVisitor, find_named};
 use crate::{
-    DEFAULT_RENEW_BEFORE_SECS, Error, ErrorKind, IssuedToken, ParseOptions, ParsedToken,
+    DEFAULT_RENEW_BEFORE_SECS, Error, ErrorKind, IssuedToken, Named, ParseOptions, ParsedToken,
     PrivilegeView, Role, TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
     VendorDetail, Verification,
 };
@@ -24,40 +20,29 @@ pub const DEMO_AGORA_APP_CERTIFICATE: &str = "fedcba9876543210fedcba9876543210";
 
 /// Which Agora token format a provider issues.
 ///
-/// Its spellings are data: [`as_str`](Self::as_str) and
-/// [`aliases`](Self::aliases), read by [`FromStr`] (blanks trimmed) and
-/// serde (exact).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+/// Its spellings are its [`Named`] data: written as the version prefix,
+/// `007` or `006`; `7` and `6` are read too.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum AgoraVersion {
     /// AccessToken (`006`), legacy: RTC and RTM only.
-    #[serde(rename = "006")]
     V006,
     /// AccessToken2 (`007`), current (default).
     #[default]
-    #[serde(rename = "007")]
     V007,
 }
 
-impl AgoraVersion {
+impl Named for AgoraVersion {
     /// Every version, the default (current) first.
-    pub const ALL: [Self; 2] = [Self::V007, Self::V006];
+    const ALL: &'static [Self] = &[Self::V007, Self::V006];
 
-    /// The names of [`ALL`](Self::ALL), in order (for "expected ..." messages).
-    const NAMES: &'static [&'static str] = &["007", "006"];
-
-    /// The version prefix, `007` or `006`: the name written out (serde,
-    /// `Display`).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Self::V006 => "006",
             Self::V007 => "007",
         }
     }
 
-    /// The other names [`FromStr`] accepts: `7` and `6`.
-    #[must_use]
-    pub const fn aliases(self) -> &'static [&'static str] {
+    fn aliases(self) -> &'static [&'static str] {
         match self {
             Self::V006 => &["6"],
             Self::V007 => &["7"],
@@ -65,37 +50,7 @@ impl AgoraVersion {
     }
 }
 
-impl fmt::Display for AgoraVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for AgoraVersion {
-    type Err = Error;
-
-    /// Parses a version's name or alias (surrounding blanks ignored).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        find_named(&Self::ALL, s.trim(), Self::as_str, Self::aliases, |a, b| {
-            a == b
-        })
-        .ok_or_else(|| {
-            Error::invalid_input(Some(Vendor::Agora), "token version must be 006 or 007")
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for AgoraVersion {
-    /// Reads a version's exact name or alias.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(NamedVisitor {
-            all: &Self::ALL,
-            names: Self::NAMES,
-            name: Self::as_str,
-            aliases: Self::aliases,
-        })
-    }
-}
+named_text!(AgoraVersion, "agora token version");
 
 /// Issues and checks Agora tokens.
 ///
@@ -511,8 +466,8 @@ mod tests {
     #[test]
     fn version_spellings() {
         assert_eq!(AgoraVersion::default(), AgoraVersion::ALL[0]);
-        for v in AgoraVersion::ALL {
-            assert_eq!(v.as_str().parse::<AgoraVersion>().unwrap(), v);
+        for &v in AgoraVersion::ALL {
+            assert_eq!(v.name().parse::<AgoraVersion>().unwrap(), v);
             for alias in v.aliases() {
                 assert_eq!(format!(" {alias} ").parse::<AgoraVersion>().unwrap(), v);
             }
@@ -524,8 +479,10 @@ mod tests {
                 assert_eq!(serde_json::from_str::<AgoraVersion>(&json).unwrap(), v);
             }
         }
-        assert!("008".parse::<AgoraVersion>().is_err());
-        let names: Vec<&str> = AgoraVersion::ALL.iter().map(|v| v.as_str()).collect();
-        assert_eq!(names, AgoraVersion::NAMES);
+        let err = "008".parse::<AgoraVersion>().unwrap_err();
+        assert_eq!(
+            err.message(),
+            "unknown agora token version: expected 007 or 006"
+        );
     }
 }

@@ -16,6 +16,7 @@ pub mod dangerous;
 mod detail;
 pub mod diagnostics;
 mod error;
+mod named;
 mod provider;
 mod types;
 mod zego;
@@ -25,6 +26,7 @@ pub use config::Config;
 pub use detail::VendorDetail;
 pub use diagnostics::{Mangling, Note, mangling};
 pub use error::{Error, ErrorKind, VendorError};
+pub use named::Named;
 pub use provider::{Providers, TokenProvider, check_expiry, renew_at, require_verified, unix_now};
 pub use types::{
     DEFAULT_RENEW_BEFORE_SECS, DEFAULT_VALIDITY_SECS, ExpiryCheck, IssuedToken, ParseOptions,

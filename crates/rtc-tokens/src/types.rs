@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, ErrorKind, VendorDetail};
+use crate::named::named_text;
+use crate::{Error, ErrorKind, Named, VendorDetail};
 
 /// The default validity of a requested token: one hour.
 pub const DEFAULT_VALIDITY_SECS: u32 = 3_600;
@@ -16,11 +17,9 @@ pub const DEFAULT_RENEW_BEFORE_SECS: u32 = 30;
 
 /// A token vendor.
 ///
-/// Its spellings are data, as [`Role`]'s: [`as_str`](Self::as_str) and
-/// [`aliases`](Self::aliases), read by [`FromStr`] (any ASCII case) and
-/// serde (exact).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Its spellings are its [`Named`] data: written as `zego` or `agora`;
+/// `zegocloud` is read as ZEGO.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Vendor {
     /// ZEGOCLOUD (token04).
     Zego,
@@ -28,25 +27,17 @@ pub enum Vendor {
     Agora,
 }
 
-impl Vendor {
-    /// Every vendor.
-    pub const ALL: [Self; 2] = [Self::Zego, Self::Agora];
+impl Named for Vendor {
+    const ALL: &'static [Self] = &[Self::Zego, Self::Agora];
 
-    /// The names of [`ALL`](Self::ALL), in order (for "expected ..." messages).
-    const NAMES: &'static [&'static str] = &["zego", "agora"];
-
-    /// The vendor's stable lowercase name: `zego` or `agora`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Self::Zego => "zego",
             Self::Agora => "agora",
         }
     }
 
-    /// The other names accepted for this vendor: `zegocloud` for ZEGO.
-    #[must_use]
-    pub const fn aliases(self) -> &'static [&'static str] {
+    fn aliases(self) -> &'static [&'static str] {
         match self {
             Self::Zego => &["zegocloud"],
             Self::Agora => &[],
@@ -54,74 +45,7 @@ impl Vendor {
     }
 }
 
-impl fmt::Display for Vendor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Vendor {
-    type Err = Error;
-
-    /// Parses a vendor's name or alias, in any ASCII case.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        find_named(&Self::ALL, s.trim(), Self::as_str, Self::aliases, |a, b| {
-            a.eq_ignore_ascii_case(b)
-        })
-        .ok_or_else(|| Error::invalid_input(None, "unknown vendor: expected zego or agora"))
-    }
-}
-
-impl<'de> Deserialize<'de> for Vendor {
-    /// Reads a vendor's exact name or alias.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(NamedVisitor {
-            all: &Self::ALL,
-            names: Self::NAMES,
-            name: Self::as_str,
-            aliases: Self::aliases,
-        })
-    }
-}
-
-/// The value of `all` whose name or alias equals `s` by `eq`.
-pub(crate) fn find_named<T: Copy>(
-    all: &[T],
-    s: &str,
-    name: fn(T) -> &'static str,
-    aliases: fn(T) -> &'static [&'static str],
-    eq: impl Fn(&str, &str) -> bool,
-) -> Option<T> {
-    all.iter()
-        .copied()
-        .find(|&v| eq(name(v), s) || aliases(v).iter().any(|a| eq(a, s)))
-}
-
-/// Deserializes an enum from its exact name or alias (serde's own error
-/// for anything else, listing `names`).
-pub(crate) struct NamedVisitor<T: 'static> {
-    /// Every value.
-    pub(crate) all: &'static [T],
-    /// Their names, for serde's "expected" list.
-    pub(crate) names: &'static [&'static str],
-    /// A value's name.
-    pub(crate) name: fn(T) -> &'static str,
-    /// A value's aliases.
-    pub(crate) aliases: fn(T) -> &'static [&'static str],
-}
-
-impl<T: Copy> serde::de::Visitor<'_> for NamedVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "one of {}", self.names.join(", "))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-        find_named(self.all, v, self.name, self.aliases, |a, b| a == b)
-            .ok_or_else(|| E::unknown_variant(v, self.names))
-    }
-}
+named_text!(Vendor, "vendor");
 
 /// A token format version, as its prefix reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -244,12 +168,10 @@ impl FromStr for TokenKind {
 
 /// The user's role in the room or channel.
 ///
-/// Its spellings are data: [`as_str`](Self::as_str) is the name written out
-/// (serde, `Display`), [`aliases`](Self::aliases) the other names read;
-/// [`FromStr`] (any ASCII case, trimmed) and serde (exact) accept the name
-/// and the aliases, nothing else.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Its spellings are its [`Named`] data: written as `publisher` or
+/// `subscriber`; Agora's `host` and `broadcaster` are read as a publisher,
+/// `audience` as a subscriber.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Role {
     /// May join and publish (Agora's host or broadcaster).
     #[default]
@@ -258,26 +180,18 @@ pub enum Role {
     Subscriber,
 }
 
-impl Role {
+impl Named for Role {
     /// Every role, the default first.
-    pub const ALL: [Self; 2] = [Self::Publisher, Self::Subscriber];
+    const ALL: &'static [Self] = &[Self::Publisher, Self::Subscriber];
 
-    /// The names of [`ALL`](Self::ALL), in order (for "expected ..." messages).
-    const NAMES: &'static [&'static str] = &["publisher", "subscriber"];
-
-    /// `publisher` or `subscriber`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Self::Publisher => "publisher",
             Self::Subscriber => "subscriber",
         }
     }
 
-    /// The other names accepted for this role: Agora's `host` and
-    /// `broadcaster` for a publisher, `audience` for a subscriber.
-    #[must_use]
-    pub const fn aliases(self) -> &'static [&'static str] {
+    fn aliases(self) -> &'static [&'static str] {
         match self {
             Self::Publisher => &["host", "broadcaster"],
             Self::Subscriber => &["audience"],
@@ -285,35 +199,7 @@ impl Role {
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = Error;
-
-    /// Parses a role's name or alias, in any ASCII case.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        find_named(&Self::ALL, s.trim(), Self::as_str, Self::aliases, |a, b| {
-            a.eq_ignore_ascii_case(b)
-        })
-        .ok_or_else(|| Error::invalid_input(None, "unknown role: expected publisher or subscriber"))
-    }
-}
-
-impl<'de> Deserialize<'de> for Role {
-    /// Reads a role's exact name or alias.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(NamedVisitor {
-            all: &Self::ALL,
-            names: Self::NAMES,
-            name: Self::as_str,
-            aliases: Self::aliases,
-        })
-    }
-}
+named_text!(Role, "role");
 
 /// Per-privilege validities for an Agora RTC token, in seconds from issue.
 ///
@@ -723,10 +609,8 @@ mod tests {
 
     #[test]
     fn role_spellings_are_one_list_for_from_str_and_serde() {
-        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        assert_eq!(names, Role::NAMES);
-        for role in Role::ALL {
-            for name in std::iter::once(role.as_str()).chain(role.aliases().iter().copied()) {
+        for &role in Role::ALL {
+            for name in std::iter::once(role.name()).chain(role.aliases().iter().copied()) {
                 assert_eq!(name.parse::<Role>().unwrap(), role, "{name}");
                 let upper = format!(" {} ", name.to_ascii_uppercase());
                 assert_eq!(upper.parse::<Role>().unwrap(), role, "{upper}");
@@ -736,7 +620,11 @@ mod tests {
             let json = serde_json::to_string(&role).unwrap();
             assert_eq!(json, format!("\"{role}\""));
         }
-        assert!("king".parse::<Role>().is_err());
+        let err = "king".parse::<Role>().unwrap_err();
+        assert_eq!(
+            err.message(),
+            "unknown role: expected publisher or subscriber"
+        );
         let err = serde_json::from_str::<Role>("\"king\"").unwrap_err();
         assert!(
             err.to_string()
@@ -748,10 +636,8 @@ mod tests {
 
     #[test]
     fn vendor_spellings_are_one_list_for_from_str_and_serde() {
-        let names: Vec<&str> = Vendor::ALL.iter().map(|v| v.as_str()).collect();
-        assert_eq!(names, Vendor::NAMES);
-        for vendor in Vendor::ALL {
-            for name in std::iter::once(vendor.as_str()).chain(vendor.aliases().iter().copied()) {
+        for &vendor in Vendor::ALL {
+            for name in std::iter::once(vendor.name()).chain(vendor.aliases().iter().copied()) {
                 assert_eq!(name.to_uppercase().parse::<Vendor>().unwrap(), vendor);
                 let json = format!("\"{name}\"");
                 assert_eq!(serde_json::from_str::<Vendor>(&json).unwrap(), vendor);
@@ -766,6 +652,7 @@ mod tests {
             err.to_string().contains("expected `zego` or `agora`"),
             "{err}"
         );
-        assert!("twilio".parse::<Vendor>().is_err());
+        let err = "twilio".parse::<Vendor>().unwrap_err();
+        assert_eq!(err.message(), "unknown vendor: expected zego or agora");
     }
 }

@@ -40,11 +40,32 @@ pub(crate) struct ExpiryQuery {
     expiry: Option<String>,
 }
 
+/// The path parameter `name`, unless absent or empty.
+fn optional<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    p.get(name).map(String::as_str).filter(|s| !s.is_empty())
+}
+
 fn param<'a>(p: &'a HashMap<String, String>, name: &str) -> Result<&'a str, ApiError> {
-    p.get(name)
-        .map(String::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| ApiError::invalid(format!("{name}: is required")))
+    optional(p, name).ok_or_else(|| ApiError::invalid(format!("{name}: is required")))
+}
+
+/// The RTM user of a compatibility route: the `rtmuid` path parameter or,
+/// without one, `rtc_uid` when given and not 0. Never `0`, which the
+/// original service refuses as an RTM user.
+fn rtm_user<'a>(
+    p: &'a HashMap<String, String>,
+    rtc_uid: Option<&'a str>,
+) -> Result<&'a str, ApiError> {
+    let user = match (optional(p, "rtmuid"), rtc_uid) {
+        (Some(user), _) => user,
+        (None, Some(rtc_uid)) if rtc_uid != "0" => rtc_uid,
+        (None, Some(_)) => return Err(ApiError::invalid("rtmuid: is required when rtcuid is 0")),
+        (None, None) => return Err(ApiError::invalid("rtmuid: is required")),
+    };
+    if user == "0" {
+        return Err(ApiError::invalid("rtmuid: must not be 0"));
+    }
+    Ok(user)
 }
 
 fn role(value: &str) -> Result<Role, ApiError> {
@@ -146,10 +167,7 @@ pub(crate) async fn rtm(
     let p = path(params)?;
     let provider = super::provider(&state, Vendor::Agora)?;
     let validity = expiry(&state, query)?;
-    let user = param(&p, "rtmuid")?;
-    if user == "0" {
-        return Err(ApiError::invalid("rtmuid: must not be 0"));
-    }
+    let user = rtm_user(&p, None)?;
     let issued = super::issue(&state, provider, &rtm_request(user, validity))?;
     Ok(super::json(&json!({"rtmToken": issued.token})))
 }
@@ -165,18 +183,7 @@ pub(crate) async fn rte(
     let provider = super::provider(&state, Vendor::Agora)?;
     let validity = expiry(&state, query)?;
     let rtc_uid = param(&p, "rtcuid")?;
-    let rtm_uid = match p
-        .get("rtmuid")
-        .map(String::as_str)
-        .filter(|s| !s.is_empty())
-    {
-        Some(u) => u,
-        None if rtc_uid != "0" => rtc_uid,
-        None => return Err(ApiError::invalid("rtmuid: is required when rtcuid is 0")),
-    };
-    if rtm_uid == "0" {
-        return Err(ApiError::invalid("rtmuid: must not be 0"));
-    }
+    let rtm_uid = rtm_user(&p, Some(rtc_uid))?;
     let rtc_request = rtc_request(
         param(&p, "channelName")?,
         role(param(&p, "role")?)?,
@@ -294,4 +301,34 @@ pub(crate) async fn get_token(
     };
     let issued = super::issue(&state, provider, &request)?;
     Ok(super::json(&json!({"token": issued.token})))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rtm(rtmuid: Option<&str>, rtc_uid: Option<&str>) -> Result<String, ApiError> {
+        let p: HashMap<String, String> = rtmuid
+            .map(|u| ("rtmuid".to_owned(), u.to_owned()))
+            .into_iter()
+            .collect();
+        rtm_user(&p, rtc_uid).map(str::to_owned)
+    }
+
+    #[test]
+    fn the_rtm_user_is_given_or_the_rtc_uid_and_never_0() {
+        assert_eq!(rtm(Some("ann"), None), Ok("ann".to_owned()));
+        assert_eq!(rtm(Some("ann"), Some("7")), Ok("ann".to_owned()));
+        assert_eq!(rtm(Some(""), Some("7")), Ok("7".to_owned()));
+        assert_eq!(rtm(None, Some("7")), Ok("7".to_owned()));
+        for (rtmuid, rtc_uid, message) in [
+            (None, None, "rtmuid: is required"),
+            (Some(""), None, "rtmuid: is required"),
+            (None, Some("0"), "rtmuid: is required when rtcuid is 0"),
+            (Some("0"), None, "rtmuid: must not be 0"),
+            (Some("0"), Some("7"), "rtmuid: must not be 0"),
+        ] {
+            assert_eq!(rtm(rtmuid, rtc_uid), Err(ApiError::invalid(message)));
+        }
+    }
 }

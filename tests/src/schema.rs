@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use rtc_tokens::agora_dynamic_key::access_token2::{
-    Permissions, Service, ServiceApaas, ServiceChat, ServiceFcdn, ServiceFpa, ServiceRtc,
-    ServiceRtm, ServiceRtm2, ServiceStreaming,
+    Permissions, Service, ServiceApaas, ServiceChat, ServiceConvoAi, ServiceFcdn, ServiceFpa,
+    ServiceRtc, ServiceRtm, ServiceRtm2, ServiceStreaming, ServiceStt,
 };
 use rtc_tokens::{ErrorKind, TokenVersion};
 use serde::de::{self, DeserializeOwned, Deserializer};
@@ -410,6 +410,16 @@ pub enum ServiceSpec {
         #[serde(default)]
         privileges: BTreeMap<DecimalId, u32>,
     },
+    /// Conversational AI (9).
+    ConvoAi {
+        #[serde(default)]
+        privileges: BTreeMap<DecimalId, u32>,
+    },
+    /// Speech-to-text (10).
+    Stt {
+        #[serde(default)]
+        privileges: BTreeMap<DecimalId, u32>,
+    },
 }
 
 impl ServiceSpec {
@@ -468,6 +478,8 @@ impl ServiceSpec {
                 }
                 (ServiceRtm2::new(user_id, typed).into(), privileges)
             }
+            Self::ConvoAi { privileges } => (ServiceConvoAi::new().into(), privileges),
+            Self::Stt { privileges } => (ServiceStt::new().into(), privileges),
         };
         *service.privileges_mut() = ids(privileges);
         service
@@ -610,5 +622,18 @@ mod tests {
             panic!("not rtm2")
         };
         assert_eq!(rtm2.permissions.get(1, 2), Some(&["a".to_owned()][..]));
+    }
+
+    #[test]
+    fn convoai_and_stt_are_services_9_and_10() {
+        for (json, id) in [
+            (r#"{"type":"convoai","privileges":{}}"#, 9),
+            (r#"{"type":"stt"}"#, 10),
+        ] {
+            let spec: ServiceSpec = serde_json::from_str(json).unwrap();
+            let service = spec.to_service();
+            assert_eq!(u16::from(service.service_type()), id);
+            assert!(service.privileges().is_empty());
+        }
     }
 }

@@ -45,6 +45,13 @@ fn zego_public() {
 }
 
 #[test]
+fn agora_convoai_stt_public() {
+    let report = run_file(&project("tests/vectors/agora-convoai-stt-public.json")).unwrap();
+    assert_passes(&report);
+    assert_eq!(report.cases.len(), 12);
+}
+
+#[test]
 fn neutral_requests() {
     let report = run_file(&project("tests/neutral/requests.json")).unwrap();
     assert_passes(&report);

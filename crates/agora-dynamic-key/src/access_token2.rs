@@ -37,6 +37,7 @@ pub use service::{
     RtmPrivilege, Service, ServiceApaas, ServiceChat, ServiceFcdn, ServiceFpa, ServiceRtc,
     ServiceRtm, ServiceRtm2, ServiceStreaming, ServiceType, StreamingPrivilege,
 };
+pub use service::{ServiceConvoAi, ServiceStt};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 

@@ -3,7 +3,9 @@
 //!
 //! An RTC token is described by an [`RtcSpec`] (channel, [`Principal`], [`Role`], validity,
 //! optional per-privilege validities) and built by [`TokenBuilder::rtc`] (007),
-//! [`TokenBuilder::rtc_rtm`] (007, RTC plus RTM) or [`TokenBuilder::rtc006`]. The other
+//! [`TokenBuilder::rtc_rtm`] (007, RTC plus RTM), [`TokenBuilder::convoai`] and
+//! [`TokenBuilder::stt`] (RTC, RTM and a Conversational AI or speech-to-text service) or
+//! [`TokenBuilder::rtc006`]. The other
 //! services take their few arguments directly ([`TokenBuilder::rtm`],
 //! [`TokenBuilder::chat_user`], [`TokenBuilder::apaas_room_user`]…).
 //!
@@ -26,7 +28,10 @@
 //! builders ([`TokenBuilder::rtc006_with_uid`], [`TokenBuilder::rtc006_with_account`],
 //! [`TokenBuilder::rtm006`]). The `…_and_privilege` variants are
 //! `rtc(&RtcSpec::new(channel, principal, validity).with_privileges(p))`, and
-//! `build_token_with_rtm2` is [`TokenBuilder::rtc_rtm`] with `Some(rtm_validity)`.
+//! `build_token_with_rtm2` is [`TokenBuilder::rtc_rtm`] with `Some(rtm_validity)`. npm
+//! `agora-token`'s `ConvoAITokenBuilder.buildToken` and `SttTokenBuilder.buildToken` take the
+//! same twelve arguments as `build_token_with_rtm2`: they are [`TokenBuilder::convoai`] and
+//! [`TokenBuilder::stt`] with the same `RtcSpec`, RTM user and `Some(rtm_validity)`.
 //!
 //! Where the references disagree (spec §6) these builders follow python3/go: 006 roles give
 //! Attendee, Publisher and Admin the publish privileges (not java/ruby, D5); the integer uid 0
@@ -42,8 +47,8 @@ use md5::Digest as _;
 use crate::access_token::{self, AccessToken};
 use crate::access_token2::{
     AccessToken2, ApaasPrivilege, ChatPrivilege, FpaPrivilege, Permissions, RtcPrivilege,
-    Rtm2Privilege, RtmPrivilege, Service, ServiceApaas, ServiceChat, ServiceFpa, ServiceRtc,
-    ServiceRtm, ServiceRtm2,
+    Rtm2Privilege, RtmPrivilege, Service, ServiceApaas, ServiceChat, ServiceConvoAi, ServiceFpa,
+    ServiceRtc, ServiceRtm, ServiceRtm2, ServiceStt,
 };
 use crate::access_token2::{IssueKey, RtcToken, issue_key};
 use crate::{AppCertificate, AppId, Error, MAX_VALIDITY_SECS, Principal, Role};
@@ -306,6 +311,28 @@ fn rtc_service(
     s
 }
 
+/// The services of [`TokenBuilder::rtc_rtm`] (and of the ConvoAI and STT builders, which
+/// add `extra`): RTC as `rtc` says, then RTM login for `rtm_user_id` lasting `rtm_validity`
+/// lowered to the token's (`None`: the applied token validity).
+fn rtc_rtm_services(
+    rtc: &RtcSpec<'_>,
+    rtm_user_id: &str,
+    rtm_validity: Option<u32>,
+    extra: Option<Service>,
+) -> (Cap, Vec<Service>) {
+    let mut cap = Cap::token(rtc.validity);
+    let account = rtc.principal.to_account();
+    let rtc = rtc_service(rtc.channel, &account, rtc.role, &mut cap, rtc.expiries());
+    let login = match rtm_validity {
+        Some(v) => cap.privilege(v),
+        None => cap.validity,
+    };
+    let rtm = ServiceRtm::new(rtm_user_id).with_privilege(RtmPrivilege::Login, login);
+    let mut services = vec![rtc.into(), rtm.into()];
+    services.extend(extra);
+    (cap, services)
+}
+
 /// Lowercase hex MD5 of the UTF-8 string (the aPaaS chat user id).
 #[must_use]
 pub fn md5_hex(s: &str) -> String {
@@ -434,15 +461,71 @@ impl TokenBuilder {
         rtm_user_id: &str,
         rtm_validity: Option<u32>,
     ) -> Result<Issued, Error> {
-        let mut cap = Cap::token(rtc.validity);
-        let account = rtc.principal.to_account();
-        let rtc = rtc_service(rtc.channel, &account, rtc.role, &mut cap, rtc.expiries());
-        let login = match rtm_validity {
-            Some(v) => cap.privilege(v),
-            None => cap.validity,
-        };
-        let rtm = ServiceRtm::new(rtm_user_id).with_privilege(RtmPrivilege::Login, login);
-        self.issue(&cap, vec![rtc.into(), rtm.into()])
+        let (cap, services) = rtc_rtm_services(rtc, rtm_user_id, rtm_validity, None);
+        self.issue(&cap, services)
+    }
+
+    /// `ConvoAITokenBuilder.buildToken` (npm `agora-token` 2.0.6): the token a Conversational
+    /// AI agent joins with, which also authenticates the ConvoAI REST API
+    /// ([`crate::rest::TokenAuthorization`]). As [`Self::rtc_rtm`] (RTC as `rtc` says, RTM
+    /// login for `rtm_user_id`), plus a Conversational AI service (type 9) with no privileges.
+    ///
+    /// The reference's `rtcAccount` is `rtc.principal`, its role and per-privilege expiries
+    /// `rtc.role` and `rtc.privileges`, `rtcTokenExpire` is `rtc.validity` and
+    /// `rtmTokenExpire` is `rtm_validity` (`None`: the applied token validity); the 24-hour
+    /// rule applies as for every builder here.
+    ///
+    /// ```
+    /// use agora_dynamic_key::access_token2::{ParsedAccessToken2, ServiceType};
+    /// use agora_dynamic_key::builder::{RtcSpec, TokenBuilder};
+    /// use agora_dynamic_key::{AppCertificate, AppId, Principal};
+    ///
+    /// # fn main() -> Result<(), agora_dynamic_key::Error> {
+    /// let b = TokenBuilder::new(
+    ///     AppId::new("0123456789abcdef0123456789abcdef")?,
+    ///     AppCertificate::new("fedcba9876543210fedcba9876543210")?,
+    /// );
+    /// let agent = RtcSpec::new("support-42", Principal::Uid(1001), 3600);
+    /// let issued = b.convoai(&agent, "1001", None)?;
+    /// let types: Vec<_> = ParsedAccessToken2::parse(&issued.token)?
+    ///     .services
+    ///     .iter()
+    ///     .map(|s| s.service_type())
+    ///     .collect();
+    /// assert_eq!(types, [ServiceType::Rtc, ServiceType::Rtm, ServiceType::ConvoAi]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Self::rtc`].
+    #[doc(alias = "ConvoAITokenBuilder")]
+    pub fn convoai(
+        &self,
+        rtc: &RtcSpec<'_>,
+        rtm_user_id: &str,
+        rtm_validity: Option<u32>,
+    ) -> Result<Issued, Error> {
+        let extra = Service::from(ServiceConvoAi::new());
+        let (cap, services) = rtc_rtm_services(rtc, rtm_user_id, rtm_validity, Some(extra));
+        self.issue(&cap, services)
+    }
+
+    /// `SttTokenBuilder.buildToken` (npm `agora-token` 2.0.6): as [`Self::convoai`], with a
+    /// speech-to-text service (type 10, no privileges) in place of the Conversational AI one.
+    ///
+    /// # Errors
+    /// As [`Self::rtc`].
+    #[doc(alias = "SttTokenBuilder")]
+    pub fn stt(
+        &self,
+        rtc: &RtcSpec<'_>,
+        rtm_user_id: &str,
+        rtm_validity: Option<u32>,
+    ) -> Result<Issued, Error> {
+        let extra = Service::from(ServiceStt::new());
+        let (cap, services) = rtc_rtm_services(rtc, rtm_user_id, rtm_validity, Some(extra));
+        self.issue(&cap, services)
     }
 
     /// `RtcTokenBuilder2.build_token_with_uid`, for code ported from Agora's SDKs:

@@ -20,6 +20,7 @@ mod b64;
 pub mod builder;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
+pub mod rest;
 mod wire;
 
 pub use access_token::Role;

@@ -4,8 +4,9 @@
 
 use agora_dynamic_key::access_token::{ParsedAccessToken, Role};
 use agora_dynamic_key::access_token2::{
-    ParsedAccessToken2, Permissions, Service, ServiceApaas, ServiceChat, ServiceFcdn, ServiceFpa,
-    ServiceRtc, ServiceRtm, ServiceRtm2, ServiceStreaming, ServiceType,
+    ParsedAccessToken2, Permissions, Service, ServiceApaas, ServiceChat, ServiceConvoAi,
+    ServiceFcdn, ServiceFpa, ServiceRtc, ServiceRtm, ServiceRtm2, ServiceStreaming, ServiceStt,
+    ServiceType,
 };
 use agora_dynamic_key::builder::{RtcPrivilegeExpiries, RtcRole, RtcSpec, TokenBuilder};
 use agora_dynamic_key::{AppCertificate, AppId, ErrorKind, MAX_VALIDITY_SECS, Principal, hazmat};
@@ -56,6 +57,8 @@ fn service() -> impl Strategy<Value = Service> {
             .prop_map(move |(a, b, r, p)| with(ServiceApaas::new(a, b).with_role(r).into(), p)),
         (text(), permissions(), privs())
             .prop_map(move |(a, perms, p)| with(ServiceRtm2::new(a, perms).into(), p)),
+        privs().prop_map(move |p| with(ServiceConvoAi::new().into(), p)),
+        privs().prop_map(move |p| with(ServiceStt::new().into(), p)),
     ]
 }
 
@@ -141,6 +144,8 @@ proptest! {
             (b.apaas_room_user(&room, &account, apaas_role, token_validity).unwrap(), vec![ServiceType::Rtm, ServiceType::Chat, ServiceType::Apaas]),
             (b.apaas_user(&account, token_validity).unwrap(), vec![ServiceType::Apaas]),
             (b.apaas_app(token_validity).unwrap(), vec![ServiceType::Apaas]),
+            (b.convoai(&RtcSpec::new(&channel, Principal::Uid(uid), token_validity).with_role(role).with_privileges(pe), &room, Some(privilege_validity)).unwrap(), vec![ServiceType::Rtc, ServiceType::Rtm, ServiceType::ConvoAi]),
+            (b.stt(&RtcSpec::new(&channel, Principal::Account(&account), token_validity).with_role(role), &room, None).unwrap(), vec![ServiceType::Rtc, ServiceType::Rtm, ServiceType::Stt]),
         ];
         for (i, types) in issued {
             let p = ParsedAccessToken2::parse(&i.token).unwrap();

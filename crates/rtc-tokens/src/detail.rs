@@ -124,7 +124,7 @@ impl Serialize for ServiceJson<'_> {
                 map.serialize_entry("channel_name", &s.channel_name)?;
                 map.serialize_entry("account", &s.account)?;
             }
-            Service::Fpa(_) => {}
+            Service::Fpa(_) | Service::ConvoAi(_) | Service::Stt(_) => {}
             Service::Chat(s) => map.serialize_entry("user_id", &s.user_id)?,
             Service::Fcdn(s) => {
                 map.serialize_entry("channel_name", &s.channel_name)?;
@@ -144,5 +144,38 @@ impl Serialize for ServiceJson<'_> {
         }
         map.serialize_entry("privileges", self.0.privileges())?;
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Vector `pub-007-convoai-builder-parse-1` (agora-convoai-stt-public.json): npm
+    /// `agora-token` 2.0.6 `ConvoAITokenBuilder.buildToken`, subscriber.
+    const CONVOAI: &str = "007eJxTYKgW4PPdx6ITK70x7cWmvPUFdrefdNwtu266pH1qze2uGUYKDOZGbo4Gls4mJq5uiY4pzqmp5k7GFm6uZsbmyWkWqS4pvjtEsgX4GBhqal+zMjMwgiGIz8gQxcpgamlpbsAEF2NmeNk4mZOBgQEAm3MgIQ==";
+
+    #[test]
+    fn convoai_and_stt_services_are_named_not_unknown() {
+        let parsed = ParsedAccessToken2::parse(CONVOAI).unwrap();
+        let json = serde_json::to_value(VendorDetail::Agora007(Box::new(parsed))).unwrap();
+        assert_eq!(
+            json,
+            json!({
+                "format": "agora007", "salt": 99_319_164, "issue_ts": 1_796_520_013_u32,
+                "expire": 3600,
+                "services": [
+                    {"type": "rtc", "channel_name": "Z", "uid": "59970", "privileges": {"1": 3600}},
+                    {"type": "rtm", "user_id": "道", "privileges": {"1": 3600}},
+                    {"type": "convoai", "privileges": {}}
+                ]
+            })
+        );
+        let stt = ServiceJson(&Service::Stt(Default::default()));
+        assert_eq!(
+            serde_json::to_value(stt).unwrap(),
+            json!({"type": "stt", "privileges": {}})
+        );
     }
 }

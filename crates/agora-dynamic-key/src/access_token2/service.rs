@@ -1,6 +1,7 @@
 //! The 007 services: their type ids, privilege ids and names, fields, and wire packing.
 //!
-//! One struct per service (spec §3.3) with its privileges as `id → seconds relative to the
+//! One struct per service (spec §3.3; types 9, Conversational AI, and 10, speech-to-text,
+//! from npm `agora-token` 2.0.6: no fields and no privileges of their own) with its privileges as `id → seconds relative to the
 //! token's issue time`, the typed privilege enums, and [`Service`], the closed set of them.
 //! [`ServiceType`] is the single place that maps type ids and privilege ids to names.
 //! Packing writes a service's type, privilege map (by ascending id) and fields exactly as
@@ -28,6 +29,11 @@ pub enum ServiceType {
     Apaas = 7,
     /// 8: RTM with permissions.
     Rtm2 = 8,
+    /// 9: Conversational AI (npm `agora-token` 2.0.6).
+    #[doc(alias = "ConvoAI")]
+    ConvoAi = 9,
+    /// 10: speech-to-text (npm `agora-token` 2.0.6).
+    Stt = 10,
 }
 
 impl ServiceType {
@@ -43,6 +49,8 @@ impl ServiceType {
             6 => Self::Fcdn,
             7 => Self::Apaas,
             8 => Self::Rtm2,
+            9 => Self::ConvoAi,
+            10 => Self::Stt,
             _ => return None,
         })
     }
@@ -59,18 +67,22 @@ impl ServiceType {
             Self::Fcdn => "fcdn",
             Self::Apaas => "apaas",
             Self::Rtm2 => "rtm2",
+            Self::ConvoAi => "convoai",
+            Self::Stt => "stt",
         }
     }
 
     /// What privilege `id` of this service allows, in plain lowercase words
     /// (`join channel`, `publish audio`, `log in to rtm`…); `None` for an id the
-    /// references do not define for this service.
+    /// references do not define for this service. The references define none for
+    /// [`Self::ConvoAi`] and [`Self::Stt`]: their builders add them with an empty map.
     ///
     /// ```
     /// use agora_dynamic_key::access_token2::ServiceType;
     ///
     /// assert_eq!(ServiceType::Rtc.privilege_name(2), Some("publish audio"));
     /// assert_eq!(ServiceType::Rtc.privilege_name(9), None);
+    /// assert_eq!(ServiceType::ConvoAi.privilege_name(1), None);
     /// ```
     #[must_use]
     pub const fn privilege_name(self, id: u16) -> Option<&'static str> {
@@ -206,6 +218,27 @@ macro_rules! service_impls {
             #[must_use]
             pub fn with_privilege(mut self, privilege: $priv, expire: u32) -> Self {
                 self.add_privilege(privilege, expire);
+                self
+            }
+        }
+
+        impl From<$svc> for Service {
+            fn from(s: $svc) -> Service {
+                Service::$variant(s)
+            }
+        }
+    )+};
+}
+
+// `add_raw_privilege` and `From<ServiceX> for Service` for the services the references
+// define no privileges for.
+macro_rules! untyped_service_impls {
+    ($($svc:ident, $variant:ident;)+) => {$(
+        impl $svc {
+            /// Sets (or replaces) a privilege by raw id, in seconds relative to `issue_ts`.
+            /// The references define no privilege for this service and add none.
+            pub fn add_raw_privilege(&mut self, id: u16, expire: u32) -> &mut Self {
+                self.privileges.insert(id, expire);
                 self
             }
         }
@@ -416,6 +449,46 @@ impl ServiceRtm2 {
     }
 }
 
+/// Service 9, Conversational AI: no fields. The references define no privileges for it;
+/// their builders add it with an empty map beside an RTC and an RTM service
+/// ([`TokenBuilder::convoai`](crate::builder::TokenBuilder::convoai)).
+#[doc(alias = "ServiceConvoAI")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServiceConvoAi {
+    /// Privilege id → seconds relative to `issue_ts` (empty as the references build it).
+    pub privileges: BTreeMap<u16, u32>,
+}
+
+impl ServiceConvoAi {
+    /// A Conversational AI service with no privileges.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// Service 10, speech-to-text: no fields. The references define no privileges for it;
+/// their builders add it with an empty map beside an RTC and an RTM service
+/// ([`TokenBuilder::stt`](crate::builder::TokenBuilder::stt)).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServiceStt {
+    /// Privilege id → seconds relative to `issue_ts` (empty as the references build it).
+    pub privileges: BTreeMap<u16, u32>,
+}
+
+impl ServiceStt {
+    /// A speech-to-text service with no privileges.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+untyped_service_impls! {
+    ServiceConvoAi, ConvoAi;
+    ServiceStt, Stt;
+}
+
 service_impls! {
     ServiceRtc, RtcPrivilege, Rtc;
     ServiceRtm, RtmPrivilege, Rtm;
@@ -446,6 +519,10 @@ pub enum Service {
     Apaas(ServiceApaas),
     /// Type 8.
     Rtm2(ServiceRtm2),
+    /// Type 9.
+    ConvoAi(ServiceConvoAi),
+    /// Type 10.
+    Stt(ServiceStt),
 }
 
 impl Service {
@@ -461,6 +538,8 @@ impl Service {
             Self::Fcdn(_) => ServiceType::Fcdn,
             Self::Apaas(_) => ServiceType::Apaas,
             Self::Rtm2(_) => ServiceType::Rtm2,
+            Self::ConvoAi(_) => ServiceType::ConvoAi,
+            Self::Stt(_) => ServiceType::Stt,
         }
     }
 
@@ -476,6 +555,8 @@ impl Service {
             Self::Fcdn(s) => &s.privileges,
             Self::Apaas(s) => &s.privileges,
             Self::Rtm2(s) => &s.privileges,
+            Self::ConvoAi(s) => &s.privileges,
+            Self::Stt(s) => &s.privileges,
         }
     }
 
@@ -490,6 +571,8 @@ impl Service {
             Self::Fcdn(s) => &mut s.privileges,
             Self::Apaas(s) => &mut s.privileges,
             Self::Rtm2(s) => &mut s.privileges,
+            Self::ConvoAi(s) => &mut s.privileges,
+            Self::Stt(s) => &mut s.privileges,
         }
     }
 
@@ -506,7 +589,7 @@ impl Service {
                 w.bytes(s.channel_name.as_bytes(), "channel name")?;
                 w.bytes(s.account.as_bytes(), "account")?;
             }
-            Self::Fpa(_) => {}
+            Self::Fpa(_) | Self::ConvoAi(_) | Self::Stt(_) => {}
             Self::Chat(s) => w.bytes(s.user_id.as_bytes(), "user id")?,
             Self::Fcdn(s) => {
                 w.bytes(s.channel_name.as_bytes(), "channel name")?;
@@ -563,6 +646,55 @@ impl Service {
                 permissions: Permissions::unpack(r)?,
                 privileges,
             }),
+            ServiceType::ConvoAi => Self::ConvoAi(ServiceConvoAi { privileges }),
+            ServiceType::Stt => Self::Stt(ServiceStt { privileges }),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_ids_and_names_round_trip() {
+        for v in 0..=u16::from(u8::MAX) {
+            if let Some(t) = ServiceType::from_u16(v) {
+                assert_eq!(u16::from(t), v);
+            }
+        }
+        let known: Vec<_> = (0..=12).filter_map(ServiceType::from_u16).collect();
+        assert_eq!(known.len(), 10);
+        assert_eq!(ServiceType::from_u16(9), Some(ServiceType::ConvoAi));
+        assert_eq!(ServiceType::from_u16(10), Some(ServiceType::Stt));
+        assert_eq!(ServiceType::from_u16(11), None);
+        assert_eq!(ServiceType::ConvoAi.name(), "convoai");
+        assert_eq!(ServiceType::Stt.name(), "stt");
+        for t in [ServiceType::ConvoAi, ServiceType::Stt] {
+            assert!((0..=8).all(|id| t.privilege_name(id).is_none()));
+        }
+    }
+
+    /// Types 9 and 10 pack as the references do: type, an empty privilege map, no fields;
+    /// and unpack to the same service.
+    #[test]
+    fn convoai_and_stt_pack_as_type_and_empty_map() {
+        for (service, wire) in [
+            (Service::from(ServiceConvoAi::new()), [9, 0, 0, 0]),
+            (Service::from(ServiceStt::new()), [10, 0, 0, 0]),
+        ] {
+            let mut w = Writer::with_capacity(4);
+            service.pack(&mut w).unwrap();
+            let bytes = w.buf;
+            assert_eq!(bytes, wire);
+            let mut r = Reader::new(&bytes[2..]);
+            assert_eq!(
+                Service::unpack(service.service_type(), &mut r).unwrap(),
+                service
+            );
+        }
+        let mut s = ServiceStt::new();
+        s.add_raw_privilege(1, 60);
+        assert_eq!(Service::from(s).privileges().get(&1), Some(&60));
     }
 }

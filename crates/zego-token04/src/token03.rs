@@ -65,6 +65,31 @@ mod tests {
         format!("03{}", STANDARD.encode(body))
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_token03_shape_is_recognised_with_its_expiry(
+            expire in proptest::num::i64::ANY,
+            iv in "[0-9A-Za-z]{16}",
+            blocks in 1_usize..8,
+        ) {
+            let iv: [u8; 16] = iv.as_bytes().try_into().unwrap();
+            let mut body = expire.to_be_bytes().to_vec();
+            body.extend_from_slice(&16u16.to_be_bytes());
+            body.extend_from_slice(&iv);
+            body.extend_from_slice(&u16::try_from(blocks * 16).unwrap().to_be_bytes());
+            body.extend(std::iter::repeat_n(7, blocks * 16));
+            let token = format!("03{}", STANDARD.encode(body));
+            proptest::prop_assert_eq!(recognise_token03(&token), Some(Token03 { expire }));
+        }
+
+        #[test]
+        fn anything_else_is_refused_without_panicking(bytes in proptest::collection::vec(0u8.., 0..80)) {
+            // Random bodies almost never have the shape; the point is no panic.
+            let _ = recognise_token03(&format!("03{}", STANDARD.encode(&bytes)));
+            let _ = recognise_token03(&String::from_utf8_lossy(&bytes));
+        }
+    }
+
     #[test]
     fn the_token03_shape_is_recognised() {
         let iv = b"0123456789abcdef";

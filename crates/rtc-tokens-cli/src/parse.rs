@@ -5,7 +5,7 @@
 //! and what mangled a token in transit. This module turns them into the
 //! report `parse` prints, in words; it decides nothing about the formats.
 
-use rtc_tokens::diagnostics::{Mangling, Note};
+use rtc_tokens::diagnostics::{LegacyFormat, Mangling, Note};
 use rtc_tokens::{
     AgoraProvider, ErrorKind, Named, ParseOptions, ParsedToken, TokenProvider, TokenVersion,
     Vendor, Verification, ZegoProvider,
@@ -56,6 +56,10 @@ pub struct Problem {
     /// `url_encoded`, `quoted`, `concatenated`, `whitespace_inside`, `truncated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mangling: Option<Mangling>,
+    /// For a token in a legacy format this tool does not read, which:
+    /// `zego_token03`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legacy: Option<LegacyFormat>,
 }
 
 /// The report `parse` prints; `--json` prints exactly these fields.
@@ -161,6 +165,7 @@ impl Report {
             kind,
             message: message.into(),
             mangling: None,
+            legacy: None,
         });
     }
 
@@ -280,6 +285,17 @@ fn reject_undecodable(r: &mut Report, received: &str, e: &rtc_tokens::Error) {
             kind: "malformed",
             message: mangling_message(how).to_owned(),
             mangling: Some(how),
+            legacy: None,
+        });
+        return;
+    }
+    if let Some(format) = rtc_tokens::diagnostics::legacy_format(token) {
+        r.vendor = Some(format.vendor());
+        r.problems.push(Problem {
+            kind: "version",
+            message: legacy_message(format).to_owned(),
+            mangling: None,
+            legacy: Some(format),
         });
         return;
     }
@@ -307,6 +323,17 @@ fn mangling_message(how: Mangling) -> &'static str {
         }
         Mangling::Truncated => "the token is cut short: characters are missing at its end",
         _ => "the token was damaged in transit",
+    }
+}
+
+fn legacy_message(format: LegacyFormat) -> &'static str {
+    match format {
+        LegacyFormat::ZegoToken03 => {
+            "this is a ZEGO token03, the legacy format before token04 (AES-CBC, no mode byte), \
+             which this tool does not read: issue a token04 instead (rtc-tokens build zego, or \
+             ZEGO's current server assistant)"
+        }
+        _ => "this is a legacy token format this tool does not read",
     }
 }
 
@@ -486,6 +513,61 @@ fn warning_text(note: &Note, opts: &Options) -> Option<String> {
             expected,
             found: Some(found),
         } => format!("the token is for user {found:?}, not {expected:?}"),
+        Note::TimestampAsValidity {
+            service: Some(service),
+            privilege: Some(privilege),
+            value,
+        } => format!(
+            "privilege {privilege:?} ({service}) lasts {value} s, which looks like a unix time \
+             ({}): a 007 token expects seconds of validity, so it never ends before the token does",
+            time::rfc3339(u64::from(*value))
+        ),
+        Note::TimestampAsValidity { value, .. } => format!(
+            "the token's expire field is {value} s, which looks like a unix time ({}): a 007 \
+             token expects seconds of validity (3600 for an hour), so Agora counts 24 h",
+            time::rfc3339(u64::from(*value))
+        ),
+        Note::ValidityAsTimestamp {
+            service: Some(service),
+            privilege: Some(privilege),
+            value,
+        } => format!(
+            "privilege {privilege:?} ({service}) ends at {value}, which looks like seconds of \
+             validity: a 006 token expects a unix time, so it ended at {}",
+            time::rfc3339(u64::from(*value))
+        ),
+        Note::ValidityAsTimestamp { value, .. } => format!(
+            "the token's expiry is {value}, which looks like seconds of validity: a 006 token \
+             expects a unix time, so it expired at {}",
+            time::rfc3339(u64::from(*value))
+        ),
+        Note::NumericAccount { account, uid: None } => format!(
+            "the RTC account {account:?} is all digits, but no numeric uid is written that way \
+             (uid 42 is \"42\", uid 0 is \"\"): a client joining with a numeric uid will be \
+             refused; build its token with --uid"
+        ),
+        _ => return None,
+    })
+}
+
+/// A note that only informs, as a `note:` line (none for the expiry, which
+/// the fields show).
+fn remark_text(note: &Note) -> Option<String> {
+    Some(match note {
+        Note::RtcOnly => "this token has no RTM login: RTM/Signaling will refuse it (build \
+                          rtc-rtm for both)"
+            .to_owned(),
+        Note::RtmOnly => "this token has no RTC join privilege: it logs in to RTM/Signaling, \
+                          and joining a channel with it will be refused"
+            .to_owned(),
+        Note::NumericAccount {
+            account,
+            uid: Some(uid),
+        } => format!(
+            "the RTC account {account:?} is all digits: Agora writes uid {uid} the same way, so \
+             the token serves a client joining with uid {uid} and one joining with the user \
+             account {account:?} (do not mix uids and accounts in one channel)"
+        ),
         _ => return None,
     })
 }
@@ -499,7 +581,10 @@ fn title(r: &Report) -> String {
         (Some(TokenVersion::Zego04), None) => "ZEGO token04".to_owned(),
         (Some(TokenVersion::Agora006), _) => "Agora AccessToken 006".to_owned(),
         (Some(TokenVersion::Agora007), _) => "Agora AccessToken2 007".to_owned(),
-        (None, _) => "unrecognised token".to_owned(),
+        (None, _) => match r.problems.iter().find_map(|p| p.legacy) {
+            Some(LegacyFormat::ZegoToken03) => "ZEGO token03 (legacy)".to_owned(),
+            _ => "unrecognised token".to_owned(),
+        },
     }
 }
 
@@ -525,6 +610,11 @@ impl Report {
     pub fn render(&self, style: Style) -> String {
         let mut out = format!("{}\n", style.bold(&title(self)));
         self.render_fields(&mut out, style);
+        for n in self.notes.iter().filter(|n| !n.is_warning()) {
+            if let Some(text) = remark_text(n) {
+                out.push_str(&format!("{} {text}\n", style.dim("note:")));
+            }
+        }
         for w in &self.warnings {
             out.push_str(&format!("{} {w}\n", style.warn("warning:")));
         }

@@ -4,7 +4,10 @@
 //! - [`ParsedToken::notes`] lists [`Note`]s about a parsed token: when it
 //!   expires, an expiry Agora's servers count differently (the 24-hour cap),
 //!   what was not checked and why, ZEGO CBC's missing authentication, an
-//!   unknown Agora service, privileges that end before the token does.
+//!   unknown Agora service, privileges that end before the token does, an
+//!   Agora time written in the other unit (a unix time where 007 wants
+//!   seconds of validity, seconds where 006 wants a unix time), a token good
+//!   for RTC only or RTM only, an RTC account made only of digits.
 //!   [`ParsedToken::principal_notes`] compares the token with the channel and
 //!   user a caller expected.
 //! - [`mangling`] recognises a token damaged in transit (a `+` turned into a
@@ -12,6 +15,9 @@
 //!   together, line breaks, lost characters) and says which, as a
 //!   [`Mangling`]. It answers only when the damage is certain: the repaired
 //!   token decodes (truncation excepted, which is recognised by its length).
+//! - [`legacy_format`] recognises a token in a format this library does not
+//!   read (ZEGO's token03), as a [`LegacyFormat`], so that it is explained
+//!   rather than called unknown.
 //!
 //! Nothing here verifies anything: notes describe a [`ParsedToken`] as the
 //! provider or [`insecure_decode`](crate::dangerous::insecure_decode) left it. Notes never contain a
@@ -112,14 +118,67 @@ pub enum Note {
         /// The user in the token, when readable.
         found: Option<String>,
     },
+    /// Agora 007: a validity that looks like an absolute unix time (at least
+    /// 10⁹ s, 31 years) where 007 expects seconds from issue. For the token's
+    /// `expire` Agora then counts 24 hours (see [`Note::ValidityCapped`]); a
+    /// privilege never expires before the token does.
+    TimestampAsValidity {
+        /// The service (`rtc`, `rtm`…); `None` for the token's `expire` field.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+        /// The privilege, in plain words; `None` for the token's `expire` field.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        privilege: Option<String>,
+        /// The value written, seconds.
+        value: u32,
+    },
+    /// Agora 006: an absolute expiry so small (under 10⁹, before 2001) that
+    /// it is surely seconds of validity where 006 expects a unix time: it
+    /// expired in 1970.
+    ValidityAsTimestamp {
+        /// The service (`rtc`, `rtm`); `None` for the token's own expiry (`ts`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+        /// The privilege, in plain words; `None` for the token's own expiry.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        privilege: Option<String>,
+        /// The value written, unix seconds.
+        value: u32,
+    },
+    /// Agora: the token lets its user join an RTC channel but carries no RTM
+    /// login: RTM (Signaling) refuses it.
+    RtcOnly,
+    /// Agora: the token carries an RTM login but no RTC join: joining a
+    /// channel with it is refused.
+    RtmOnly,
+    /// Agora: the RTC user is an account made only of digits. Agora writes a
+    /// numeric uid as its decimal string, so when `uid` is `Some` the token
+    /// serves a client joining with that uid and one joining with the account
+    /// alike (a channel should not mix the two). When `uid` is `None` (a
+    /// leading zero, `"0"`, beyond `u32`) no numeric uid is written this way:
+    /// a client joining with a numeric uid is refused and needs a uid token.
+    NumericAccount {
+        /// The account.
+        account: String,
+        /// The numeric uid written the same way, if any.
+        uid: Option<u32>,
+    },
 }
 
 impl Note {
     /// Whether the note warns of something that will make a request fail or
-    /// that weakens what the parse could say (everything but [`Note::ExpiresIn`]).
+    /// that weakens what the parse could say: everything but
+    /// [`Note::ExpiresIn`], [`Note::RtcOnly`], [`Note::RtmOnly`] and a
+    /// [`Note::NumericAccount`] that is also a uid, which only inform.
     #[must_use]
     pub const fn is_warning(&self) -> bool {
-        !matches!(self, Self::ExpiresIn { .. })
+        !matches!(
+            self,
+            Self::ExpiresIn { .. }
+                | Self::RtcOnly
+                | Self::RtmOnly
+                | Self::NumericAccount { uid: Some(_), .. }
+        )
     }
 }
 
@@ -133,6 +192,38 @@ struct Facts {
     /// when the two differ (the 24-hour cap).
     agora_capped: Option<(u32, u64)>,
     unknown_service_type: Option<u16>,
+    /// Agora: times written in the other unit ([`Note::TimestampAsValidity`],
+    /// [`Note::ValidityAsTimestamp`]).
+    wrong_unit: Vec<Note>,
+    /// Agora: whether the token lets its user join an RTC channel, and log in to RTM.
+    rtc_join: bool,
+    rtm_login: bool,
+    /// Agora 007: the RTC service's user (006 names it only by CRC32).
+    rtc_user: Option<String>,
+}
+
+/// The least value read as a unix time rather than seconds of validity:
+/// 10⁹ s is 31 years as a validity and September 2001 as a time.
+const LOOKS_LIKE_UNIX_TIME: u32 = 1_000_000_000;
+
+/// A time in the wrong unit, as the note `make` builds from the service,
+/// privilege (`None`, `None` for the token's own field) and value.
+type WrongUnit = fn(Option<String>, Option<String>, u32) -> Note;
+
+fn timestamp_as_validity(service: Option<String>, privilege: Option<String>, value: u32) -> Note {
+    Note::TimestampAsValidity {
+        service,
+        privilege,
+        value,
+    }
+}
+
+fn validity_as_timestamp(service: Option<String>, privilege: Option<String>, value: u32) -> Note {
+    Note::ValidityAsTimestamp {
+        service,
+        privilege,
+        value,
+    }
 }
 
 impl Facts {
@@ -148,17 +239,83 @@ impl Facts {
                 ..Self::default()
             },
             VendorDetail::Agora007(t) => {
+                use agora_dynamic_key::access_token2::Service;
                 let written = u64::from(t.issue_ts).saturating_add(u64::from(t.expire));
                 let applied = t.effective_expires_at();
+                let make: WrongUnit = timestamp_as_validity;
+                let mut wrong_unit = Vec::new();
+                if t.expire >= LOOKS_LIKE_UNIX_TIME {
+                    wrong_unit.push(make(None, None, t.expire));
+                }
+                for service in &t.services {
+                    let kind = service.service_type();
+                    for (&id, &secs) in service.privileges() {
+                        if secs >= LOOKS_LIKE_UNIX_TIME {
+                            let name = kind
+                                .privilege_name(id)
+                                .map_or_else(|| format!("privilege {id}"), str::to_owned);
+                            wrong_unit.push(make(Some(kind.name().to_owned()), Some(name), secs));
+                        }
+                    }
+                }
+                let rtc = t.services.iter().find_map(|s| match s {
+                    Service::Rtc(rtc) if rtc.privileges.contains_key(&1) => Some(rtc),
+                    _ => None,
+                });
+                let rtm_login = t.services.iter().any(|s| {
+                    matches!(s, Service::Rtm(_) | Service::Rtm2(_))
+                        && s.privileges().contains_key(&1)
+                });
                 Self {
                     agora_capped: (written != applied).then_some((t.expire, applied)),
                     unknown_service_type: t.unknown_service_type,
+                    wrong_unit,
+                    rtc_join: rtc.is_some(),
+                    rtm_login,
+                    rtc_user: rtc.map(|r| r.uid.clone()),
                     ..Self::default()
                 }
             }
-            _ => Self::default(),
+            VendorDetail::Agora006(t) => {
+                use agora_dynamic_key::access_token::Privilege;
+                let make: WrongUnit = validity_as_timestamp;
+                let small = |v: u32| v != 0 && v < LOOKS_LIKE_UNIX_TIME;
+                let mut wrong_unit = Vec::new();
+                if small(t.ts) {
+                    wrong_unit.push(make(None, None, t.ts));
+                }
+                for (&id, &ts) in t.privileges.iter().filter(|&(_, &ts)| small(ts)) {
+                    let known = Privilege::from_u16(id);
+                    let service = known.map_or("rtc", |p| p.service().name());
+                    let name =
+                        known.map_or_else(|| format!("privilege {id}"), |p| p.name().to_owned());
+                    wrong_unit.push(make(Some(service.to_owned()), Some(name), ts));
+                }
+                let has = |p: Privilege| t.privileges.contains_key(&u16::from(p));
+                Self {
+                    wrong_unit,
+                    rtc_join: has(Privilege::JoinChannel),
+                    rtm_login: has(Privilege::RtmLogin),
+                    ..Self::default()
+                }
+            }
         }
     }
+}
+
+/// The note about an RTC account made only of digits, if `account` is one.
+fn numeric_account(account: &str) -> Option<Note> {
+    if account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let uid = account
+        .parse::<u32>()
+        .ok()
+        .filter(|&uid| agora_dynamic_key::access_token::uid_string(uid) == account);
+    Some(Note::NumericAccount {
+        account: account.to_owned(),
+        uid,
+    })
 }
 
 impl ParsedToken {
@@ -173,7 +330,10 @@ impl ParsedToken {
     /// let agora = AgoraProvider::demo();
     /// let issued = agora.issue_at(&TokenRequest::rtc("alice", "lobby"), 1_000)?;
     /// let parsed = agora.inspect(&issued.token, &ParseOptions::skip_expiry())?;
-    /// assert_eq!(parsed.notes(1_000), [Note::ExpiresIn { at: 4_600, secs: 3_600 }]);
+    /// assert_eq!(
+    ///     parsed.notes(1_000),
+    ///     [Note::ExpiresIn { at: 4_600, secs: 3_600 }, Note::RtcOnly]
+    /// );
     /// assert!(matches!(parsed.notes(9_999)[0], Note::Expired { .. }));
     /// # Ok(())
     /// # }
@@ -245,6 +405,20 @@ impl ParsedToken {
                     }
                 });
             }
+        }
+        notes.extend(facts.wrong_unit);
+        if facts.rtc_join {
+            // 006 names its uid only by CRC32: the user is known once verified with it.
+            let user = facts.rtc_user.as_deref().or(match self.version {
+                TokenVersion::Agora006 => self.user.as_deref(),
+                _ => None,
+            });
+            notes.extend(user.and_then(numeric_account));
+        }
+        match (facts.rtc_join, facts.rtm_login) {
+            (true, false) => notes.push(Note::RtcOnly),
+            (false, true) => notes.push(Note::RtmOnly),
+            _ => {}
         }
         notes
     }
@@ -329,6 +503,54 @@ impl Mangling {
             Self::Truncated => "truncated",
         }
     }
+}
+
+/// A token in a format this library does not read, as [`legacy_format`]
+/// recognises it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LegacyFormat {
+    /// ZEGO token03, token04's predecessor (prefix `03`, AES-CBC, no mode
+    /// byte). ZEGO's current server assistant issues token04.
+    ZegoToken03,
+}
+
+impl LegacyFormat {
+    /// The stable snake_case name (`zego_token03`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ZegoToken03 => "zego_token03",
+        }
+    }
+
+    /// Whose format it is.
+    #[must_use]
+    pub const fn vendor(self) -> Vendor {
+        match self {
+            Self::ZegoToken03 => Vendor::Zego,
+        }
+    }
+}
+
+/// Recognises a token in a legacy format this library does not read, by its
+/// prefix and layout, so that it can be explained rather than called an
+/// unknown version; `None` for anything else (surrounding whitespace is
+/// ignored).
+///
+/// ```
+/// use rtc_tokens::diagnostics::{LegacyFormat, legacy_format};
+///
+/// // "03", then the CBC container: expiry, IV length 16, an alphanumeric IV,
+/// // ciphertext length 16 and 16 ciphertext bytes.
+/// let token03 = "03AAAAAGVT8QAAEDAxMjM0NTY3ODlhYmNkZWYAEKWlpaWlpaWlpaWlpaWlpaU=";
+/// assert_eq!(legacy_format(token03), Some(LegacyFormat::ZegoToken03));
+/// assert_eq!(legacy_format("03hello"), None);
+/// ```
+#[must_use]
+pub fn legacy_format(token: &str) -> Option<LegacyFormat> {
+    zego_token04::recognise_token03(token.trim()).map(|_| LegacyFormat::ZegoToken03)
 }
 
 /// Whether `token` decodes as some vendor's token (no credentials involved).
@@ -496,17 +718,23 @@ mod tests {
         let end = NOW + 3_600;
         assert_eq!(
             parsed.notes(NOW + 1),
-            [Note::ExpiresIn {
-                at: end,
-                secs: 3_599
-            }]
+            [
+                Note::ExpiresIn {
+                    at: end,
+                    secs: 3_599
+                },
+                Note::RtcOnly
+            ]
         );
         assert_eq!(
             parsed.notes(end + 60),
-            [Note::Expired {
-                at: end,
-                secs_ago: 60
-            }]
+            [
+                Note::Expired {
+                    at: end,
+                    secs_ago: 60
+                },
+                Note::RtcOnly
+            ]
         );
         assert!(!parsed.notes(NOW)[0].is_warning());
     }
@@ -604,7 +832,7 @@ mod tests {
         assert!(parsed.notes(NOW).iter().any(early));
         assert!(parsed.notes(NOW + 601).iter().any(gone));
         // Once the token has expired, its privileges are not worth a note.
-        assert_eq!(parsed.notes(NOW + 9_999).len(), 1);
+        assert_eq!(parsed.notes(NOW + 9_999).len(), 2, "expired, rtc only");
     }
 
     #[test]
@@ -633,6 +861,219 @@ mod tests {
         let mut any = inspect(&AgoraProvider::demo(), &any);
         any.user = Some(String::new());
         assert!(any.principal_notes(None, Some("bob")).is_empty());
+    }
+
+    fn demo_keys() -> (agora_dynamic_key::AppId, agora_dynamic_key::AppCertificate) {
+        (
+            agora_dynamic_key::AppId::new(crate::DEMO_AGORA_APP_ID).unwrap(),
+            agora_dynamic_key::AppCertificate::new(crate::DEMO_AGORA_APP_CERTIFICATE).unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_unix_time_where_007_wants_seconds_is_noted() {
+        use agora_dynamic_key::access_token2::{AccessToken2, RtcPrivilege, ServiceRtc};
+        let (app_id, cert) = demo_keys();
+        let now = u32::try_from(NOW).unwrap();
+        let end = now + 3_600;
+        // The token's expire and a privilege both given as the unix time to end at.
+        let mut raw = AccessToken2::new(app_id, now, end);
+        raw.add_service(
+            ServiceRtc::new("lobby", "alice")
+                .with_privilege(RtcPrivilege::JoinChannel, end)
+                .with_privilege(RtcPrivilege::PublishAudioStream, 600),
+        );
+        let notes = inspect(&AgoraProvider::demo(), &raw.build(&cert).unwrap()).notes(NOW);
+        let wrong: Vec<&Note> = notes
+            .iter()
+            .filter(|n| matches!(n, Note::TimestampAsValidity { .. }))
+            .collect();
+        assert_eq!(
+            wrong,
+            [
+                &Note::TimestampAsValidity {
+                    service: None,
+                    privilege: None,
+                    value: end
+                },
+                &Note::TimestampAsValidity {
+                    service: Some("rtc".into()),
+                    privilege: Some("join channel".into()),
+                    value: end
+                }
+            ]
+        );
+        assert!(wrong.iter().all(|n| n.is_warning()));
+        assert!(
+            notes
+                .iter()
+                .any(|n| matches!(n, Note::ValidityCapped { .. }))
+        );
+        let json = serde_json::to_value(wrong[0]).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"note": "timestamp_as_validity", "value": end})
+        );
+        // Seconds of validity, as our builders write them, are not noted.
+        let ours = inspect(
+            &AgoraProvider::demo(),
+            &agora_token(&TokenRequest::rtc("alice", "lobby")),
+        );
+        assert!(
+            !ours
+                .notes(NOW)
+                .iter()
+                .any(|n| matches!(n, Note::TimestampAsValidity { .. }))
+        );
+    }
+
+    #[test]
+    fn seconds_where_006_wants_a_unix_time_are_noted() {
+        use agora_dynamic_key::access_token::{AccessToken, Privilege};
+        let (app_id, cert) = demo_keys();
+        let end = u32::try_from(NOW).unwrap() + 3_600;
+        let mut raw = AccessToken::new(app_id, "lobby", "alice", end);
+        raw.add_privilege(Privilege::JoinChannel, 3_600)
+            .add_privilege(Privilege::PublishAudioStream, 0);
+        let token = raw.build(&cert).unwrap();
+        let v006 = AgoraProvider::demo().with_version(AgoraVersion::V006);
+        let notes = inspect(&v006, &token).notes(NOW);
+        assert!(
+            matches!(notes[0], Note::Expired { at: 3_600, .. }),
+            "{notes:?}"
+        );
+        assert!(notes.contains(&Note::ValidityAsTimestamp {
+            service: Some("rtc".into()),
+            privilege: Some("join channel".into()),
+            value: 3_600
+        }));
+        // 0 means no expiry of its own: not noted.
+        assert_eq!(
+            notes
+                .iter()
+                .filter(|n| matches!(n, Note::ValidityAsTimestamp { .. }))
+                .count(),
+            1
+        );
+        let mut own = AccessToken::new(demo_keys().0, "lobby", "alice", 86_400);
+        own.add_privilege(Privilege::JoinChannel, 0);
+        let notes = inspect(&v006, &own.build(&cert).unwrap()).notes(NOW);
+        assert!(notes.contains(&Note::ValidityAsTimestamp {
+            service: None,
+            privilege: None,
+            value: 86_400
+        }));
+    }
+
+    #[test]
+    fn rtc_only_and_rtm_only_tokens_are_noted() {
+        let kinds = |request: &TokenRequest, version: AgoraVersion| {
+            let provider = AgoraProvider::demo().with_version(version);
+            let token = provider.issue_at(request, NOW).unwrap().token;
+            inspect(&provider, &token)
+                .notes(NOW)
+                .into_iter()
+                .filter(|n| matches!(n, Note::RtcOnly | Note::RtmOnly))
+                .collect::<Vec<_>>()
+        };
+        for version in [AgoraVersion::V006, AgoraVersion::V007] {
+            let rtc = TokenRequest::rtc("alice", "lobby");
+            assert_eq!(kinds(&rtc, version), [Note::RtcOnly], "{version:?}");
+            assert_eq!(kinds(&TokenRequest::rtm("alice"), version), [Note::RtmOnly]);
+        }
+        let both = TokenRequest::rtc_rtm("alice", "lobby");
+        assert_eq!(kinds(&both, AgoraVersion::V007), []);
+        assert!(!Note::RtcOnly.is_warning() && !Note::RtmOnly.is_warning());
+        // ZEGO's one token serves RTC and ZIM alike: nothing to note.
+        let zego = inspect(&ZegoProvider::demo(), &zego_token()).notes(NOW);
+        assert!(
+            !zego
+                .iter()
+                .any(|n| matches!(n, Note::RtcOnly | Note::RtmOnly))
+        );
+    }
+
+    #[test]
+    fn an_rtc_account_made_of_digits_is_noted() {
+        let numeric = |request: &TokenRequest| {
+            let parsed = inspect(&AgoraProvider::demo(), &agora_token(request));
+            parsed
+                .notes(NOW)
+                .into_iter()
+                .find(|n| matches!(n, Note::NumericAccount { .. }))
+        };
+        let same = Note::NumericAccount {
+            account: "42".into(),
+            uid: Some(42),
+        };
+        // Agora writes uid 42 as "42": one token for both ways of joining.
+        assert_eq!(
+            numeric(&TokenRequest::rtc("42", "lobby")),
+            Some(same.clone())
+        );
+        assert_eq!(
+            numeric(&TokenRequest::rtc_uid(42, "lobby")),
+            Some(same.clone())
+        );
+        assert!(!same.is_warning());
+        for account in ["042", "0", "4294967296"] {
+            let note = numeric(&TokenRequest::rtc(account, "lobby")).unwrap();
+            assert_eq!(
+                note,
+                Note::NumericAccount {
+                    account: account.into(),
+                    uid: None
+                }
+            );
+            assert!(note.is_warning());
+        }
+        assert_eq!(numeric(&TokenRequest::rtc("alice", "lobby")), None);
+        assert_eq!(numeric(&TokenRequest::rtc_uid(0, "lobby")), None);
+        assert_eq!(
+            numeric(&TokenRequest::rtm("42")),
+            None,
+            "rtm users are strings"
+        );
+
+        // 006 names its uid by CRC32: known once verified with it.
+        let v006 = AgoraProvider::demo().with_version(AgoraVersion::V006);
+        let token = v006
+            .issue_at(&TokenRequest::rtc("042", "lobby"), NOW)
+            .unwrap()
+            .token;
+        let blind = inspect(&v006, &token).notes(NOW);
+        assert!(
+            !blind
+                .iter()
+                .any(|n| matches!(n, Note::NumericAccount { .. }))
+        );
+        let options = ParseOptions::skip_expiry().with_channel_uid("lobby", "042");
+        let seen = v006.inspect(&token, &options).unwrap().notes(NOW);
+        assert!(seen.contains(&Note::NumericAccount {
+            account: "042".into(),
+            uid: None
+        }));
+    }
+
+    #[test]
+    fn a_zego_token03_is_recognised_as_legacy() {
+        // "03", then the CBC container: expiry, IV length 16, an alphanumeric
+        // IV, ciphertext length 16 and 16 ciphertext bytes.
+        let token03 = "03AAAAAGVT8QAAEDAxMjM0NTY3ODlhYmNkZWYAEKWlpaWlpaWlpaWlpaWlpaU=";
+        assert_eq!(legacy_format(token03), Some(LegacyFormat::ZegoToken03));
+        assert_eq!(
+            legacy_format(&format!(" {token03}\n")),
+            Some(LegacyFormat::ZegoToken03)
+        );
+        assert_eq!(LegacyFormat::ZegoToken03.as_str(), "zego_token03");
+        assert_eq!(LegacyFormat::ZegoToken03.vendor(), Vendor::Zego);
+        assert!(crate::dangerous::insecure_decode(token03).is_err());
+        // A token04 (or a token03 body relabelled 04) is not legacy.
+        assert_eq!(legacy_format(&zego_token()), None);
+        assert_eq!(legacy_format(&format!("04{}", &token03[2..])), None);
+        assert_eq!(legacy_format("03"), None);
+        assert_eq!(legacy_format("0312345"), None);
+        assert_eq!(mangling(token03), None);
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod codec;
 mod error;
 mod json;
 mod privilege;
+mod token03;
 mod types;
 
 #[cfg(feature = "hazmat")]
@@ -29,6 +30,7 @@ pub use crate::claims::Claims;
 pub use crate::codec::{MAX_CBC_PLAINTEXT_LEN, MAX_GCM_PLAINTEXT_LEN, MAX_TOKEN_LEN};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::privilege::PrivilegePayload;
+pub use crate::token03::{Token03, recognise_token03};
 pub use crate::types::{AppId, MAX_USER_ID_UTF16, Mode, ServerSecret, UserId};
 
 use crate::codec::SealInputs;

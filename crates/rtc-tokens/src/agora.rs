@@ -107,7 +107,9 @@ impl<'de> Deserialize<'de> for AgoraVersion {
 /// user. Validities are capped at 24 hours
 /// ([`capped_validity`](agora_dynamic_key::capped_validity)); 0 is refused. 006
 /// issues `rtc` and `rtm` only. The mapping onto the vendor crate's
-/// [`RtcSpec`](agora_dynamic_key::builder::RtcSpec) is all this provider adds.
+/// [`RtcSpec`](agora_dynamic_key::builder::RtcSpec) is all this provider
+/// adds, besides refusing channel names, accounts and user ids outside the
+/// limits Agora documents for its SDKs ([`agora_dynamic_key::limits`]).
 #[derive(Clone, Debug)]
 pub struct AgoraProvider {
     app_id: AppId,

@@ -20,7 +20,9 @@ pub const DEMO_ZEGO_SERVER_SECRET: &str = "demo0000demo0000demo0000demo0000";
 /// publisher gets a privilege payload allowing login and publishing (only
 /// `stream_ids` when given), a subscriber one allowing login only; without a
 /// room, a publisher gets a plain identity token (or, with `stream_ids`, a
-/// payload allowing publishing only those streams). Anything else is refused.
+/// payload allowing publishing only those streams). Anything else is refused,
+/// as are user, room and stream ids outside the limits ZEGO documents for its
+/// SDK ([`zego_token04::limits`]).
 #[derive(Clone, Debug)]
 pub struct ZegoProvider {
     app_id: AppId,

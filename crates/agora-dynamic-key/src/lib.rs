@@ -20,6 +20,7 @@ mod b64;
 pub mod builder;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
+pub mod limits;
 pub mod rest;
 mod wire;
 
@@ -160,6 +161,10 @@ pub enum Error {
         /// Which field was too long.
         field: &'static str,
     },
+    /// A name breaks the limit Agora documents for it (see [`limits`]); the
+    /// message names the field and the limit, never the value.
+    #[error("invalid {}: {}", .0.field(), .0.rule())]
+    InvalidName(limits::Name),
     /// A 007 token needs at least one service.
     #[error("no service added")]
     NoService,
@@ -197,6 +202,7 @@ impl Error {
             Self::InvalidAppId
             | Self::InvalidAppCertificate
             | Self::TooLong { .. }
+            | Self::InvalidName(_)
             | Self::NoService => ErrorKind::InvalidInput,
             Self::Random => ErrorKind::Internal,
             Self::Malformed(_) => ErrorKind::Malformed,

@@ -3,6 +3,7 @@
 use agora_dynamic_key::access_token::{self, ParsedAccessToken};
 use agora_dynamic_key::access_token2::{ParsedAccessToken2, Service, ServiceType};
 use agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcSpec, TokenBuilder};
+use agora_dynamic_key::limits::{self, Name};
 use agora_dynamic_key::{AppCertificate, AppId, Principal, capped_validity};
 
 use crate::named::named_text;
@@ -61,7 +62,9 @@ named_text!(AgoraVersion, "agora token version");
 /// user. Validities are capped at 24 hours
 /// ([`capped_validity`](agora_dynamic_key::capped_validity)); 0 is refused. 006
 /// issues `rtc` and `rtm` only. The mapping onto the vendor crate's
-/// [`RtcSpec`](agora_dynamic_key::builder::RtcSpec) is all this provider adds.
+/// [`RtcSpec`](agora_dynamic_key::builder::RtcSpec) is all this provider
+/// adds, besides refusing channel names, accounts and user ids outside the
+/// limits Agora documents for its SDKs ([`agora_dynamic_key::limits`]).
 #[derive(Clone, Debug)]
 pub struct AgoraProvider {
     app_id: AppId,
@@ -136,17 +139,18 @@ fn issue_007(b: &TokenBuilder, r: &TokenRequest) -> Result<Issued, Error> {
     let issued = match r.kind {
         TokenKind::Rtc => b.rtc(&rtc_spec(r, rtc_principal(r)?)?),
         TokenKind::RtcRtm => {
-            let rtm_user = user_id(r)?;
+            let rtm_user = user_id(r, Name::RtmUserId)?;
             let principal = r.uid.map_or(Principal::Account(rtm_user), Principal::Uid);
+            limits::check_principal(&principal).map_err(|e| Error::from(e).in_field("user_id"))?;
             b.rtc_rtm(&rtc_spec(r, principal)?, rtm_user, None)
         }
         TokenKind::Rtm => {
             no_room_uid_or_role(r)?;
-            b.rtm(user_id(r)?, r.validity_secs)
+            b.rtm(user_id(r, Name::RtmUserId)?, r.validity_secs)
         }
         TokenKind::Chat => {
             no_room_uid_or_role(r)?;
-            b.chat_user(user_id(r)?, r.validity_secs)
+            b.chat_user(user_id(r, Name::ChatUserId)?, r.validity_secs)
         }
         TokenKind::ChatApp => {
             no_room_uid_or_role(r)?;
@@ -171,7 +175,7 @@ fn issue_006(b: &TokenBuilder, r: &TokenRequest, now: u32) -> Result<Issued, Err
         TokenKind::Rtm => {
             no_room_uid_or_role(r)?;
             let expire_ts = now.saturating_add(capped_validity(r.validity_secs));
-            b.rtm006(user_id(r)?, expire_ts)
+            b.rtm006(user_id(r, Name::RtmUserId)?, expire_ts)
         }
         other => {
             return Err(agora_err(&format!("006 has no {other} tokens: use 007")));
@@ -201,11 +205,15 @@ fn rtc_spec<'a>(r: &'a TokenRequest, principal: Principal<'a>) -> Result<RtcSpec
     }))
 }
 
-/// An RTC token's one user: the numeric uid or the account (`user_id`).
+/// An RTC token's one user: the numeric uid or the account (`user_id`,
+/// within Agora's limits for a user account).
 fn rtc_principal(r: &TokenRequest) -> Result<Principal<'_>, Error> {
     match (r.uid, r.user_id.as_deref()) {
         (Some(uid), None) => Ok(Principal::Uid(uid)),
-        (None, Some(account)) => Ok(Principal::Account(account)),
+        (None, Some(account)) => {
+            limits::check_user_account(account).map_err(|e| Error::from(e).in_field("user_id"))?;
+            Ok(Principal::Account(account))
+        }
         (Some(_), Some(_)) => Err(agora_err(
             "an rtc token names one user: give uid or user_id, not both (rtc_rtm takes both)",
         )),
@@ -227,21 +235,30 @@ fn agora_err(message: &str) -> Error {
     Error::invalid_input(Some(Vendor::Agora), message)
 }
 
+/// The channel name (`room`), within Agora's limits for one.
 fn channel(r: &TokenRequest) -> Result<&str, Error> {
     if !r.stream_ids.is_empty() {
         return Err(agora_err(
             "stream_ids are a zego restriction that agora cannot express",
         ));
     }
-    r.room
+    let room = r
+        .room
         .as_deref()
-        .ok_or_else(|| agora_err("room (the channel name) is required"))
+        .ok_or_else(|| agora_err("room (the channel name) is required"))?;
+    limits::check_channel_name(room).map_err(|e| Error::from(e).in_field("room"))?;
+    Ok(room)
 }
 
-fn user_id(r: &TokenRequest) -> Result<&str, Error> {
-    r.user_id
+/// The `user_id`, within Agora's limits for the `name` it is used as.
+fn user_id(r: &TokenRequest, name: Name) -> Result<&str, Error> {
+    let user_id = r
+        .user_id
         .as_deref()
-        .ok_or_else(|| agora_err("user_id is required"))
+        .ok_or_else(|| agora_err("user_id is required"))?;
+    name.check(user_id)
+        .map_err(|e| Error::from(e).in_field("user_id"))?;
+    Ok(user_id)
 }
 
 fn no_room_uid_or_role(r: &TokenRequest) -> Result<(), Error> {

@@ -183,6 +183,13 @@ impl Error {
     pub const fn vendor_error(&self) -> Option<&VendorError> {
         self.source.as_ref()
     }
+
+    /// This error with the request field at fault named first
+    /// (`"room: invalid channel name: …"`), its vendor error kept.
+    pub(crate) fn in_field(mut self, field: &str) -> Self {
+        self.message = format!("{field}: {}", self.message);
+        self
+    }
 }
 
 impl From<zego_token04::Error> for Error {

@@ -1,5 +1,6 @@
 //! The ZEGOCLOUD token04 provider.
 
+use zego_token04::limits::Id;
 use zego_token04::{AppId, Claims, Header, Mode, PrivilegePayload, ServerSecret, UserId};
 
 use crate::provider::renew_at;
@@ -19,7 +20,9 @@ pub const DEMO_ZEGO_SERVER_SECRET: &str = "demo0000demo0000demo0000demo0000";
 /// publisher gets a privilege payload allowing login and publishing (only
 /// `stream_ids` when given), a subscriber one allowing login only; without a
 /// room, a publisher gets a plain identity token (or, with `stream_ids`, a
-/// payload allowing publishing only those streams). Anything else is refused.
+/// payload allowing publishing only those streams). Anything else is refused,
+/// as are user, room and stream ids outside the limits ZEGO documents for its
+/// SDK ([`zego_token04::limits`]).
 #[derive(Clone, Debug)]
 pub struct ZegoProvider {
     app_id: AppId,
@@ -74,6 +77,12 @@ impl ZegoProvider {
 
     fn payload_for(request: &TokenRequest) -> Result<Option<PrivilegePayload>, Error> {
         let room = request.room.as_deref().filter(|r| !r.is_empty());
+        if let Some(room) = room {
+            checked(Id::Room, "room", room)?;
+        }
+        for stream in &request.stream_ids {
+            checked(Id::Stream, "stream_ids", stream)?;
+        }
         let streams = request.stream_ids.clone();
         match (room, request.role) {
             (Some(room), Role::Publisher) => Ok(Some(PrivilegePayload::login_and_publish(
@@ -100,6 +109,11 @@ impl ZegoProvider {
 
 fn zego_err(message: &str) -> Error {
     Error::invalid_input(Some(Vendor::Zego), message)
+}
+
+/// Checks `value` of the request's `field` against ZEGO's limit for `id`.
+fn checked(id: Id, field: &str, value: &str) -> Result<(), Error> {
+    id.check(value).map_err(|e| Error::from(e).in_field(field))
 }
 
 impl TokenProvider for ZegoProvider {
@@ -132,6 +146,7 @@ impl TokenProvider for ZegoProvider {
             .as_deref()
             .ok_or_else(|| zego_err("user_id is required"))?;
         let user_id = UserId::new(user_id)?;
+        checked(Id::User, "user_id", user_id.as_str())?;
         let now = i64::try_from(now).map_err(|_| zego_err("the clock is out of range"))?;
         let mut zreq = zego_token04::TokenRequest::new(self.app_id, user_id)
             .effective_secs(i64::from(request.validity_secs))

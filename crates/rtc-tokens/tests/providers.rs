@@ -600,8 +600,10 @@ proptest! {
 
     #[test]
     fn any_user_and_room_round_trip(
-        user in "[a-zA-Z0-9_\\-<>&\u{4e00}-\u{4e10}]{1,32}",
-        room in "[a-zA-Z0-9_\\-]{1,64}",
+        // Within both vendors' documented limits (ASCII; Agora channels < 64 bytes);
+        // non-ASCII names round-trip in the vendor crates' own property tests.
+        user in "[a-zA-Z0-9_\\-<>&]{1,32}",
+        room in "[a-zA-Z0-9_\\-]{1,63}",
         validity in 1u32..200_000,
         subscriber in any::<bool>(),
     ) {

@@ -58,6 +58,11 @@ pub enum Error {
     /// The user id is empty or longer than 64 UTF-16 code units (ZEGO code 3).
     #[error("invalid user id: must be non-empty and at most 64 utf-16 code units")]
     InvalidUserId,
+    /// An id breaks the limit ZEGO documents for it (see
+    /// [`limits`](crate::limits)); the message names the field and the limit,
+    /// never the value.
+    #[error("invalid {}: {}", .0.field(), .0.rule())]
+    InvalidId(crate::limits::Id),
     /// The server secret is not exactly 32 bytes (ZEGO code 5).
     #[error("invalid server secret: must be exactly 32 bytes")]
     InvalidSecret,
@@ -101,6 +106,7 @@ impl Error {
         match self {
             Self::InvalidAppId
             | Self::InvalidUserId
+            | Self::InvalidId(_)
             | Self::InvalidSecret
             | Self::InvalidEffectiveTime
             | Self::InvalidIvLength

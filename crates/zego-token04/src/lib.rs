@@ -15,6 +15,7 @@ mod claims;
 mod codec;
 mod error;
 mod json;
+pub mod limits;
 mod privilege;
 mod token03;
 mod types;

@@ -4,9 +4,11 @@
 //! else. It accepts every block type (stored, fixed, dynamic; any number of blocks, so
 //! sync-flushed streams too) and refuses: a bad header or a preset dictionary
 //! ([`Error::Malformed`]), output beyond the caller's limit ([`Error::OutputTooLarge`],
-//! checked as the output grows), invalid codes, lengths or distances, a truncated stream, a
-//! wrong Adler-32, non-zero padding bits (so two different streams never decode to the same
-//! output by their padding), and any byte after the Adler-32 trailer.
+//! checked as the output grows), over-subscribed codes and incomplete ones where C zlib
+//! refuses them (see `huffman`), invalid symbols, lengths or distances, a truncated stream,
+//! a wrong Adler-32, non-zero padding bits, and any byte after the Adler-32 trailer: C
+//! zlib's verdict, plus those last two refusals. Deflate is not canonical: other streams
+//! (another encoder, an empty stored block, ...) may decode to the same output.
 //!
 //! Its state is a few small tables on the stack, with no multi-KiB decompressor to set up
 //! per call: the fixed code's tables are built once per process; a dynamic block's are

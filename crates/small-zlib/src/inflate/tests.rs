@@ -128,6 +128,25 @@ proptest! {
     }
 }
 
+/// Deflate is not canonical: C zlib's streams at levels 0 and 1, ours, and ours behind an
+/// empty stored block all differ and all decode to the same output (the docs must not
+/// claim otherwise).
+#[test]
+fn different_streams_decode_to_the_same_output() {
+    let data = b"007 token bodies repeat: 970CA35de60c44645bbae8a215061b33 970CA35de6".repeat(3);
+    let ours = crate::deflate::zlib_compress(&data);
+    // An empty non-final stored block (3 header bits, padding, LEN 0, NLEN 0xffff) first.
+    let mut padded = vec![0x78, 0x01, 0x00, 0x00, 0x00, 0xff, 0xff];
+    padded.extend_from_slice(&ours[2..]);
+    let mut streams = vec![ours, padded];
+    streams.extend([0, 1].map(|level| z(level, &data)));
+    for (i, s) in streams.iter().enumerate() {
+        assert_eq!(zlib_decompress(s, 1 << 16).unwrap(), data);
+        assert_eq!(c_zlib(s).unwrap(), data);
+        assert!(!streams[..i].contains(s));
+    }
+}
+
 /// C zlib's verdict (through flate2): the output of exactly one whole stream, or a refusal.
 fn c_zlib(stream: &[u8]) -> Result<Vec<u8>, String> {
     let mut d = flate2::Decompress::new(true);

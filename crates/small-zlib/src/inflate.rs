@@ -4,9 +4,11 @@
 //! else. It accepts every block type (stored, fixed, dynamic; any number of blocks, so
 //! sync-flushed streams too) and refuses: a bad header or a preset dictionary
 //! ([`Error::Malformed`]), output beyond the caller's limit ([`Error::OutputTooLarge`],
-//! checked as the output grows), invalid codes, lengths or distances, a truncated stream, a
-//! wrong Adler-32, non-zero padding bits (so two different streams never decode to the same
-//! output by their padding), and any byte after the Adler-32 trailer.
+//! checked as the output grows), over-subscribed codes and incomplete ones where C zlib
+//! refuses them (see `huffman`), invalid symbols, lengths or distances, a truncated stream,
+//! a wrong Adler-32, non-zero padding bits, and any byte after the Adler-32 trailer: C
+//! zlib's verdict, plus those last two refusals. Deflate is not canonical: other streams
+//! (another encoder, an empty stored block, ...) may decode to the same output.
 //!
 //! Its state is a few small tables on the stack, with no multi-KiB decompressor to set up
 //! per call: the fixed code's tables are built once per process; a dynamic block's are
@@ -88,27 +90,7 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
         limit,
         run: Run::default(),
     };
-    // Decoding tables for dynamic blocks, set up on the first one and rebuilt in place.
-    let mut tables: Option<Tables> = None;
-    loop {
-        let last = r.bits(1)?;
-        match r.bits(2)? {
-            0 => stored(&mut r, &mut out)?,
-            1 => {
-                let (lit, dist) = fixed();
-                codes::<true>(&mut r, &mut out, lit, dist)?;
-            }
-            2 => {
-                let t = tables.get_or_insert_with(Tables::empty);
-                dynamic(&mut r, t)?;
-                codes::<false>(&mut r, &mut out, &t.lit, &t.dist)?;
-            }
-            _ => return Err(BAD),
-        }
-        if last == 1 {
-            break;
-        }
-    }
+    blocks(&mut r, &mut out)?;
     r.align_strict()?;
     let rest = r.remaining_bytes();
     let out = out.finish();
@@ -122,6 +104,34 @@ pub(crate) fn zlib_decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Err
         _ => return Err(Error::Malformed("data after the end of the zlib stream")),
     }
     Ok(out)
+}
+
+/// Decodes the deflate blocks up to and including the last one (padding and trailer are
+/// the caller's).
+#[inline(always)]
+fn blocks(r: &mut Bits<'_>, out: &mut Out) -> Result<(), Error> {
+    // Decoding tables for dynamic blocks, set up on the first one and rebuilt in place.
+    let mut tables: Option<Tables> = None;
+    loop {
+        let last = r.bits(1)?;
+        match r.bits(2)? {
+            0 => stored(r, out)?,
+            1 => {
+                let (lit, dist) = fixed();
+                codes::<true>(r, out, lit, dist)?;
+            }
+            2 => {
+                let t = tables.get_or_insert_with(Tables::empty);
+                dynamic(r, t)?;
+                codes::<false>(r, out, &t.lit, &t.dist)?;
+            }
+            _ => return Err(BAD),
+        }
+        if last == 1 {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// `n` zero bytes.
@@ -441,8 +451,9 @@ fn fixed() -> (&'static LitHuffman, &'static DistHuffman) {
             })
             .collect();
         Some((
-            Huffman::new(&lit, lit_info).ok()?,
-            Huffman::new(&[5u8; 30], dist_info).ok()?,
+            Huffman::new(Code::LitLen, &lit, lit_info).ok()?,
+            // All 32 distance codes (30 and 31 are invalid symbols): a complete code.
+            Huffman::new(Code::Dist, &[5u8; 32], dist_info).ok()?,
         ))
     });
     match tables {
@@ -483,7 +494,7 @@ fn dynamic(r: &mut Bits<'_>, t: &mut Tables) -> Result<(), Error> {
             *x = r.bits(3)? as u8;
         }
     }
-    t.cl.build(&cl, cl_info)?;
+    t.cl.build(Code::Lengths, &cl, cl_info)?;
     let clh = &t.cl;
     let mut lens = [0u8; 316];
     let total = hlit.wrapping_add(hdist);
@@ -520,8 +531,8 @@ fn dynamic(r: &mut Bits<'_>, t: &mut Tables) -> Result<(), Error> {
     if lit.get(256).copied().unwrap_or(0) == 0 {
         return Err(BAD); // no end-of-block code
     }
-    t.lit.build(lit, lit_info)?;
-    t.dist.build(dist, dist_info)
+    t.lit.build(Code::LitLen, lit, lit_info)?;
+    t.dist.build(Code::Dist, dist, dist_info)
 }
 
 /// Decodes a distance (code and extra bits) one careful step at a time.

@@ -51,8 +51,9 @@ pub fn compress(data: &[u8]) -> Vec<u8> {
 /// # Errors
 /// [`Error::OutputTooLarge`] once the output would exceed `limit`;
 /// [`Error::Malformed`] for anything but exactly one valid zlib stream: bad header, preset
-/// dictionary, invalid or truncated data, wrong Adler-32, non-zero padding bits, or bytes
-/// after the trailer.
+/// dictionary, invalid or truncated data (including over-subscribed Huffman codes and
+/// incomplete ones where C zlib refuses them), wrong Adler-32, non-zero padding bits, or
+/// bytes after the trailer.
 pub fn decompress(stream: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
     inflate::zlib_decompress(stream, limit)
 }

@@ -1,8 +1,9 @@
 //! Parsing and verifying 007 tokens.
 //!
-//! [`ParsedAccessToken2::parse`] decodes strictly (standard base64, one bounded zlib stream,
-//! nothing after it), keeps the services in wire order, stops at an unknown service type
-//! and keeps the raw signed bytes; [`ParsedAccessToken2::verify`] recomputes the signature
+//! [`ParsedAccessToken2::parse`] decodes strictly (standard base64, one bounded zlib stream
+//! that C zlib would accept, nothing after it), keeps the services in wire order, stops at
+//! an unknown service type and keeps the raw signed bytes (the inflated body: deflate is not
+//! canonical, so other token strings may carry the same body and verify alike); [`ParsedAccessToken2::verify`] recomputes the signature
 //! over those bytes and compares in constant time. Expiry checks are separate and explicit.
 use super::*;
 

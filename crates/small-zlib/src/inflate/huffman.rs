@@ -2,8 +2,11 @@
 //!
 //! A [`Huffman`] table answers codes of up to `log2(FAST)` bits with one lookup and the rest
 //! through a checked slow path; every entry carries its symbol whole (see the entry format
-//! below). Construction refuses over-subscribed codes and lengths over 15; the unassigned
-//! codes of an incomplete code are caught while decoding, never read as a symbol.
+//! below). Construction refuses lengths over 15, over-subscribed codes, and incomplete codes
+//! except where C zlib (`inftrees.c`) tolerates them: a literal/length or distance code
+//! with a single code, of length 1, or a distance code with no codes at all (a block
+//! without matches). The unassigned codes of those are caught while decoding, never read
+//! as a symbol.
 
 use super::*;
 
@@ -99,6 +102,36 @@ pub(super) fn cl_info(sym: usize) -> u32 {
     (sym as u32) << 8
 }
 
+/// Which of a deflate block's codes a table decodes: what it may leave incomplete, and how
+/// its errors name it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Code {
+    /// The code-length code of a dynamic block's header: must be complete.
+    Lengths,
+    /// The literal/length code: complete, or the end-of-block code alone, of length 1.
+    LitLen,
+    /// The distance code: complete, one code of length 1, or none.
+    Dist,
+}
+
+impl Code {
+    const fn over_subscribed(self) -> Error {
+        Error::Malformed(match self {
+            Self::Lengths => "over-subscribed zlib code-length code",
+            Self::LitLen => "over-subscribed zlib literal/length code",
+            Self::Dist => "over-subscribed zlib distance code",
+        })
+    }
+
+    const fn incomplete(self) -> Error {
+        Error::Malformed(match self {
+            Self::Lengths => "incomplete zlib code-length code",
+            Self::LitLen => "incomplete zlib literal/length code",
+            Self::Dist => "incomplete zlib distance code",
+        })
+    }
+}
+
 /// A canonical Huffman decoder: a lookup table of `FAST` (a power of two, at most 2^15)
 /// entries plus counting decode for longer codes.
 pub(super) struct Huffman<const FAST: usize> {
@@ -121,22 +154,31 @@ impl<const FAST: usize> Huffman<FAST> {
         }
     }
 
-    /// Builds the decoder for code lengths `lens` (at most 288), `info` giving each
-    /// symbol's entry.
+    /// Builds the decoder of `code` for code lengths `lens` (at most 288), `info` giving
+    /// each symbol's entry.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] for a length over 15, an over-subscribed code, or an incomplete
+    /// one that C zlib refuses (see [`Code`]).
     ///
     /// The table is filled length by length: the codes of length `len` take one entry each
     /// in a table of `2^len` entries, which is then doubled by copying for the next length,
     /// so each entry is written once by a copy instead of once per code replicated into it.
     #[inline]
-    pub(super) fn new(lens: &[u8], info: impl Fn(usize) -> u32) -> Result<Self, Error> {
+    pub(super) fn new(code: Code, lens: &[u8], info: impl Fn(usize) -> u32) -> Result<Self, Error> {
         let mut h = Self::empty();
-        h.build(lens, info)?;
+        h.build(code, lens, info)?;
         Ok(h)
     }
 
     /// [`Self::new`] in place (nothing of the previous code survives).
     #[inline]
-    pub(super) fn build(&mut self, lens: &[u8], info: impl Fn(usize) -> u32) -> Result<(), Error> {
+    pub(super) fn build(
+        &mut self,
+        code: Code,
+        lens: &[u8],
+        info: impl Fn(usize) -> u32,
+    ) -> Result<(), Error> {
         let h = self;
         h.count = [0; 16];
         let mut too_long = false;
@@ -149,7 +191,8 @@ impl<const FAST: usize> Huffman<FAST> {
         if too_long {
             return Err(BAD);
         }
-        // Over-subscribed codes are invalid; incomplete ones are caught while decoding.
+        // `left`: the codes of the current length not yet assigned. Below zero the code is
+        // over-subscribed; above zero at the end, incomplete.
         let mut left: i32 = 1;
         let mut offs = [0u16; 16];
         for len in 1..16usize {
@@ -157,7 +200,7 @@ impl<const FAST: usize> Huffman<FAST> {
                 .wrapping_mul(2)
                 .wrapping_sub(i32::from(h.count.get(len).copied().unwrap_or(0)));
             if left < 0 {
-                return Err(BAD);
+                return Err(code.over_subscribed());
             }
             let prev = offs
                 .get(len.wrapping_sub(1))
@@ -167,6 +210,15 @@ impl<const FAST: usize> Huffman<FAST> {
             if let Some(o) = offs.get_mut(len) {
                 *o = prev;
             }
+        }
+        // Incomplete: refused, as C zlib does, unless the code has no codes at all (2^15
+        // left) or a single one of length 1 (2^14 left, one code of length 1), and is not
+        // the code-length code.
+        if left > 0
+            && (code == Code::Lengths
+                || !(left == 1 << 15 || left == 1 << 14 && h.count.get(1) == Some(&1)))
+        {
+            return Err(code.incomplete());
         }
         if let Some(o) = offs.get_mut(1) {
             *o = 0;

@@ -137,6 +137,17 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
+    /// Every kind, the default first (e.g. for a metrics label set).
+    pub const ALL: &'static [Self] = &[
+        Self::Rtc,
+        Self::Rtm,
+        Self::RtcRtm,
+        Self::Chat,
+        Self::ChatApp,
+        Self::ConvoAi,
+        Self::Stt,
+    ];
+
     /// The stable snake_case name.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -724,15 +735,8 @@ mod tests {
 
     #[test]
     fn kind_names_round_trip_through_from_str_and_serde() {
-        for kind in [
-            TokenKind::Rtc,
-            TokenKind::Rtm,
-            TokenKind::RtcRtm,
-            TokenKind::Chat,
-            TokenKind::ChatApp,
-            TokenKind::ConvoAi,
-            TokenKind::Stt,
-        ] {
+        assert_eq!(TokenKind::ALL[0], TokenKind::default());
+        for &kind in TokenKind::ALL {
             assert_eq!(kind.as_str().parse::<TokenKind>().unwrap(), kind);
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{kind}\""));

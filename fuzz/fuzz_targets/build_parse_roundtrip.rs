@@ -10,8 +10,9 @@ use std::sync::LazyLock;
 
 use agora_dynamic_key::access_token::{self, AccessToken, ParsedAccessToken, uid_string};
 use agora_dynamic_key::access_token2::{
-    AccessToken2, ParsedAccessToken2, Permissions, Service, ServiceApaas, ServiceChat, ServiceFcdn,
-    ServiceFpa, ServiceRtc, ServiceRtm, ServiceRtm2, ServiceStreaming, ServiceType,
+    AccessToken2, ParsedAccessToken2, Permissions, Service, ServiceApaas, ServiceChat,
+    ServiceConvoAi, ServiceFcdn, ServiceFpa, ServiceRtc, ServiceRtm, ServiceRtm2, ServiceStreaming,
+    ServiceStt, ServiceType,
 };
 use agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcRole, RtcSpec, TokenBuilder};
 use agora_dynamic_key::{AppCertificate, AppId as AgoraAppId, MAX_VALIDITY_SECS, Principal};
@@ -72,6 +73,8 @@ enum Call {
     Rtc006Uid(String, u32, u8, u32),
     Rtc006Account(String, String, u8, u32),
     Rtm006(String, u32),
+    /// `convoai` (`stt` when the flag is set): RTC spec, RTM user, RTM validity.
+    ConvoAiOrStt(bool, String, u32, bool, u32, [u32; 4], String, Option<u32>),
 }
 
 #[derive(Arbitrary, Debug)]
@@ -84,6 +87,8 @@ enum ArbService {
     Fcdn(String, String, BTreeMap<u16, u32>),
     Apaas(String, String, i16, BTreeMap<u16, u32>),
     Rtm2(String, Vec<(u16, u16, Vec<String>)>, BTreeMap<u16, u32>),
+    ConvoAi(BTreeMap<u16, u32>),
+    Stt(BTreeMap<u16, u32>),
 }
 
 fn permissions(list: Vec<(u16, u16, Vec<String>)>) -> Permissions {
@@ -132,6 +137,8 @@ impl ArbService {
                 permissions: permissions(perms),
                 privileges: p,
             }),
+            Self::ConvoAi(p) => Service::ConvoAi(ServiceConvoAi { privileges: p }),
+            Self::Stt(p) => Service::Stt(ServiceStt { privileges: p }),
         }
     }
 }
@@ -287,9 +294,10 @@ fn builder_call(now: u32, call: Call) {
             }
         }
         Call::RtcUidPrivileges(c, uid, tv, e) => {
-            if let Some(p) =
-                check_issued007(b.rtc(&RtcSpec::new(&c, Principal::Uid(uid), tv).with_privileges(expiries(e))), now)
-            {
+            if let Some(p) = check_issued007(
+                b.rtc(&RtcSpec::new(&c, Principal::Uid(uid), tv).with_privileges(expiries(e))),
+                now,
+            ) {
                 let s = rtc_of(&p);
                 assert_eq!(s.uid, uid_string(uid));
                 assert_eq!(s.privileges.len(), 4);
@@ -319,6 +327,28 @@ fn builder_call(now: u32, call: Call) {
             if let Some(p) = check_issued007(r, now) {
                 let s = rtc_of(&p);
                 assert_eq!((&s.channel_name, &s.uid), (&c, &a));
+            }
+        }
+        Call::ConvoAiOrStt(stt, c, uid, publ, tv, e, rtm_user, rtm_v) => {
+            let spec = RtcSpec::new(&c, Principal::Uid(uid), tv)
+                .with_role(rtc_role(publ))
+                .with_privileges(expiries(e));
+            let (r, extra) = if stt {
+                (b.stt(&spec, &rtm_user, rtm_v), ServiceType::Stt)
+            } else {
+                (b.convoai(&spec, &rtm_user, rtm_v), ServiceType::ConvoAi)
+            };
+            if let Some(p) = check_issued007(r, now) {
+                let s = rtc_of(&p);
+                assert_eq!((&s.channel_name, s.uid.clone()), (&c, uid_string(uid)));
+                match p.services.as_slice() {
+                    [_, Service::Rtm(m), last] => {
+                        assert_eq!(m.user_id, rtm_user);
+                        assert_eq!(last.service_type(), extra);
+                        assert!(last.privileges().is_empty());
+                    }
+                    other => panic!("{other:?}"),
+                }
             }
         }
         Call::Rtm(u, v) => {

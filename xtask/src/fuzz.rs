@@ -407,6 +407,9 @@ fn demo_tokens() -> Result<Vec<String>> {
         )?
         .token,
     );
+    let agent = RtcSpec::new("room1", Principal::Uid(1001), 3600);
+    out.push(b.convoai(&agent, "1001", None)?.token);
+    out.push(b.stt(&agent, "user1", Some(600))?.token);
     out.push(b.rtm("user1", 3600)?.token);
     out.push(b.chat_user("user1", 3600)?.token);
     out.push(b.apaas_room_user("room1", "user1", 2, 3600)?.token);

@@ -15,7 +15,7 @@ use rtc_tokens::{
 };
 use serde::Serialize;
 
-use crate::cli::{AgoraCreds, AgoraKind, RtcPrivilegeArgs, ZegoBuild};
+use crate::cli::{AgoraCreds, AgoraKind, RtcPrivilegeArgs, RtcRtmArgs, ZegoBuild};
 use crate::output::{Style, field};
 use crate::{creds, time};
 
@@ -26,8 +26,8 @@ pub struct Built {
     pub vendor: Vendor,
     /// `04`, `006` or `007`.
     pub version: TokenVersion,
-    /// What the token is for: `rtc`, `rtc_rtm`, `rtm`, `rtm2`, `chat_user`, `chat_app`,
-    /// `fpa`, `apaas_room_user`, `apaas_user` or `apaas_app`.
+    /// What the token is for: `rtc`, `rtc_rtm`, `convoai`, `stt`, `rtm`, `rtm2`, `chat_user`,
+    /// `chat_app`, `fpa`, `apaas_room_user`, `apaas_user` or `apaas_app`.
     pub kind: &'static str,
     /// ZEGO only: `gcm` or `cbc` (null for Agora).
     pub mode: Option<&'static str>,
@@ -218,7 +218,7 @@ fn via_facade(neutral: &Neutral<'_>, now: u64) -> anyhow::Result<Built> {
     Ok(built)
 }
 
-/// Builds an Agora token: the facade for rtc, rtc-rtm, rtm and chat, the vendor
+/// Builds an Agora token: the facade for rtc, rtc-rtm, convoai, stt, rtm and chat, the vendor
 /// crate's builders for rtm2, fpa and apaas.
 ///
 /// # Errors
@@ -248,7 +248,7 @@ enum Version {
     Only007,
 }
 
-/// The request for rtc, rtc-rtm, rtm and chat; `None` for the vendor-only kinds.
+/// The request for rtc, rtc-rtm, convoai, stt, rtm and chat; `None` for the vendor-only kinds.
 fn neutral_request(kind: &AgoraKind) -> Option<Neutral<'_>> {
     let v007 = Version::Only007;
     let (creds, version, name, request) = match kind {
@@ -267,19 +267,9 @@ fn neutral_request(kind: &AgoraKind) -> Option<Neutral<'_>> {
             let request = with_privileges(request, privileges);
             (creds, Version::Flag(*token_version), "rtc", request)
         }
-        AgoraKind::RtcRtm {
-            creds,
-            channel,
-            uid,
-            user,
-            role: r,
-            validity,
-            privileges,
-        } => {
-            let request = rtc_request(TokenKind::RtcRtm, channel, *uid, Some(user), *r)
-                .with_validity(validity.validity);
-            (creds, v007, "rtc_rtm", with_privileges(request, privileges))
-        }
+        AgoraKind::RtcRtm(args) => rtc_rtm_request(TokenKind::RtcRtm, "rtc_rtm", args),
+        AgoraKind::Convoai(args) => rtc_rtm_request(TokenKind::ConvoAi, "convoai", args),
+        AgoraKind::Stt(args) => rtc_rtm_request(TokenKind::Stt, "stt", args),
         AgoraKind::Rtm {
             creds,
             user,
@@ -315,6 +305,18 @@ fn neutral_request(kind: &AgoraKind) -> Option<Neutral<'_>> {
         name,
         request,
     })
+}
+
+/// A 007 request carrying RTC and RTM (`rtc_rtm`, `convoai`, `stt`), with its name.
+fn rtc_rtm_request<'a>(
+    kind: TokenKind,
+    name: &'static str,
+    args: &'a RtcRtmArgs,
+) -> (&'a AgoraCreds, Version, &'static str, TokenRequest) {
+    let request = rtc_request(kind, &args.channel, args.uid, Some(&args.user), args.role)
+        .with_validity(args.validity.validity);
+    let request = with_privileges(request, &args.privileges);
+    (&args.creds, Version::Only007, name, request)
 }
 
 /// An RTC (or RTC + RTM) request: the channel, a uid and/or a user, a role.

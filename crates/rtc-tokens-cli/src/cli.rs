@@ -164,6 +164,7 @@ Examples:
   rtc-tokens build agora rtc --channel lobby --uid 42
   rtc-tokens build agora rtc --channel lobby --account alice --role subscriber --token-version 006
   rtc-tokens build agora rtc-rtm --channel lobby --user alice
+  rtc-tokens build agora convoai --channel support-42 --uid 1001 --user 1001
   rtc-tokens build agora rtm2 --user alice --permission message-channels:read:ch1,ch2
   rtc-tokens build agora apaas-room-user --room r1 --user alice --role 1";
 
@@ -211,6 +212,32 @@ pub struct RtcPrivilegeArgs {
     pub data_validity: Option<u32>,
 }
 
+/// The flags of the 007 kinds that carry RTC and RTM (`rtc-rtm`, `convoai`, `stt`).
+#[derive(Debug, Args)]
+pub struct RtcRtmArgs {
+    /// App id and certificate file.
+    #[command(flatten)]
+    pub creds: AgoraCreds,
+    /// The channel name.
+    #[arg(long)]
+    pub channel: String,
+    /// The RTC numeric uid (default: the RTC account is the RTM user id).
+    #[arg(long)]
+    pub uid: Option<u32>,
+    /// The RTM user id.
+    #[arg(long)]
+    pub user: String,
+    /// The RTC role.
+    #[arg(long, value_parser = choice::parser::<Role>(), default_value_t = Role::default())]
+    pub role: Role,
+    /// Token validity.
+    #[command(flatten)]
+    pub validity: Validity,
+    /// Per-privilege validities.
+    #[command(flatten)]
+    pub privileges: RtcPrivilegeArgs,
+}
+
 /// The Agora builders.
 #[derive(Debug, Subcommand)]
 pub enum AgoraKind {
@@ -253,29 +280,20 @@ Examples:
 Examples:
   rtc-tokens build agora rtc-rtm --channel lobby --user alice            # RTC account = RTM user
   rtc-tokens build agora rtc-rtm --channel lobby --uid 42 --user alice")]
-    RtcRtm {
-        /// App id and certificate file.
-        #[command(flatten)]
-        creds: AgoraCreds,
-        /// The channel name.
-        #[arg(long)]
-        channel: String,
-        /// The RTC numeric uid (default: the RTC account is the RTM user id).
-        #[arg(long)]
-        uid: Option<u32>,
-        /// The RTM user id.
-        #[arg(long)]
-        user: String,
-        /// The RTC role.
-        #[arg(long, value_parser = choice::parser::<Role>(), default_value_t = Role::default())]
-        role: Role,
-        /// Token validity.
-        #[command(flatten)]
-        validity: Validity,
-        /// Per-privilege validities.
-        #[command(flatten)]
-        privileges: RtcPrivilegeArgs,
-    },
+    RtcRtm(RtcRtmArgs),
+    /// A Conversational AI agent's 007 token: RTC and RTM plus the ConvoAI service; it also
+    /// authenticates the ConvoAI REST API (`Authorization: agora token=<token>`).
+    #[command(after_help = "\
+Examples:
+  rtc-tokens build agora convoai --channel support-42 --uid 1001 --user 1001
+  rtc-tokens build agora convoai --channel support-42 --user agent      # RTC account = RTM user")]
+    Convoai(RtcRtmArgs),
+    /// A speech-to-text 007 token: RTC and RTM plus the STT service.
+    #[command(after_help = "\
+Examples:
+  rtc-tokens build agora stt --channel lobby --uid 2001 --user 2001
+  rtc-tokens build agora stt --channel lobby --user transcriber")]
+    Stt(RtcRtmArgs),
     /// RTM (signaling) login.
     #[command(after_help = "\
 Examples:

@@ -39,13 +39,7 @@ const STATUSES: &[u16] = &[
 
 const VENDORS: &[Vendor] = &[Vendor::Zego, Vendor::Agora];
 
-const KINDS: &[TokenKind] = &[
-    TokenKind::Rtc,
-    TokenKind::Rtm,
-    TokenKind::RtcRtm,
-    TokenKind::Chat,
-    TokenKind::ChatApp,
-];
+const KINDS: &[TokenKind] = TokenKind::ALL;
 
 /// Upper bounds of the latency histogram buckets, in microseconds.
 const BUCKETS_US: &[u64] = &[

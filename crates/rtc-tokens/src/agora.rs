@@ -58,8 +58,9 @@ named_text!(AgoraVersion, "agora token version");
 /// Request mapping (007): `rtc` uses `uid` (0 = any user) or else `user_id` as
 /// the account, with the role's privileges (per-privilege validities when
 /// given); `rtm` and `chat` use `user_id`; `rtc_rtm` puts `uid` (or `user_id`)
-/// in the RTC service and `user_id` in the RTM service; `chat_app` takes no
-/// user. Validities are capped at 24 hours
+/// in the RTC service and `user_id` in the RTM service, and so do `convoai` and
+/// `stt`, which add the Conversational AI or speech-to-text service; `chat_app`
+/// takes no user. Validities are capped at 24 hours
 /// ([`capped_validity`](agora_dynamic_key::capped_validity)); 0 is refused. 006
 /// issues `rtc` and `rtm` only. The mapping onto the vendor crate's
 /// [`RtcSpec`](agora_dynamic_key::builder::RtcSpec) is all this provider
@@ -138,11 +139,16 @@ impl AgoraProvider {
 fn issue_007(b: &TokenBuilder, r: &TokenRequest) -> Result<Issued, Error> {
     let issued = match r.kind {
         TokenKind::Rtc => b.rtc(&rtc_spec(r, rtc_principal(r)?)?),
-        TokenKind::RtcRtm => {
+        TokenKind::RtcRtm | TokenKind::ConvoAi | TokenKind::Stt => {
             let rtm_user = user_id(r, Name::RtmUserId)?;
             let principal = r.uid.map_or(Principal::Account(rtm_user), Principal::Uid);
             limits::check_principal(&principal).map_err(|e| Error::from(e).in_field("user_id"))?;
-            b.rtc_rtm(&rtc_spec(r, principal)?, rtm_user, None)
+            let spec = rtc_spec(r, principal)?;
+            match r.kind {
+                TokenKind::ConvoAi => b.convoai(&spec, rtm_user, None),
+                TokenKind::Stt => b.stt(&spec, rtm_user, None),
+                _ => b.rtc_rtm(&spec, rtm_user, None),
+            }
         }
         TokenKind::Rtm => {
             no_room_uid_or_role(r)?;
@@ -370,6 +376,9 @@ impl AgoraProvider {
     }
 }
 
+/// How a 007 service that carries no privileges is listed among the privileges.
+const NO_PRIVILEGES: &str = "no privileges";
+
 /// The neutral view of a decoded 007 token (the one construction, shared by
 /// [`AgoraProvider::inspect`] and [`crate::dangerous::insecure_decode`]).
 pub(crate) fn view_007(parsed: ParsedAccessToken2, verification: Verification) -> ParsedToken {
@@ -380,7 +389,8 @@ pub(crate) fn view_007(parsed: ParsedAccessToken2, verification: Verification) -
         .iter()
         .flat_map(|s| {
             let ty = s.service_type();
-            s.privileges()
+            let listed = s
+                .privileges()
                 .iter()
                 .map(move |(&id, &secs)| PrivilegeView {
                     service: ty.name().to_owned(),
@@ -388,7 +398,14 @@ pub(crate) fn view_007(parsed: ParsedAccessToken2, verification: Verification) -
                         .privilege_name(id)
                         .map_or_else(|| format!("privilege {id}"), str::to_owned),
                     expires_at: (secs != 0).then(|| issue_ts.saturating_add(u64::from(secs))),
-                })
+                });
+            // A service without privileges (convoai, stt) is still listed, once.
+            let bare = s.privileges().is_empty().then(|| PrivilegeView {
+                service: ty.name().to_owned(),
+                name: NO_PRIVILEGES.to_owned(),
+                expires_at: None,
+            });
+            listed.chain(bare)
         })
         .collect();
     ParsedToken {
@@ -478,6 +495,56 @@ mod tests {
     fn demo_credentials_are_valid() {
         assert!(AppId::new(DEMO_AGORA_APP_ID).is_ok());
         assert!(AppCertificate::new(DEMO_AGORA_APP_CERTIFICATE).is_ok());
+    }
+
+    #[test]
+    fn convoai_and_stt_add_their_service_to_rtc_and_rtm() {
+        let p = AgoraProvider::demo();
+        for (request, extra) in [
+            (
+                TokenRequest::convoai("alice", "lobby"),
+                ServiceType::ConvoAi,
+            ),
+            (
+                TokenRequest::stt("alice", "lobby").with_uid(42),
+                ServiceType::Stt,
+            ),
+        ] {
+            let issued = p.issue_at(&request, 1_700_000_000).unwrap();
+            let parsed = p.inspect(&issued.token, &ParseOptions::default()).unwrap();
+            assert_eq!(parsed.verification, Verification::Verified);
+            assert_eq!(parsed.room.as_deref(), Some("lobby"));
+            let VendorDetail::Agora007(t) = &parsed.detail else {
+                panic!("not 007")
+            };
+            let types: Vec<_> = t.services.iter().map(Service::service_type).collect();
+            assert_eq!(types, [ServiceType::Rtc, ServiceType::Rtm, extra]);
+            let bare: Vec<_> = parsed
+                .privileges
+                .iter()
+                .filter(|v| v.name == NO_PRIVILEGES)
+                .collect();
+            assert_eq!(bare.len(), 1);
+            assert_eq!(bare[0].service, extra.name());
+            assert_eq!(bare[0].expires_at, None);
+            assert!(issued.rest_authorization().is_ok());
+        }
+    }
+
+    #[test]
+    fn convoai_and_stt_are_007_only() {
+        let p = AgoraProvider::demo().with_version(AgoraVersion::V006);
+        for kind in [TokenKind::ConvoAi, TokenKind::Stt] {
+            let request = TokenRequest::rtc("alice", "lobby").with_kind(kind);
+            let err = p.issue(&request).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidInput);
+            assert!(err.message().contains(kind.as_str()), "{err}");
+            let issued = p.issue(&TokenRequest::rtc("alice", "lobby")).unwrap();
+            assert_eq!(
+                issued.rest_authorization().unwrap_err().kind(),
+                ErrorKind::InvalidInput
+            );
+        }
     }
 
     #[test]

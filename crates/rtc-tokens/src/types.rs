@@ -126,9 +126,28 @@ pub enum TokenKind {
     Chat,
     /// Agora Chat app (administrator) token.
     ChatApp,
+    /// Agora Conversational AI agent token (007 only): RTC and RTM as for
+    /// [`Self::RtcRtm`] plus the Conversational AI service. It also
+    /// authenticates the ConvoAI REST API ([`IssuedToken::rest_authorization`]).
+    #[serde(rename = "convoai")]
+    ConvoAi,
+    /// Agora speech-to-text token (007 only): RTC and RTM as for
+    /// [`Self::RtcRtm`] plus the speech-to-text service.
+    Stt,
 }
 
 impl TokenKind {
+    /// Every kind, the default first (e.g. for a metrics label set).
+    pub const ALL: &'static [Self] = &[
+        Self::Rtc,
+        Self::Rtm,
+        Self::RtcRtm,
+        Self::Chat,
+        Self::ChatApp,
+        Self::ConvoAi,
+        Self::Stt,
+    ];
+
     /// The stable snake_case name.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -138,6 +157,8 @@ impl TokenKind {
             Self::RtcRtm => "rtc_rtm",
             Self::Chat => "chat",
             Self::ChatApp => "chat_app",
+            Self::ConvoAi => "convoai",
+            Self::Stt => "stt",
         }
     }
 }
@@ -158,9 +179,11 @@ impl FromStr for TokenKind {
             "rtc_rtm" | "rte" => Ok(Self::RtcRtm),
             "chat" => Ok(Self::Chat),
             "chat_app" => Ok(Self::ChatApp),
+            "convoai" => Ok(Self::ConvoAi),
+            "stt" => Ok(Self::Stt),
             _ => Err(Error::invalid_input(
                 None,
-                "unknown token kind: expected rtc, rtm, rtc_rtm, chat or chat_app",
+                "unknown token kind: expected rtc, rtm, rtc_rtm, chat, chat_app, convoai or stt",
             )),
         }
     }
@@ -333,6 +356,41 @@ impl TokenRequest {
         }
     }
 
+    /// An Agora Conversational AI agent token (007 only): RTC in `room` and RTM as
+    /// `user_id`, plus the Conversational AI service, for one hour. As for
+    /// [`Self::rtc_rtm`], the RTC service names `user_id` unless
+    /// [`with_uid`](Self::with_uid) sets the agent's uid.
+    ///
+    /// ```
+    /// use rtc_tokens::{AgoraProvider, TokenKind, TokenProvider, TokenRequest};
+    ///
+    /// # fn main() -> Result<(), rtc_tokens::Error> {
+    /// let request = TokenRequest::convoai("1001", "support-42").with_uid(1001);
+    /// assert_eq!(request.kind, TokenKind::ConvoAi);
+    /// let issued = AgoraProvider::demo().issue(&request)?;
+    /// let parsed = AgoraProvider::demo().verify(&issued.token, &Default::default())?;
+    /// assert!(parsed.privileges.iter().any(|p| p.service == "convoai"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn convoai(user_id: impl Into<String>, room: impl Into<String>) -> Self {
+        Self {
+            kind: TokenKind::ConvoAi,
+            ..Self::rtc(user_id, room)
+        }
+    }
+
+    /// An Agora speech-to-text token (007 only): as [`Self::convoai`], with the
+    /// speech-to-text service in place of the Conversational AI one.
+    #[must_use]
+    pub fn stt(user_id: impl Into<String>, room: impl Into<String>) -> Self {
+        Self {
+            kind: TokenKind::Stt,
+            ..Self::rtc(user_id, room)
+        }
+    }
+
     /// An Agora Chat user token for `user_id`, for one hour.
     #[must_use]
     pub fn chat_user(user_id: impl Into<String>) -> Self {
@@ -444,6 +502,43 @@ pub struct IssuedToken {
     pub renew_at: u64,
 }
 
+impl IssuedToken {
+    /// The `Authorization` header value that authenticates Agora's Conversational
+    /// AI REST API with this token, `agora token=<token>`; send it under
+    /// [`agora_dynamic_key::rest::AUTHORIZATION`]. The token is usually a
+    /// [`TokenKind::ConvoAi`] one whose channel and uid match the agent request's.
+    /// Like the token, the value is a credential: its `Debug` is redacted.
+    ///
+    /// ```
+    /// use rtc_tokens::{AgoraProvider, TokenProvider, TokenRequest};
+    ///
+    /// # fn main() -> Result<(), rtc_tokens::Error> {
+    /// let request = TokenRequest::convoai("1001", "support-42").with_uid(1001);
+    /// let issued = AgoraProvider::demo().issue(&request)?;
+    /// let auth = issued.rest_authorization()?;
+    /// assert!(auth.as_str().starts_with("agora token=007"));
+    /// assert_eq!(auth.token(), issued.token);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `invalid_input` for a token that is not an Agora 007 one; the vendor
+    /// crate's `malformed` for one a header value cannot carry.
+    pub fn rest_authorization(&self) -> Result<agora_dynamic_key::rest::TokenAuthorization, Error> {
+        if self.version != TokenVersion::Agora007 {
+            return Err(Error::invalid_input(
+                Some(self.vendor),
+                "the conversational ai rest api takes an agora 007 token",
+            ));
+        }
+        Ok(agora_dynamic_key::rest::TokenAuthorization::new(
+            &self.token,
+        )?)
+    }
+}
+
 impl fmt::Debug for IssuedToken {
     /// Omits the token itself: issued tokens are credentials and stay out of logs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -484,6 +579,10 @@ impl Verification {
 }
 
 /// One privilege of a parsed token, in plain words.
+///
+/// A service that carries no privileges (Agora's `convoai` and `stt` services,
+/// as their builders add them) is listed once, named `no privileges`, without
+/// an expiry: every service a token holds shows up here.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrivilegeView {
     /// The service it belongs to (`rtc`, `rtm`, `chat`, `room`…).
@@ -632,6 +731,19 @@ mod tests {
             "{err}"
         );
         assert!(serde_json::from_str::<Role>("\"Host\"").is_err());
+    }
+
+    #[test]
+    fn kind_names_round_trip_through_from_str_and_serde() {
+        assert_eq!(TokenKind::ALL[0], TokenKind::default());
+        for &kind in TokenKind::ALL {
+            assert_eq!(kind.as_str().parse::<TokenKind>().unwrap(), kind);
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{kind}\""));
+            assert_eq!(serde_json::from_str::<TokenKind>(&json).unwrap(), kind);
+        }
+        let err = "sip".parse::<TokenKind>().unwrap_err();
+        assert!(err.message().contains("convoai or stt"), "{err}");
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub struct Privilege {
 /// Something wrong with the token.
 #[derive(Clone, Debug, Serialize)]
 pub struct Problem {
-    /// `expired`, `signature`, `decrypt`, `malformed` or `version`.
+    /// `expired`, `signature`, `decrypt`, `mismatch`, `malformed` or `version`.
     pub kind: &'static str,
     /// What is wrong, in plain words (no secrets, no token bytes).
     pub message: String,
@@ -343,6 +343,7 @@ fn problem_of(e: &rtc_tokens::Error) -> (&'static str, String) {
         ErrorKind::Decrypt => ("decrypt", decrypt_message()),
         ErrorKind::Signature => ("signature", e.message().to_owned()),
         ErrorKind::Expired => ("expired", e.message().to_owned()),
+        ErrorKind::Mismatch => ("mismatch", e.message().to_owned()),
         ErrorKind::InvalidInput => ("malformed", e.message().to_owned()),
         _ => ("internal", e.message().to_owned()),
     }

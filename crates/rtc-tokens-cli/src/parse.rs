@@ -231,18 +231,23 @@ pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
         Vendor::Zego => keys.zego.as_ref().map(|p| p as &dyn TokenProvider),
         Vendor::Agora => keys.agora.as_ref().map(|p| p as &dyn TokenProvider),
     };
+    // The channel and user asked for: a token for others is rejected, as
+    // `verify` would (a 006 token is also verified with them).
+    let mut options = ParseOptions::skip_expiry();
+    if let Some(channel) = &opts.channel {
+        options = options.expect_room(channel.clone());
+    }
+    if let Some(uid) = &opts.uid {
+        options = options.expect_user(uid.clone());
+    }
     let Some(provider) = provider else {
+        reject_mismatch(&mut r, &seen, &options);
         return finish(r, opts, &notes(&seen, opts));
     };
-    let mut options = ParseOptions::skip_expiry();
-    if seen.version == TokenVersion::Agora006
-        && let (Some(channel), Some(uid)) = (&opts.channel, &opts.uid)
-    {
-        options = options.with_channel_uid(channel.clone(), uid.clone());
-    }
     match provider.inspect(token, &options) {
         Ok(parsed) => {
             r.fill(&parsed);
+            reject_mismatch(&mut r, &parsed, &options);
             // The secret was there: a token not verified has another reason,
             // in its own note (006 without channel and uid).
             let mut notes = notes(&parsed, opts);
@@ -260,6 +265,14 @@ pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
             r.reject(kind, message);
             finish(r, opts, &[])
         }
+    }
+}
+
+/// Rejects a token for another channel or user than asked, by the facade's rule.
+fn reject_mismatch(r: &mut Report, parsed: &ParsedToken, options: &ParseOptions) {
+    if let Err(e) = rtc_tokens::check_expected(parsed, options) {
+        let (kind, message) = problem_of(&e);
+        r.reject(kind, message);
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::{
-    Error, ErrorKind, ExpiryCheck, IssuedToken, ParseOptions, ParsedToken, TokenRequest,
+    Error, ErrorKind, ExpiryCheck, IssuedToken, Note, ParseOptions, ParsedToken, TokenRequest,
     TokenVersion, Vendor, Verification,
 };
 
@@ -76,18 +76,29 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
     /// damaged one, `decrypt` for a ZEGO token that does not decrypt.
     fn inspect(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error>;
 
-    /// Decodes and verifies a token: its signature or encryption must check out
-    /// and, unless `options.expiry` is [`ExpiryCheck::Skip`], it must not have
-    /// expired.
+    /// Decodes and verifies a token: its signature or encryption must check
+    /// out, it must be for the app id, room and user `options` expects
+    /// ([`check_expected`]) and, unless `options.expiry` is
+    /// [`ExpiryCheck::Skip`], it must not have expired.
     ///
     /// # Errors
     ///
     /// Those of [`inspect`](Self::inspect), then `signature` when the signature
     /// does not verify, `invalid_input` for a 006 token without the channel
-    /// name and uid to verify it with, `expired` when it has expired.
+    /// name and uid to verify it with, `mismatch` when it is for another app
+    /// id, room or user than expected (a 006 token whose channel or uid CRC32
+    /// differs says so rather than `signature`), `expired` when it has expired.
     fn verify(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
         let parsed = self.inspect(token, options)?;
-        require_verified(&parsed)?;
+        if let Err(e) = require_verified(&parsed) {
+            // A 006 signature covers the channel and uid it is checked with:
+            // when their CRC32s already differ, that is the news.
+            if parsed.version == TokenVersion::Agora006 {
+                check_expected(&parsed, options)?;
+            }
+            return Err(e);
+        }
+        check_expected(&parsed, options)?;
         check_expiry(&parsed, options.expiry)?;
         Ok(parsed)
     }
@@ -119,6 +130,53 @@ pub fn require_verified(parsed: &ParsedToken) -> Result<(), Error> {
             "the token was decoded without credentials: verify it with its provider",
         )),
     }
+}
+
+/// Fails with `mismatch` when the parsed token is for another app id, room
+/// or user than `options` expects (for a 006 token, whose channel and uid are
+/// CRC32s, when the CRC32 of the expected one differs). Expectations the token
+/// cannot contradict pass: a token naming no room, an Agora token for uid 0
+/// (any user), a ZEGO token read without its secret.
+///
+/// # Errors
+///
+/// `mismatch`, the message naming the field (`app id`, `room`/`channel`,
+/// `user`) and both values where the token carries its own.
+pub fn check_expected(parsed: &ParsedToken, options: &ParseOptions) -> Result<(), Error> {
+    if let (Some(want), Some(have)) = (&options.app_id, &parsed.app_id)
+        && want != have
+    {
+        return Err(Error::mismatch(
+            parsed.vendor,
+            format!("app id mismatch: the token is for app id {have}, not {want}"),
+        ));
+    }
+    let room = match parsed.vendor {
+        Vendor::Zego => "room",
+        Vendor::Agora => "channel",
+    };
+    let notes = parsed.principal_notes(options.channel.as_deref(), options.uid.as_deref());
+    let Some(note) = notes.first() else {
+        return Ok(());
+    };
+    let message = match note {
+        Note::ChannelMismatch {
+            expected,
+            found: Some(found),
+        } => format!("{room} mismatch: the token is for {room} {found:?}, not {expected:?}"),
+        Note::ChannelMismatch { expected, .. } => {
+            format!("{room} mismatch: the token was not built for {room} {expected:?}")
+        }
+        Note::UserMismatch {
+            expected,
+            found: Some(found),
+        } => format!("user mismatch: the token is for user {found:?}, not {expected:?}"),
+        Note::UserMismatch { expected, .. } => {
+            format!("user mismatch: the token was not built for user {expected:?}")
+        }
+        _ => return Ok(()),
+    };
+    Err(Error::mismatch(parsed.vendor, message))
 }
 
 /// Fails with `expired` when the parsed token has expired under `check`.

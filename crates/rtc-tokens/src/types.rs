@@ -541,9 +541,18 @@ pub enum ExpiryCheck {
 pub struct ParseOptions {
     /// When to check expiry (used by `verify`).
     pub expiry: ExpiryCheck,
-    /// Agora 006 only: the channel name the token was built for.
+    /// The app id the token must be for (ZEGO: the decimal app id); another
+    /// fails `verify` with `mismatch`.
+    pub app_id: Option<String>,
+    /// The room (ZEGO) or channel (Agora) the token must be for; a token for
+    /// another fails `verify` with `mismatch`. A token that names no room (a
+    /// ZEGO identity token, an RTM token) is not refused for it. An Agora 006
+    /// token carries only its CRC32, and is verified with it and `uid`.
     pub channel: Option<String>,
-    /// Agora 006 only: the uid string the token was built for (`""` for uid 0).
+    /// The user the token must be for: ZEGO user id, Agora uid as a string
+    /// (`""` for uid 0) or account, RTM/chat user id; another fails `verify`
+    /// with `mismatch` (an Agora token for uid 0, any user, is not refused).
+    /// An Agora 006 token is verified with it and `channel`.
     pub uid: Option<String>,
     /// Accept only this format (e.g. refuse legacy 006 tokens): another
     /// version's token fails with `version`. `None` accepts every format the
@@ -594,11 +603,46 @@ impl ParseOptions {
         }
     }
 
-    /// Adds the channel name and uid an Agora 006 token is verified with.
+    /// Expects the channel and uid an Agora 006 token is verified with (any
+    /// token is then checked against them): `expect_room` and `expect_user`.
     #[must_use]
-    pub fn with_channel_uid(mut self, channel: impl Into<String>, uid: impl Into<String>) -> Self {
-        self.channel = Some(channel.into());
-        self.uid = Some(uid.into());
+    pub fn with_channel_uid(self, channel: impl Into<String>, uid: impl Into<String>) -> Self {
+        self.expect_room(channel).expect_user(uid)
+    }
+
+    /// Expects the token to be for `app_id` (ZEGO: the decimal app id).
+    ///
+    /// ```
+    /// use rtc_tokens::{AgoraProvider, ErrorKind, ParseOptions, TokenProvider, TokenRequest};
+    ///
+    /// # fn main() -> Result<(), rtc_tokens::Error> {
+    /// let provider = AgoraProvider::demo();
+    /// let token = provider.issue(&TokenRequest::rtc("alice", "lobby"))?.token;
+    /// let ok = ParseOptions::default().expect_app_id(provider.app_id()).expect_room("lobby");
+    /// assert!(provider.verify(&token, &ok.expect_user("alice")).is_ok());
+    /// let other = ParseOptions::default().expect_room("kitchen");
+    /// assert_eq!(provider.verify(&token, &other).unwrap_err().kind(), ErrorKind::Mismatch);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn expect_app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    /// Expects the token to be for `room` (ZEGO room id, Agora channel name).
+    #[must_use]
+    pub fn expect_room(mut self, room: impl Into<String>) -> Self {
+        self.channel = Some(room.into());
+        self
+    }
+
+    /// Expects the token to be for `user` (ZEGO user id; Agora uid string,
+    /// `""` for uid 0, or account; RTM/chat user id).
+    #[must_use]
+    pub fn expect_user(mut self, user: impl Into<String>) -> Self {
+        self.uid = Some(user.into());
         self
     }
 }

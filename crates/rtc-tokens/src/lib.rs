@@ -17,6 +17,7 @@ mod detail;
 pub mod diagnostics;
 mod error;
 mod named;
+mod privilege;
 mod provider;
 mod types;
 mod zego;
@@ -27,6 +28,7 @@ pub use detail::VendorDetail;
 pub use diagnostics::{Mangling, Note, mangling};
 pub use error::{Error, ErrorKind, VendorError};
 pub use named::Named;
+pub use privilege::{Privilege, check_privileges};
 pub use provider::{
     Providers, TokenProvider, check_expected, check_expiry, renew_at, require_verified, unix_now,
 };

@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::{
     Error, ErrorKind, ExpiryCheck, IssuedToken, Note, ParseOptions, ParsedToken, TokenRequest,
-    TokenVersion, Vendor, Verification,
+    TokenVersion, Vendor, Verification, check_privileges,
 };
 
 /// The current unix time in seconds (0 if the clock is before 1970).
@@ -78,8 +78,10 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
 
     /// Decodes and verifies a token: its signature or encryption must check
     /// out, it must be for the app id, room and user `options` expects
-    /// ([`check_expected`]) and, unless `options.expiry` is
-    /// [`ExpiryCheck::Skip`], it must not have expired.
+    /// ([`check_expected`]), hold the privileges it requires
+    /// ([`check_privileges`]: by default what the token needs to be usable)
+    /// and, unless `options.expiry` is [`ExpiryCheck::Skip`], neither they nor
+    /// the token may have expired.
     ///
     /// # Errors
     ///
@@ -87,7 +89,8 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
     /// does not verify, `invalid_input` for a 006 token without the channel
     /// name and uid to verify it with, `mismatch` when it is for another app
     /// id, room or user than expected (a 006 token whose channel or uid CRC32
-    /// differs says so rather than `signature`), `expired` when it has expired.
+    /// differs says so rather than `signature`) or lacks a required privilege,
+    /// `expired` when it or a required privilege has expired.
     fn verify(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
         let parsed = self.inspect(token, options)?;
         if let Err(e) = require_verified(&parsed) {
@@ -99,6 +102,8 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
             return Err(e);
         }
         check_expected(&parsed, options)?;
+        // Before the token's own expiry: a privilege that expired first is the news.
+        check_privileges(&parsed, options)?;
         check_expiry(&parsed, options.expiry)?;
         Ok(parsed)
     }

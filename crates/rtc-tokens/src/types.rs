@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::named::named_text;
-use crate::{Error, ErrorKind, Named, VendorDetail};
+use crate::{Error, ErrorKind, Named, Privilege, VendorDetail};
 
 /// The default validity of a requested token: one hour.
 pub const DEFAULT_VALIDITY_SECS: u32 = 3_600;
@@ -558,6 +558,11 @@ pub struct ParseOptions {
     /// version's token fails with `version`. `None` accepts every format the
     /// provider knows.
     pub version: Option<TokenVersion>,
+    /// The privileges `verify` requires, each held and unexpired (see
+    /// [`check_privileges`](crate::check_privileges)). `None` (the default)
+    /// requires what the token needs to be usable: RTC join channel, RTM
+    /// login, its chat privilege; `Some` of an empty list, nothing.
+    pub require: Option<Vec<Privilege>>,
 }
 
 impl ParseOptions {
@@ -608,6 +613,14 @@ impl ParseOptions {
     #[must_use]
     pub fn with_channel_uid(self, channel: impl Into<String>, uid: impl Into<String>) -> Self {
         self.expect_room(channel).expect_user(uid)
+    }
+
+    /// Requires these privileges, instead of what the token needs to be usable
+    /// (an empty list requires none).
+    #[must_use]
+    pub fn require(mut self, privileges: impl IntoIterator<Item = Privilege>) -> Self {
+        self.require = Some(privileges.into_iter().collect());
+        self
     }
 
     /// Expects the token to be for `app_id` (ZEGO: the decimal app id).

@@ -213,6 +213,9 @@ pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
     };
     r.vendor = Some(seen.vendor);
     r.version = Some(seen.version);
+    if let Some(text) = whitespace_warning(received, seen.vendor) {
+        r.warnings.push(text);
+    }
     if let Some(expected) = opts.vendor
         && expected != seen.vendor
     {
@@ -266,6 +269,31 @@ pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
             finish(r, opts, &[])
         }
     }
+}
+
+/// The warning for a token read with surrounding whitespace, which this tool
+/// trims and the library (like the vendors' servers) refuses.
+fn whitespace_warning(received: &str, vendor: Vendor) -> Option<String> {
+    let token = received.trim();
+    if token.len() == received.len() {
+        return None;
+    }
+    let what = if received.ends_with('\n') || received.ends_with('\r') {
+        "a trailing newline"
+    } else if received.trim_start().len() == received.len() {
+        "trailing whitespace"
+    } else if received.trim_end().len() == received.len() {
+        "leading whitespace"
+    } else {
+        "surrounding whitespace"
+    };
+    let servers = match vendor {
+        Vendor::Zego => "ZEGO's",
+        Vendor::Agora => "Agora's",
+    };
+    Some(format!(
+        "the token had {what}: {servers} servers would refuse it as sent (checked here trimmed)"
+    ))
 }
 
 /// Rejects a token for another channel or user than asked, by the facade's rule.

@@ -385,3 +385,22 @@ fn the_app_id_warning_knows_the_loaders_aliases() {
     let want = format!("the token is for app id {AGORA_APP_ID}, but APP_ID is ffff");
     assert!(warnings.contains(&want), "{warnings}");
 }
+
+#[test]
+fn a_token_with_a_trailing_newline_is_read_trimmed_with_a_warning() {
+    let built = run_json(
+        with_agora(cli()),
+        &["build", "agora", "rtc", "--channel", "lobby", "--uid", "42"],
+        0,
+    );
+    let token = built["token"].as_str().unwrap();
+    let p = run_json(with_agora(cli()), &["parse", &format!("{token}\n")], 0);
+    assert_eq!(p["verification"], "verified");
+    assert_eq!(
+        p["warnings"][0],
+        "the token had a trailing newline: Agora's servers would refuse it as sent (checked here \
+         trimmed)"
+    );
+    let p = run_json(with_agora(cli()), &["parse", token], 0);
+    assert_eq!(p["warnings"], serde_json::json!([]), "{p}");
+}

@@ -307,10 +307,10 @@ impl TokenProvider for AgoraProvider {
     }
 
     fn inspect(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
-        let token = token.trim();
         match options.check_version(token) {
             Ok(TokenVersion::Agora007) => self.inspect_007(token),
             Ok(TokenVersion::Agora006) => self.inspect_006(token, options),
+            Err(e) if e.kind() == ErrorKind::Malformed => Err(e),
             _ => Err(Error::new(
                 ErrorKind::Version,
                 Some(Vendor::Agora),

@@ -81,27 +81,49 @@ impl TokenVersion {
         }
     }
 
-    /// Recognises the vendor and version from a token's prefix.
+    /// Recognises the vendor and version from a token's prefix. The token is
+    /// taken exactly as given: the vendors' servers refuse one with
+    /// surrounding whitespace (a trailing newline, a leading space), and so
+    /// does this. A tool reading a token from a file or a terminal trims it
+    /// itself, and can say so.
+    ///
+    /// ```
+    /// use rtc_tokens::{ErrorKind, TokenVersion};
+    ///
+    /// assert_eq!(TokenVersion::detect("007eJxTYBBY").unwrap(), TokenVersion::Agora007);
+    /// let err = TokenVersion::detect("007eJxTYBBY\n").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Malformed);
+    /// ```
     ///
     /// # Errors
     ///
     /// `version` when the token starts with none of `04`, `006`, `007`
-    /// (or is empty).
+    /// (or is empty), `malformed` when a known token has surrounding
+    /// whitespace.
     pub fn detect(token: &str) -> Result<Self, Error> {
-        let token = token.trim();
-        if token.starts_with("006") {
-            Ok(Self::Agora006)
-        } else if token.starts_with("007") {
-            Ok(Self::Agora007)
-        } else if token.starts_with("04") {
-            Ok(Self::Zego04)
+        let trimmed = token.trim();
+        let version = if trimmed.starts_with("006") {
+            Self::Agora006
+        } else if trimmed.starts_with("007") {
+            Self::Agora007
+        } else if trimmed.starts_with("04") {
+            Self::Zego04
         } else {
-            Err(Error::new(
+            return Err(Error::new(
                 ErrorKind::Version,
                 None,
                 "not a known token: expected a 04 (zego), 006 or 007 (agora) prefix",
-            ))
+            ));
+        };
+        if trimmed.len() != token.len() {
+            return Err(Error::new(
+                ErrorKind::Malformed,
+                Some(version.vendor()),
+                "the token has surrounding whitespace (a trailing newline?), which the \
+                 vendor's servers refuse: trim it where it is read",
+            ));
         }
+        Ok(version)
     }
 }
 

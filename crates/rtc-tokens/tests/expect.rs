@@ -116,3 +116,33 @@ fn a_006_token_checked_against_another_channel_says_mismatch_not_signature() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Signature, "{err}");
 }
+
+#[test]
+fn surrounding_whitespace_is_malformed_for_every_provider() {
+    let mut registry = rtc_tokens::Providers::new();
+    registry.insert(std::sync::Arc::new(ZegoProvider::demo()));
+    registry.insert(std::sync::Arc::new(AgoraProvider::demo()));
+    for (name, p) in providers() {
+        let token = p
+            .issue_at(&TokenRequest::rtc("alice", "lobby"), NOW)
+            .unwrap()
+            .token;
+        let options = expecting("lobby", "alice");
+        assert!(p.verify(&token, &options).is_ok(), "{name}");
+        for sent in [
+            format!("{token}\n"),
+            format!(" {token}"),
+            format!("{token}\r\n"),
+        ] {
+            for err in [
+                p.inspect(&sent, &options).unwrap_err(),
+                p.verify(&sent, &options).unwrap_err(),
+                registry.verify(&sent, &options).unwrap_err(),
+                rtc_tokens::dangerous::insecure_decode(&sent).unwrap_err(),
+            ] {
+                assert_eq!(err.kind(), ErrorKind::Malformed, "{name}: {err}");
+                assert!(err.message().contains("whitespace"), "{name}: {err}");
+            }
+        }
+    }
+}

@@ -37,8 +37,10 @@ pub enum ErrorKind {
     Expired,
     /// The token is authentic but not for what the caller expected: another
     /// app id, room/channel or user (see
-    /// [`ParseOptions::expect_room`](crate::ParseOptions::expect_room)). The
-    /// message names the field that differs.
+    /// [`ParseOptions::expect_room`](crate::ParseOptions::expect_room)), or
+    /// without a privilege the caller requires (see
+    /// [`ParseOptions::require`](crate::ParseOptions::require)). The message
+    /// names the field or privilege.
     Mismatch,
     /// The machine failed us (the operating system's random number generator):
     /// nothing was built and the request itself is fine; retrying may succeed.

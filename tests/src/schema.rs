@@ -636,4 +636,27 @@ mod tests {
             assert!(service.privileges().is_empty());
         }
     }
+
+    #[test]
+    fn a_reject_case_may_name_every_facade_error_kind() {
+        for kind in [
+            "invalid_input",
+            "malformed",
+            "version",
+            "signature",
+            "decrypt",
+            "expired",
+            "mismatch",
+        ] {
+            let json = format!(
+                r#"{{"suite":"t","cases":[{{"name":"a","vendor":"agora","kind":"access_token2",
+                   "op":"reject","input":{{"token":"007x","app_certificate":"c"}},"error":"{kind}"}}]}}"#
+            );
+            let suite: Suite = serde_json::from_str(&json).unwrap();
+            let Ok(CaseSpec::Reject { error, .. }) = &suite.cases[0].spec else {
+                panic!("{kind}: {:?}", suite.cases[0].spec)
+            };
+            assert_eq!(error.map(ErrorKind::as_str), Some(kind));
+        }
+    }
 }

@@ -237,7 +237,8 @@ fn parse_command(args: &ParseArgs, json: bool, style: Style) -> anyhow::Result<O
         (None, Some(account)) => Some(account.clone()),
         (None, None) => None,
     };
-    let version = TokenVersion::detect(&token).ok();
+    // Read forgivingly: `parse::analyse` trims the token and warns about it.
+    let version = TokenVersion::detect(token.trim()).ok();
     if version == Some(TokenVersion::Agora006) && args.channel.is_some() != uid.is_some() {
         bail!("a 006 token verifies only with both --channel and --uid (or --account)");
     }

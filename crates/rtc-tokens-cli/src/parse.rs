@@ -48,7 +48,7 @@ pub struct Privilege {
 /// Something wrong with the token.
 #[derive(Clone, Debug, Serialize)]
 pub struct Problem {
-    /// `expired`, `signature`, `decrypt`, `malformed` or `version`.
+    /// `expired`, `signature`, `decrypt`, `mismatch`, `malformed` or `version`.
     pub kind: &'static str,
     /// What is wrong, in plain words (no secrets, no token bytes).
     pub message: String,
@@ -218,6 +218,9 @@ pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
     };
     r.vendor = Some(seen.vendor);
     r.version = Some(seen.version);
+    if let Some(text) = whitespace_warning(received, seen.vendor) {
+        r.warnings.push(text);
+    }
     if let Some(expected) = opts.vendor
         && expected != seen.vendor
     {
@@ -236,18 +239,23 @@ pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
         Vendor::Zego => keys.zego.as_ref().map(|p| p as &dyn TokenProvider),
         Vendor::Agora => keys.agora.as_ref().map(|p| p as &dyn TokenProvider),
     };
+    // The channel and user asked for: a token for others is rejected, as
+    // `verify` would (a 006 token is also verified with them).
+    let mut options = ParseOptions::skip_expiry();
+    if let Some(channel) = &opts.channel {
+        options = options.expect_room(channel.clone());
+    }
+    if let Some(uid) = &opts.uid {
+        options = options.expect_user(uid.clone());
+    }
     let Some(provider) = provider else {
+        reject_mismatch(&mut r, &seen, &options);
         return finish(r, opts, &notes(&seen, opts));
     };
-    let mut options = ParseOptions::skip_expiry();
-    if seen.version == TokenVersion::Agora006
-        && let (Some(channel), Some(uid)) = (&opts.channel, &opts.uid)
-    {
-        options = options.with_channel_uid(channel.clone(), uid.clone());
-    }
     match provider.inspect(token, &options) {
         Ok(parsed) => {
             r.fill(&parsed);
+            reject_mismatch(&mut r, &parsed, &options);
             // The secret was there: a token not verified has another reason,
             // in its own note (006 without channel and uid).
             let mut notes = notes(&parsed, opts);
@@ -265,6 +273,39 @@ pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
             r.reject(kind, message);
             finish(r, opts, &[])
         }
+    }
+}
+
+/// The warning for a token read with surrounding whitespace, which this tool
+/// trims and the library (like the vendors' servers) refuses.
+fn whitespace_warning(received: &str, vendor: Vendor) -> Option<String> {
+    let token = received.trim();
+    if token.len() == received.len() {
+        return None;
+    }
+    let what = if received.ends_with('\n') || received.ends_with('\r') {
+        "a trailing newline"
+    } else if received.trim_start().len() == received.len() {
+        "trailing whitespace"
+    } else if received.trim_end().len() == received.len() {
+        "leading whitespace"
+    } else {
+        "surrounding whitespace"
+    };
+    let servers = match vendor {
+        Vendor::Zego => "ZEGO's",
+        Vendor::Agora => "Agora's",
+    };
+    Some(format!(
+        "the token had {what}: {servers} servers would refuse it as sent (checked here trimmed)"
+    ))
+}
+
+/// Rejects a token for another channel or user than asked, by the facade's rule.
+fn reject_mismatch(r: &mut Report, parsed: &ParsedToken, options: &ParseOptions) {
+    if let Err(e) = rtc_tokens::check_expected(parsed, options) {
+        let (kind, message) = problem_of(&e);
+        r.reject(kind, message);
     }
 }
 
@@ -370,6 +411,7 @@ fn problem_of(e: &rtc_tokens::Error) -> (&'static str, String) {
         ErrorKind::Decrypt => ("decrypt", decrypt_message()),
         ErrorKind::Signature => ("signature", e.message().to_owned()),
         ErrorKind::Expired => ("expired", e.message().to_owned()),
+        ErrorKind::Mismatch => ("mismatch", e.message().to_owned()),
         ErrorKind::InvalidInput => ("malformed", e.message().to_owned()),
         _ => ("internal", e.message().to_owned()),
     }

@@ -156,7 +156,14 @@ fn human_build_output_pipes_into_parse() {
         .write_stdin(format!("  {token}\n"))
         .assert()
         .success();
-    assert_eq!(json(&out.get_output().stdout)["user"], "stdin-user");
+    let parsed = json(&out.get_output().stdout);
+    assert_eq!(parsed["user"], "stdin-user");
+    // The line break ends the line; the leading spaces were in the token.
+    assert_eq!(
+        parsed["warnings"][0],
+        "the token had leading whitespace: ZEGO's servers would refuse it as sent (checked here \
+         trimmed)"
+    );
     let out = with_zego(cli())
         .args(["parse", "-", "--json"])
         .write_stdin(token.to_owned())

@@ -317,15 +317,43 @@ fn mismatches_with_the_configuration_are_warned_about() {
     cmd.env("AGORA_APP_ID", "ffffffffffffffffffffffffffffffff");
     let p = run_json(
         cmd,
-        &["parse", token, "--channel", "other", "--uid", "42"],
+        &["parse", token, "--channel", "lobby", "--uid", "42"],
         0,
     );
     let warnings = p["warnings"].to_string();
     assert!(warnings.contains("but AGORA_APP_ID is ffff"), "{warnings}");
-    assert!(
-        warnings.contains("for channel \\\"lobby\\\", not \\\"other\\\""),
-        "{warnings}"
+}
+
+#[test]
+fn a_token_for_another_channel_or_user_is_rejected() {
+    let built = run_json(
+        with_agora(cli()),
+        &["build", "agora", "rtc", "--channel", "lobby", "--uid", "42"],
+        0,
     );
+    let token = built["token"].as_str().unwrap();
+    // With the certificate, and without it: a 007 token decodes fully.
+    for cmd in [with_agora(cli()), cli()] {
+        let p = run_json(cmd, &["parse", token, "--channel", "other"], 1);
+        assert_eq!(p["ok"], false);
+        assert_eq!(p["problems"][0]["kind"], "mismatch", "{p}");
+        let message = p["problems"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("for channel \"lobby\", not \"other\""),
+            "{message}"
+        );
+        // The note stays, as a warning.
+        assert!(p["warnings"].to_string().contains("\\\"other\\\""), "{p}");
+    }
+    let p = run_json(with_agora(cli()), &["parse", token, "--uid", "7"], 1);
+    assert_eq!(p["problems"][0]["kind"], "mismatch", "{p}");
+    let out = cli()
+        .args(["parse", token, "--channel", "other"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("channel mismatch"), "{stderr}");
 }
 
 #[test]
@@ -356,4 +384,23 @@ fn the_app_id_warning_knows_the_loaders_aliases() {
     let warnings = p["warnings"].to_string();
     let want = format!("the token is for app id {AGORA_APP_ID}, but APP_ID is ffff");
     assert!(warnings.contains(&want), "{warnings}");
+}
+
+#[test]
+fn a_token_with_a_trailing_newline_is_read_trimmed_with_a_warning() {
+    let built = run_json(
+        with_agora(cli()),
+        &["build", "agora", "rtc", "--channel", "lobby", "--uid", "42"],
+        0,
+    );
+    let token = built["token"].as_str().unwrap();
+    let p = run_json(with_agora(cli()), &["parse", &format!("{token}\n")], 0);
+    assert_eq!(p["verification"], "verified");
+    assert_eq!(
+        p["warnings"][0],
+        "the token had a trailing newline: Agora's servers would refuse it as sent (checked here \
+         trimmed)"
+    );
+    let p = run_json(with_agora(cli()), &["parse", token], 0);
+    assert_eq!(p["warnings"], serde_json::json!([]), "{p}");
 }

@@ -119,9 +119,12 @@ impl ApiError {
 impl From<rtc_tokens::Error> for ApiError {
     /// Facade errors are the caller's fault (bad request or bad token): 400
     /// with the facade's category (`invalid_input`, `signature`, `expired`...),
-    /// except `internal` (the OS random number generator failed): 500.
+    /// except `mismatch` (an authentic token for another app, room or user:
+    /// 403, fetch a token for the right one) and `internal` (the OS random
+    /// number generator failed): 500.
     fn from(e: rtc_tokens::Error) -> Self {
         let status = match e.kind() {
+            rtc_tokens::ErrorKind::Mismatch => StatusCode::FORBIDDEN,
             rtc_tokens::ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         };
@@ -163,5 +166,28 @@ impl IntoResponse for ApiError {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facade_kinds_map_to_statuses_a_client_can_act_on() {
+        let status = |kind| ApiError::from(rtc_tokens::Error::new(kind, None, "x")).status;
+        use rtc_tokens::ErrorKind as K;
+        assert_eq!(status(K::Mismatch), StatusCode::FORBIDDEN);
+        assert_eq!(status(K::Internal), StatusCode::INTERNAL_SERVER_ERROR);
+        for kind in [
+            K::InvalidInput,
+            K::Malformed,
+            K::Version,
+            K::Signature,
+            K::Decrypt,
+            K::Expired,
+        ] {
+            assert_eq!(status(kind), StatusCode::BAD_REQUEST, "{kind}");
+        }
     }
 }

@@ -247,6 +247,14 @@ async fn neutral_errors_name_the_field() {
         rtc_tokens::TokenProvider::issue(&other, &rtc_tokens::TokenRequest::rtc("a", "b")).unwrap();
     let r = post_json(s.addr, "/v1/tokens/parse", &json!({"token": foreign.token})).await;
     assert_eq!((r.status, r.error().as_str()), (400, "signature"));
+    // An authentic token for another user than the request expects: 403.
+    let r = post_json(
+        s.addr,
+        "/v1/tokens/parse",
+        &json!({"token": good, "uid": "bob"}),
+    )
+    .await;
+    assert_eq!((r.status, r.error().as_str()), (403, "mismatch"));
     let r = post_json(
         s.addr,
         "/v1/tokens/parse",

@@ -7,10 +7,11 @@ use agora_dynamic_key::limits::{self, Name};
 use agora_dynamic_key::{AppCertificate, AppId, Principal, capped_validity};
 
 use crate::named::named_text;
+use crate::privilege::Held;
 use crate::provider::renew_at;
 use crate::{
     DEFAULT_RENEW_BEFORE_SECS, Error, ErrorKind, IssuedToken, Named, ParseOptions, ParsedToken,
-    PrivilegeView, Role, TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
+    Privilege, PrivilegeView, Role, TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
     VendorDetail, Verification,
 };
 
@@ -329,10 +330,10 @@ impl TokenProvider for AgoraProvider {
     }
 
     fn inspect(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
-        let token = token.trim();
         match options.check_version(token) {
             Ok(TokenVersion::Agora007) => self.inspect_007(token),
             Ok(TokenVersion::Agora006) => self.inspect_006(token, options),
+            Err(e) if e.kind() == ErrorKind::Malformed => Err(e),
             _ => Err(Error::new(
                 ErrorKind::Version,
                 Some(Vendor::Agora),
@@ -397,7 +398,7 @@ pub(crate) fn view_007(parsed: ParsedAccessToken2, verification: Verification) -
                     name: ty
                         .privilege_name(id)
                         .map_or_else(|| format!("privilege {id}"), str::to_owned),
-                    expires_at: (secs != 0).then(|| issue_ts.saturating_add(u64::from(secs))),
+                    expires_at: privilege_expiry_007(issue_ts, secs),
                 });
             // A service without privileges (convoai, stt) is still listed, once.
             let bare = s.privileges().is_empty().then(|| PrivilegeView {
@@ -440,7 +441,7 @@ pub(crate) fn view_006(
             PrivilegeView {
                 service: service.name().to_owned(),
                 name: known.map_or_else(|| format!("privilege {id}"), |p| p.name().to_owned()),
-                expires_at: (ts != 0).then_some(u64::from(ts)),
+                expires_at: privilege_expiry_006(ts),
             }
         })
         .collect();
@@ -456,6 +457,98 @@ pub(crate) fn view_006(
         privileges,
         verification,
         detail: VendorDetail::Agora006(parsed),
+    }
+}
+
+/// A 007 privilege's absolute expiry: its value is seconds after `issue_ts`;
+/// 0 (the reference builders' default) sets none, so it lasts as the token.
+fn privilege_expiry_007(issue_ts: u64, secs: u32) -> Option<u64> {
+    (secs != 0).then(|| issue_ts.saturating_add(u64::from(secs)))
+}
+
+/// A 006 privilege's absolute expiry: its value is a unix time; 0 sets none.
+fn privilege_expiry_006(ts: u32) -> Option<u64> {
+    (ts != 0).then_some(u64::from(ts))
+}
+
+fn held_from(expiry: Option<Option<u64>>) -> Held {
+    match expiry {
+        None => Held::No,
+        Some(None) => Held::WithToken,
+        Some(Some(at)) => Held::Until(at),
+    }
+}
+
+/// Where a neutral privilege sits in a 007 token: the services and the id.
+const fn where_007(privilege: Privilege) -> (&'static [ServiceType], u16) {
+    match privilege {
+        Privilege::JoinChannel => (&[ServiceType::Rtc], 1),
+        Privilege::PublishAudio => (&[ServiceType::Rtc], 2),
+        Privilege::PublishVideo => (&[ServiceType::Rtc], 3),
+        Privilege::PublishData => (&[ServiceType::Rtc], 4),
+        Privilege::RtmLogin => (&[ServiceType::Rtm, ServiceType::Rtm2], 1),
+        Privilege::ChatUser => (&[ServiceType::Chat], 1),
+        Privilege::ChatApp => (&[ServiceType::Chat], 2),
+    }
+}
+
+/// Whether a 007 token holds `privilege`, and until when.
+pub(crate) fn held_007(t: &ParsedAccessToken2, privilege: Privilege) -> Held {
+    let (types, id) = where_007(privilege);
+    let issue_ts = u64::from(t.issue_ts);
+    held_from(
+        t.services
+            .iter()
+            .filter(|s| types.contains(&s.service_type()))
+            .find_map(|s| s.privileges().get(&id))
+            .map(|&secs| privilege_expiry_007(issue_ts, secs)),
+    )
+}
+
+/// What a 007 token needs to be usable: joining its RTC channel, logging in
+/// to RTM, its chat privilege.
+pub(crate) fn usable_007(t: &ParsedAccessToken2) -> Vec<Privilege> {
+    let mut needs = Vec::new();
+    for s in &t.services {
+        let need = match s.service_type() {
+            ServiceType::Rtc => Privilege::JoinChannel,
+            ServiceType::Rtm | ServiceType::Rtm2 => Privilege::RtmLogin,
+            ServiceType::Chat if s.privileges().contains_key(&1) => Privilege::ChatUser,
+            ServiceType::Chat => Privilege::ChatApp,
+            _ => continue,
+        };
+        if !needs.contains(&need) {
+            needs.push(need);
+        }
+    }
+    needs
+}
+
+/// Whether a 006 token holds `privilege`, and until when (006 has no chat).
+pub(crate) fn held_006(t: &ParsedAccessToken, privilege: Privilege) -> Held {
+    use access_token::Privilege as P;
+    let id = match privilege {
+        Privilege::JoinChannel => P::JoinChannel,
+        Privilege::PublishAudio => P::PublishAudioStream,
+        Privilege::PublishVideo => P::PublishVideoStream,
+        Privilege::PublishData => P::PublishDataStream,
+        Privilege::RtmLogin => P::RtmLogin,
+        Privilege::ChatUser | Privilege::ChatApp => return Held::No,
+    };
+    held_from(
+        t.privileges
+            .get(&u16::from(id))
+            .map(|&ts| privilege_expiry_006(ts)),
+    )
+}
+
+/// What a 006 token needs to be usable: RTM login for an RTM token, else joining.
+pub(crate) fn usable_006(t: &ParsedAccessToken) -> Vec<Privilege> {
+    let rtm = u16::from(access_token::Privilege::RtmLogin);
+    if t.privileges.contains_key(&rtm) {
+        vec![Privilege::RtmLogin]
+    } else {
+        vec![Privilege::JoinChannel]
     }
 }
 

@@ -35,6 +35,13 @@ pub enum ErrorKind {
     Decrypt,
     /// The token was valid but has expired.
     Expired,
+    /// The token is authentic but not for what the caller expected: another
+    /// app id, room/channel or user (see
+    /// [`ParseOptions::expect_room`](crate::ParseOptions::expect_room)), or
+    /// without a privilege the caller requires (see
+    /// [`ParseOptions::require`](crate::ParseOptions::require)). The message
+    /// names the field or privilege.
+    Mismatch,
     /// The machine failed us (the operating system's random number generator):
     /// nothing was built and the request itself is fine; retrying may succeed.
     /// A server answers it with a 5xx status, not a 4xx.
@@ -43,7 +50,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The category's stable name: `invalid_input`, `malformed`, `version`,
-    /// `signature`, `decrypt`, `expired` or `internal`.
+    /// `signature`, `decrypt`, `expired`, `mismatch` or `internal`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -53,6 +60,7 @@ impl ErrorKind {
             Self::Signature => "signature",
             Self::Decrypt => "decrypt",
             Self::Expired => "expired",
+            Self::Mismatch => "mismatch",
             Self::Internal => "internal",
         }
     }
@@ -158,6 +166,13 @@ impl Error {
             None,
             format!("setting {setting}: {problem}"),
         )
+    }
+
+    /// A `mismatch` error: the token is authentic but not for what was
+    /// expected; `message` names the field that differs.
+    #[must_use]
+    pub fn mismatch(vendor: Vendor, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Mismatch, Some(vendor), message)
     }
 
     /// The category.

@@ -17,6 +17,7 @@ mod detail;
 pub mod diagnostics;
 mod error;
 mod named;
+mod privilege;
 mod provider;
 mod types;
 mod zego;
@@ -27,7 +28,10 @@ pub use detail::VendorDetail;
 pub use diagnostics::{Mangling, Note, mangling};
 pub use error::{Error, ErrorKind, VendorError};
 pub use named::Named;
-pub use provider::{Providers, TokenProvider, check_expiry, renew_at, require_verified, unix_now};
+pub use privilege::{Privilege, check_privileges};
+pub use provider::{
+    Providers, TokenProvider, check_expected, check_expiry, renew_at, require_verified, unix_now,
+};
 pub use types::{
     DEFAULT_RENEW_BEFORE_SECS, DEFAULT_VALIDITY_SECS, ExpiryCheck, IssuedToken, ParseOptions,
     ParsedToken, PrivilegeExpiries, PrivilegeView, Role, TokenKind, TokenRequest, TokenVersion,

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::{
-    Error, ErrorKind, ExpiryCheck, IssuedToken, ParseOptions, ParsedToken, TokenRequest,
-    TokenVersion, Vendor, Verification,
+    Error, ErrorKind, ExpiryCheck, IssuedToken, Note, ParseOptions, ParsedToken, TokenRequest,
+    TokenVersion, Vendor, Verification, check_privileges,
 };
 
 /// The current unix time in seconds (0 if the clock is before 1970).
@@ -76,18 +76,34 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
     /// damaged one, `decrypt` for a ZEGO token that does not decrypt.
     fn inspect(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error>;
 
-    /// Decodes and verifies a token: its signature or encryption must check out
-    /// and, unless `options.expiry` is [`ExpiryCheck::Skip`], it must not have
-    /// expired.
+    /// Decodes and verifies a token: its signature or encryption must check
+    /// out, it must be for the app id, room and user `options` expects
+    /// ([`check_expected`]), hold the privileges it requires
+    /// ([`check_privileges`]: by default what the token needs to be usable)
+    /// and, unless `options.expiry` is [`ExpiryCheck::Skip`], neither they nor
+    /// the token may have expired.
     ///
     /// # Errors
     ///
     /// Those of [`inspect`](Self::inspect), then `signature` when the signature
     /// does not verify, `invalid_input` for a 006 token without the channel
-    /// name and uid to verify it with, `expired` when it has expired.
+    /// name and uid to verify it with, `mismatch` when it is for another app
+    /// id, room or user than expected (a 006 token whose channel or uid CRC32
+    /// differs says so rather than `signature`) or lacks a required privilege,
+    /// `expired` when it or a required privilege has expired.
     fn verify(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
         let parsed = self.inspect(token, options)?;
-        require_verified(&parsed)?;
+        if let Err(e) = require_verified(&parsed) {
+            // A 006 signature covers the channel and uid it is checked with:
+            // when their CRC32s already differ, that is the news.
+            if parsed.version == TokenVersion::Agora006 {
+                check_expected(&parsed, options)?;
+            }
+            return Err(e);
+        }
+        check_expected(&parsed, options)?;
+        // Before the token's own expiry: a privilege that expired first is the news.
+        check_privileges(&parsed, options)?;
         check_expiry(&parsed, options.expiry)?;
         Ok(parsed)
     }
@@ -119,6 +135,53 @@ pub fn require_verified(parsed: &ParsedToken) -> Result<(), Error> {
             "the token was decoded without credentials: verify it with its provider",
         )),
     }
+}
+
+/// Fails with `mismatch` when the parsed token is for another app id, room
+/// or user than `options` expects (for a 006 token, whose channel and uid are
+/// CRC32s, when the CRC32 of the expected one differs). Expectations the token
+/// cannot contradict pass: a token naming no room, an Agora token for uid 0
+/// (any user), a ZEGO token read without its secret.
+///
+/// # Errors
+///
+/// `mismatch`, the message naming the field (`app id`, `room`/`channel`,
+/// `user`) and both values where the token carries its own.
+pub fn check_expected(parsed: &ParsedToken, options: &ParseOptions) -> Result<(), Error> {
+    if let (Some(want), Some(have)) = (&options.app_id, &parsed.app_id)
+        && want != have
+    {
+        return Err(Error::mismatch(
+            parsed.vendor,
+            format!("app id mismatch: the token is for app id {have}, not {want}"),
+        ));
+    }
+    let room = match parsed.vendor {
+        Vendor::Zego => "room",
+        Vendor::Agora => "channel",
+    };
+    let notes = parsed.principal_notes(options.channel.as_deref(), options.uid.as_deref());
+    let Some(note) = notes.first() else {
+        return Ok(());
+    };
+    let message = match note {
+        Note::ChannelMismatch {
+            expected,
+            found: Some(found),
+        } => format!("{room} mismatch: the token is for {room} {found:?}, not {expected:?}"),
+        Note::ChannelMismatch { expected, .. } => {
+            format!("{room} mismatch: the token was not built for {room} {expected:?}")
+        }
+        Note::UserMismatch {
+            expected,
+            found: Some(found),
+        } => format!("user mismatch: the token is for user {found:?}, not {expected:?}"),
+        Note::UserMismatch { expected, .. } => {
+            format!("user mismatch: the token was not built for user {expected:?}")
+        }
+        _ => return Ok(()),
+    };
+    Err(Error::mismatch(parsed.vendor, message))
 }
 
 /// Fails with `expired` when the parsed token has expired under `check`.

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::named::named_text;
-use crate::{Error, ErrorKind, Named, VendorDetail};
+use crate::{Error, ErrorKind, Named, Privilege, VendorDetail};
 
 /// The default validity of a requested token: one hour.
 pub const DEFAULT_VALIDITY_SECS: u32 = 3_600;
@@ -81,27 +81,49 @@ impl TokenVersion {
         }
     }
 
-    /// Recognises the vendor and version from a token's prefix.
+    /// Recognises the vendor and version from a token's prefix. The token is
+    /// taken exactly as given: the vendors' servers refuse one with
+    /// surrounding whitespace (a trailing newline, a leading space), and so
+    /// does this. A tool reading a token from a file or a terminal trims it
+    /// itself, and can say so.
+    ///
+    /// ```
+    /// use rtc_tokens::{ErrorKind, TokenVersion};
+    ///
+    /// assert_eq!(TokenVersion::detect("007eJxTYBBY").unwrap(), TokenVersion::Agora007);
+    /// let err = TokenVersion::detect("007eJxTYBBY\n").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Malformed);
+    /// ```
     ///
     /// # Errors
     ///
     /// `version` when the token starts with none of `04`, `006`, `007`
-    /// (or is empty).
+    /// (or is empty), `malformed` when a known token has surrounding
+    /// whitespace.
     pub fn detect(token: &str) -> Result<Self, Error> {
-        let token = token.trim();
-        if token.starts_with("006") {
-            Ok(Self::Agora006)
-        } else if token.starts_with("007") {
-            Ok(Self::Agora007)
-        } else if token.starts_with("04") {
-            Ok(Self::Zego04)
+        let trimmed = token.trim();
+        let version = if trimmed.starts_with("006") {
+            Self::Agora006
+        } else if trimmed.starts_with("007") {
+            Self::Agora007
+        } else if trimmed.starts_with("04") {
+            Self::Zego04
         } else {
-            Err(Error::new(
+            return Err(Error::new(
                 ErrorKind::Version,
                 None,
                 "not a known token: expected a 04 (zego), 006 or 007 (agora) prefix",
-            ))
+            ));
+        };
+        if trimmed.len() != token.len() {
+            return Err(Error::new(
+                ErrorKind::Malformed,
+                Some(version.vendor()),
+                "the token has surrounding whitespace (a trailing newline?), which the \
+                 vendor's servers refuse: trim it where it is read",
+            ));
         }
+        Ok(version)
     }
 }
 
@@ -640,14 +662,28 @@ pub enum ExpiryCheck {
 pub struct ParseOptions {
     /// When to check expiry (used by `verify`).
     pub expiry: ExpiryCheck,
-    /// Agora 006 only: the channel name the token was built for.
+    /// The app id the token must be for (ZEGO: the decimal app id); another
+    /// fails `verify` with `mismatch`.
+    pub app_id: Option<String>,
+    /// The room (ZEGO) or channel (Agora) the token must be for; a token for
+    /// another fails `verify` with `mismatch`. A token that names no room (a
+    /// ZEGO identity token, an RTM token) is not refused for it. An Agora 006
+    /// token carries only its CRC32, and is verified with it and `uid`.
     pub channel: Option<String>,
-    /// Agora 006 only: the uid string the token was built for (`""` for uid 0).
+    /// The user the token must be for: ZEGO user id, Agora uid as a string
+    /// (`""` for uid 0) or account, RTM/chat user id; another fails `verify`
+    /// with `mismatch` (an Agora token for uid 0, any user, is not refused).
+    /// An Agora 006 token is verified with it and `channel`.
     pub uid: Option<String>,
     /// Accept only this format (e.g. refuse legacy 006 tokens): another
     /// version's token fails with `version`. `None` accepts every format the
     /// provider knows.
     pub version: Option<TokenVersion>,
+    /// The privileges `verify` requires, each held and unexpired (see
+    /// [`check_privileges`](crate::check_privileges)). `None` (the default)
+    /// requires what the token needs to be usable: RTC join channel, RTM
+    /// login, its chat privilege; `Some` of an empty list, nothing.
+    pub require: Option<Vec<Privilege>>,
 }
 
 impl ParseOptions {
@@ -693,11 +729,54 @@ impl ParseOptions {
         }
     }
 
-    /// Adds the channel name and uid an Agora 006 token is verified with.
+    /// Expects the channel and uid an Agora 006 token is verified with (any
+    /// token is then checked against them): `expect_room` and `expect_user`.
     #[must_use]
-    pub fn with_channel_uid(mut self, channel: impl Into<String>, uid: impl Into<String>) -> Self {
-        self.channel = Some(channel.into());
-        self.uid = Some(uid.into());
+    pub fn with_channel_uid(self, channel: impl Into<String>, uid: impl Into<String>) -> Self {
+        self.expect_room(channel).expect_user(uid)
+    }
+
+    /// Requires these privileges, instead of what the token needs to be usable
+    /// (an empty list requires none).
+    #[must_use]
+    pub fn require(mut self, privileges: impl IntoIterator<Item = Privilege>) -> Self {
+        self.require = Some(privileges.into_iter().collect());
+        self
+    }
+
+    /// Expects the token to be for `app_id` (ZEGO: the decimal app id).
+    ///
+    /// ```
+    /// use rtc_tokens::{AgoraProvider, ErrorKind, ParseOptions, TokenProvider, TokenRequest};
+    ///
+    /// # fn main() -> Result<(), rtc_tokens::Error> {
+    /// let provider = AgoraProvider::demo();
+    /// let token = provider.issue(&TokenRequest::rtc("alice", "lobby"))?.token;
+    /// let ok = ParseOptions::default().expect_app_id(provider.app_id()).expect_room("lobby");
+    /// assert!(provider.verify(&token, &ok.expect_user("alice")).is_ok());
+    /// let other = ParseOptions::default().expect_room("kitchen");
+    /// assert_eq!(provider.verify(&token, &other).unwrap_err().kind(), ErrorKind::Mismatch);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn expect_app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    /// Expects the token to be for `room` (ZEGO room id, Agora channel name).
+    #[must_use]
+    pub fn expect_room(mut self, room: impl Into<String>) -> Self {
+        self.channel = Some(room.into());
+        self
+    }
+
+    /// Expects the token to be for `user` (ZEGO user id; Agora uid string,
+    /// `""` for uid 0, or account; RTM/chat user id).
+    #[must_use]
+    pub fn expect_user(mut self, user: impl Into<String>) -> Self {
+        self.uid = Some(user.into());
         self
     }
 }

@@ -3,10 +3,12 @@
 use zego_token04::limits::Id;
 use zego_token04::{AppId, Claims, Header, Mode, PrivilegePayload, ServerSecret, UserId};
 
+use crate::privilege::Held;
 use crate::provider::renew_at;
 use crate::{
-    DEFAULT_RENEW_BEFORE_SECS, Error, IssuedToken, ParseOptions, ParsedToken, PrivilegeView, Role,
-    TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor, VendorDetail, Verification,
+    DEFAULT_RENEW_BEFORE_SECS, Error, IssuedToken, ParseOptions, ParsedToken, Privilege,
+    PrivilegeView, Role, TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
+    VendorDetail, Verification,
 };
 
 /// Clearly fake demo app id, for examples and `rtc-tokens demo` only.
@@ -168,10 +170,8 @@ impl TokenProvider for ZegoProvider {
     }
 
     fn inspect(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
-        let token = token.trim();
-        if options.version.is_some() {
-            options.check_version(token)?;
-        }
+        // Also refuses surrounding whitespace, as ZEGO's servers do.
+        options.check_version(token)?;
         let claims = zego_token04::parse(token, &self.secret)?;
         Ok(view(claims))
     }
@@ -219,6 +219,23 @@ pub(crate) fn view_sealed(header: Header) -> ParsedToken {
         verification: Verification::NotChecked,
         detail: VendorDetail::Zego04Sealed(header),
     }
+}
+
+/// Whether a decrypted token holds `privilege` (its privileges last as the
+/// token): an identity token (no payload) may log in and publish; a privilege
+/// payload grants what it says; a custom payload is not read.
+pub(crate) fn held(claims: &Claims, privilege: Privilege) -> Held {
+    let (login, publish) = match claims.privilege() {
+        Some(p) => (p.login, p.publish),
+        None if claims.payload.is_empty() => (true, true),
+        None => (false, false),
+    };
+    let holds = match privilege {
+        Privilege::JoinChannel => login,
+        Privilege::PublishAudio | Privilege::PublishVideo => publish,
+        _ => false,
+    };
+    if holds { Held::WithToken } else { Held::No }
 }
 
 fn privilege_views(

@@ -95,7 +95,11 @@ fn zego04_detail_json() {
 
 #[test]
 fn insecure_decode_007() {
-    let parsed = dangerous::insecure_decode(&format!("  {T007}\n")).unwrap();
+    // Taken as given: a trailing newline is refused, as Agora's servers do.
+    let err = dangerous::insecure_decode(&format!("  {T007}\n")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Malformed);
+    assert!(err.message().contains("whitespace"), "{err}");
+    let parsed = dangerous::insecure_decode(T007).unwrap();
     assert_eq!(parsed.vendor, Vendor::Agora);
     assert_eq!(parsed.version, TokenVersion::Agora007);
     assert_eq!(

@@ -262,11 +262,13 @@ fn parse_command(args: &ParseArgs, json: bool, style: Style) -> anyhow::Result<O
         vendor,
         channel: args.channel.clone(),
         uid,
+        app_id: expected_app_id.as_ref().map(|want| want.value.clone()),
         now: args.at.unwrap_or_else(rtc_tokens::unix_now),
         ignore_expiry: args.ignore_expiry,
         hints: true,
     };
     let mut report = parse::analyse(&token, &keys, &options);
+    // The facade rejected it with `mismatch`; this line names the setting.
     if let (Some(want), Some(have)) = (expected_app_id, &report.app_id)
         && want.value != *have
     {

@@ -126,6 +126,8 @@ pub struct Options {
     pub channel: Option<String>,
     /// The uid string the token should be for (numeric uid 0 is `""`).
     pub uid: Option<String>,
+    /// The app id the token should be for (the configured one).
+    pub app_id: Option<String>,
     /// Check expiry against this time.
     pub now: u64,
     /// Do not reject an expired token.
@@ -239,7 +241,7 @@ pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
         Vendor::Zego => keys.zego.as_ref().map(|p| p as &dyn TokenProvider),
         Vendor::Agora => keys.agora.as_ref().map(|p| p as &dyn TokenProvider),
     };
-    // The channel and user asked for: a token for others is rejected, as
+    // The channel, user and app id asked for: a token for others is rejected, as
     // `verify` would (a 006 token is also verified with them).
     let mut options = ParseOptions::skip_expiry();
     if let Some(channel) = &opts.channel {
@@ -247,6 +249,9 @@ pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
     }
     if let Some(uid) = &opts.uid {
         options = options.expect_user(uid.clone());
+    }
+    if let Some(app_id) = &opts.app_id {
+        options = options.expect_app_id(app_id.clone());
     }
     let Some(provider) = provider else {
         reject_mismatch(&mut r, &seen, &options);

@@ -306,7 +306,7 @@ fn tokens_mangled_in_transit_are_recognised() {
 }
 
 #[test]
-fn mismatches_with_the_configuration_are_warned_about() {
+fn a_token_for_another_configured_app_is_rejected_and_the_setting_named() {
     let built = run_json(
         with_agora(cli()),
         &["build", "agora", "rtc", "--channel", "lobby", "--uid", "42"],
@@ -318,8 +318,9 @@ fn mismatches_with_the_configuration_are_warned_about() {
     let p = run_json(
         cmd,
         &["parse", token, "--channel", "lobby", "--uid", "42"],
-        0,
+        1,
     );
+    assert_eq!(p["problems"][0]["kind"], "mismatch", "{p}");
     let warnings = p["warnings"].to_string();
     assert!(warnings.contains("but AGORA_APP_ID is ffff"), "{warnings}");
 }
@@ -357,7 +358,7 @@ fn a_token_for_another_channel_or_user_is_rejected() {
 }
 
 #[test]
-fn the_app_id_warning_knows_the_loaders_aliases() {
+fn another_app_id_is_a_mismatch_named_by_the_loaders_aliases() {
     // ZEGO: the sample servers' bare APP_ID (with a ZEGO secret set) and ZEGOCLOUD_APP_ID.
     let built = run_json(with_zego(cli()), &["build", "zego", "--user", "u1"], 0);
     let token = built["token"].as_str().unwrap();
@@ -380,7 +381,9 @@ fn the_app_id_warning_knows_the_loaders_aliases() {
     let mut cmd = cli();
     cmd.env("APP_ID", "ffffffffffffffffffffffffffffffff")
         .env("AGORA_APP_CERTIFICATE", AGORA_CERT);
-    let p = run_json(cmd, &["parse", token], 0);
+    // Authentic (the certificate is right) but for another app: rejected.
+    let p = run_json(cmd, &["parse", token], 1);
+    assert_eq!(p["problems"][0]["kind"], "mismatch", "{p}");
     let warnings = p["warnings"].to_string();
     let want = format!("the token is for app id {AGORA_APP_ID}, but APP_ID is ffff");
     assert!(warnings.contains(&want), "{warnings}");

@@ -1,0 +1,225 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::panic
+    )
+)]
+
+use core::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+pub mod builder;
+#[cfg(feature = "hazmat")]
+pub mod hazmat;
+pub mod limits;
+pub mod userbuf;
+pub mod usersig;
+
+pub use builder::{Issued, PrivateMapKeySpec, UserSigBuilder};
+pub use limits::UserId;
+pub use userbuf::{PrivateMapKey, Privilege, Privileges, Room};
+pub use usersig::{ParsedUserSig, UserSig};
+
+/// Upper bound on the length of a token string accepted by the parser, checked before any
+/// decoding (characters). The same bound as the Agora 007 parser's.
+pub const MAX_TOKEN_LEN: usize = 256 * 1024;
+
+/// Upper bound on the inflated JSON document accepted by the parser (bytes). The same
+/// bound as the Agora 007 inflater's.
+pub const MAX_INFLATED_LEN: usize = 256 * 1024;
+
+/// The broad category of an [`Error`], matching the conformance vectors' error names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The caller supplied something that cannot be built (`invalid_input`).
+    InvalidInput,
+    /// The token does not decode (`malformed`).
+    Malformed,
+    /// The document's `TLS.ver` is not `"2.0"` (`version`).
+    Version,
+    /// The HMAC does not match (`signature`).
+    Signature,
+    /// The token has expired (`expired`).
+    Expired,
+    /// An authentic token for another sdkappid than the expected one (`mismatch`).
+    Mismatch,
+}
+
+impl ErrorKind {
+    /// The category name used by the conformance vectors (`invalid_input`, `malformed`, ...).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "invalid_input",
+            Self::Malformed => "malformed",
+            Self::Version => "version",
+            Self::Signature => "signature",
+            Self::Expired => "expired",
+            Self::Mismatch => "mismatch",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything that can go wrong building, parsing or verifying a UserSig.
+///
+/// Messages are lowercase, name the field, and never contain the secret key, a user id
+/// or token bytes.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The secret key is empty or longer than [`SecretKey::MAX_LEN`] bytes.
+    #[error("invalid secret key: expected 1 to 1024 bytes")]
+    InvalidKey,
+    /// A user id breaks Tencent's documented limit (see [`limits`]).
+    #[error("invalid user id: {}", limits::USER_ID_RULE)]
+    InvalidUserId,
+    /// A room breaks Tencent's documented limit (see [`limits`]); the message says which rule.
+    #[error("invalid room: {0}")]
+    InvalidRoom(&'static str),
+    /// The validity is zero, or the expiry it gives does not fit the userbuf's 32 bits.
+    #[error("invalid validity: {0}")]
+    InvalidValidity(&'static str),
+    /// A string does not fit its 16-bit length prefix in the userbuf.
+    #[error("{field} is too long: at most 65535 bytes can be encoded")]
+    TooLong {
+        /// Which field was too long.
+        field: &'static str,
+    },
+    /// The token does not decode; the text says which step failed.
+    #[error("malformed token: {0}")]
+    Malformed(&'static str),
+    /// The document's `TLS.ver` is not `"2.0"`.
+    #[error("unsupported token version: expected tls.ver 2.0")]
+    Version,
+    /// The HMAC does not match.
+    #[error("signature mismatch")]
+    Signature,
+    /// An authentic token whose field differs from the expected value.
+    #[error("{field} mismatch: the token is for another {field}")]
+    Mismatch {
+        /// Which field differs (`sdkappid`).
+        field: &'static str,
+    },
+    /// The token expired at or before `now`.
+    #[error("token expired at {expired_at} (now {now})")]
+    Expired {
+        /// Absolute unix time of the expiry (`TLS.time + TLS.expire`).
+        expired_at: u64,
+        /// The time the check was made at.
+        now: u64,
+    },
+}
+
+impl Error {
+    /// The broad category of this error.
+    #[must_use]
+    pub const fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidKey
+            | Self::InvalidUserId
+            | Self::InvalidRoom(_)
+            | Self::InvalidValidity(_)
+            | Self::TooLong { .. } => ErrorKind::InvalidInput,
+            Self::Malformed(_) => ErrorKind::Malformed,
+            Self::Version => ErrorKind::Version,
+            Self::Signature => ErrorKind::Signature,
+            Self::Mismatch { .. } => ErrorKind::Mismatch,
+            Self::Expired { .. } => ErrorKind::Expired,
+        }
+    }
+}
+
+/// The application's secret key (the console shows 64 hex characters).
+///
+/// Like Tencent's references, the key is an opaque string whose UTF-8 bytes key the HMAC;
+/// it is not hex-decoded. Zeroized on drop, redacted in `Debug`, and deliberately without
+/// `Display` or serialization.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct SecretKey(Vec<u8>);
+
+impl SecretKey {
+    /// The longest key accepted, in bytes (the console's keys are 64).
+    pub const MAX_LEN: usize = 1024;
+
+    /// Wraps a secret key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when `key` is empty or longer than [`Self::MAX_LEN`] bytes.
+    pub fn new(key: &str) -> Result<Self, Error> {
+        if key.is_empty() || key.len() > Self::MAX_LEN {
+            return Err(Error::InvalidKey);
+        }
+        Ok(Self(key.as_bytes().to_vec()))
+    }
+
+    /// The bytes that key the HMAC.
+    pub(crate) fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+/// The current unix time in seconds.
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_debug_is_redacted_and_empty_keys_are_refused() {
+        let k = SecretKey::new("f4bb043bf9d7ea80").unwrap();
+        let d = format!("{k:?}");
+        assert!(!d.contains("f4bb"));
+        assert!(d.contains("redacted"));
+        assert_eq!(
+            SecretKey::new("").unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
+        assert!(SecretKey::new(&"k".repeat(1025)).is_err());
+    }
+
+    #[test]
+    fn error_messages_are_lowercase() {
+        let errs = [
+            Error::InvalidKey,
+            Error::InvalidUserId,
+            Error::InvalidRoom("x"),
+            Error::InvalidValidity("x"),
+            Error::TooLong { field: "account" },
+            Error::Malformed("x"),
+            Error::Version,
+            Error::Signature,
+            Error::Mismatch { field: "sdkappid" },
+            Error::Expired {
+                expired_at: 1,
+                now: 2,
+            },
+        ];
+        for e in errs {
+            let m = e.to_string();
+            assert_eq!(m, m.to_lowercase(), "{m}");
+        }
+    }
+}

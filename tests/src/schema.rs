@@ -93,6 +93,117 @@ pub enum CaseSpec {
         /// ZEGO's numeric error code for the refusal, when the case names one.
         zego_error_code: Option<u8>,
     },
+    /// A `tencent` / `usersig` case, run through the vendor crate until the facade has a
+    /// Tencent provider (then it joins the variants above).
+    Tencent(TencentCase),
+}
+
+/// A `tencent` / `usersig` case (schema section "tencent / usersig").
+#[derive(Debug, Clone)]
+pub enum TencentCase {
+    /// Build from the given document fields and compare the decoded document.
+    Build {
+        /// The fixed inputs.
+        input: TencentBuild,
+        /// The document the token must decode to.
+        expect: TencentBuildExpect,
+    },
+    /// Decode a token and compare its document and verification.
+    Parse {
+        /// The token and credentials.
+        input: TencentTokenInput,
+        /// What it must decode to.
+        expect: TencentParseExpect,
+    },
+    /// A token that must not decode or verify, or a build that must be refused.
+    Reject {
+        /// What must fail.
+        input: TencentReject,
+        /// The expected category, when the case names one.
+        error: Option<ErrorKind>,
+    },
+}
+
+/// What a `tencent` reject case must fail on.
+#[derive(Debug, Clone)]
+pub enum TencentReject {
+    /// A build.
+    Build(TencentBuild),
+    /// A token.
+    Token(TencentTokenInput),
+}
+
+/// `tencent` / `usersig` / `build` input.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TencentBuild {
+    /// The application.
+    pub sdkappid: u32,
+    /// The secret key (an opaque string).
+    pub key: String,
+    /// `TLS.identifier`.
+    pub identifier: String,
+    /// `TLS.time`: issue time.
+    pub time: u64,
+    /// `TLS.expire`: validity in seconds.
+    pub expire: u64,
+    /// A PrivateMapKey's userbuf, field for field.
+    #[serde(default)]
+    pub userbuf: Option<TencentUserbuf>,
+    /// The standard base64 of the binary userbuf the reference wrote.
+    #[serde(default)]
+    pub userbuf_b64: Option<String>,
+}
+
+/// A PrivateMapKey userbuf as the vectors write it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TencentUserbuf {
+    /// 0 numeric room, 1 string room.
+    pub version: u8,
+    /// The account.
+    pub account: String,
+    /// The numeric room (0 for a string room).
+    pub room_id: u32,
+    /// Absolute expiry.
+    pub expire_at: u32,
+    /// The privilege bits.
+    pub privilege_map: u32,
+    /// The account type.
+    pub account_type: u32,
+    /// The string room (version 1).
+    #[serde(default)]
+    pub room_str: Option<String>,
+}
+
+/// `tencent` / `usersig` / `build` expectation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TencentBuildExpect {
+    /// The decoded JSON document, compared as a JSON value.
+    pub doc: Value,
+    /// The reference's own token (its key order and deflate stream may differ from ours).
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
+/// A Tencent token and the credentials to check it with.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TencentTokenInput {
+    /// The token.
+    pub token: String,
+    /// The application the token is expected to be for.
+    pub sdkappid: u32,
+    /// The secret key.
+    pub key: String,
+}
+
+/// `tencent` / `usersig` / `parse` expectation: every field given must match.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TencentParseExpect {
+    /// The decoded JSON document, compared as a JSON value.
+    pub doc: Option<Value>,
+    /// Whether the HMAC verifies with the case's key.
+    pub signature_valid: Option<bool>,
 }
 
 /// Fixed build inputs, per format.
@@ -535,6 +646,7 @@ fn typed(raw: &RawCase) -> Result<CaseSpec, String> {
         ("agora", "access_token") => Format::Agora006,
         ("agora", "access_token2") => Format::Agora007,
         ("zego", "token04") => Format::Zego04,
+        ("tencent", "usersig") => return tencent(raw).map(CaseSpec::Tencent),
         (vendor, kind) => return Err(format!("unsupported vendor/kind {vendor:?}/{kind:?}")),
     };
     match raw.op.as_str() {
@@ -565,6 +677,32 @@ fn typed(raw: &RawCase) -> Result<CaseSpec, String> {
                 .map(|e| from_value::<ErrorKind>("error", e))
                 .transpose()?,
             zego_error_code: raw.zego_error_code,
+        }),
+        op => Err(format!("unsupported op {op:?}")),
+    }
+}
+
+fn tencent(raw: &RawCase) -> Result<TencentCase, String> {
+    match raw.op.as_str() {
+        "build" => Ok(TencentCase::Build {
+            input: from_value("input", &raw.input)?,
+            expect: from_value("expect", &raw.expect)?,
+        }),
+        "parse" => Ok(TencentCase::Parse {
+            input: from_value("input", &raw.input)?,
+            expect: from_value("expect", &raw.expect)?,
+        }),
+        "reject" => Ok(TencentCase::Reject {
+            input: if raw.input.get("token").is_some() {
+                TencentReject::Token(from_value("input", &raw.input)?)
+            } else {
+                TencentReject::Build(from_value("input", &raw.input)?)
+            },
+            error: raw
+                .error
+                .as_ref()
+                .map(|e| from_value::<ErrorKind>("error", e))
+                .transpose()?,
         }),
         op => Err(format!("unsupported op {op:?}")),
     }

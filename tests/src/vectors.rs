@@ -47,6 +47,7 @@ pub fn run_case(spec: &CaseSpec) -> Result<(), String> {
                 ParseExpect::Zego04(expect) => compare_zego(expect, &parsed),
             }
         }
+        CaseSpec::Tencent(case) => tencent::run_case(case),
         CaseSpec::Reject {
             input,
             error,
@@ -379,6 +380,203 @@ fn compare_zego(x: &ZegoParseExpect, parsed: &ParsedToken) -> Result<(), String>
     m.field("nonce", x.nonce, o.nonce);
     m.field("payload", x.payload.as_deref(), o.payload.as_deref());
     m.finish()
+}
+
+/// TENCENT CASES, RUN THROUGH THE VENDOR CRATE DIRECTLY. The facade has no Tencent
+/// provider yet (#19 part 2): when it lands, these cases move onto `&dyn TokenProvider`
+/// with the other vendors' (parse and reject through the provider, builds through the
+/// crate's `hazmat`), and this module goes.
+///
+/// Tokens are compared by their decoded JSON document, never by their string: key order,
+/// spacing and deflate output differ between the references (schema, tencent section).
+mod tencent {
+    use std::io::Read as _;
+
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use rtc_tokens::ErrorKind;
+    use serde_json::{Value, json};
+    use tencent_usersig::{
+        ParsedUserSig, PrivateMapKey, PrivateMapKeySpec, Privileges, Room, SecretKey, UserId,
+        UserSig, UserSigBuilder,
+    };
+
+    use super::{Mismatches, expected_error, same};
+    use crate::schema::{
+        TencentBuild, TencentBuildExpect, TencentCase, TencentParseExpect, TencentReject,
+        TencentTokenInput, TencentUserbuf,
+    };
+
+    pub(super) fn run_case(case: &TencentCase) -> Result<(), String> {
+        match case {
+            TencentCase::Build { input, expect } => build_case(input, expect),
+            TencentCase::Parse { input, expect } => parse_case(input, expect),
+            TencentCase::Reject { input, error } => {
+                let result = match input {
+                    TencentReject::Build(input) => build(input).map(drop),
+                    TencentReject::Token(input) => verify(input),
+                };
+                let got = match result {
+                    Ok(()) => return Err(expected_error(*error)),
+                    Err(e) => kind(&e),
+                };
+                match error {
+                    Some(want) if *want != got => Err(format!("expected error {want}, got {got}")),
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+
+    /// The facade's kind for a vendor error (what the facade provider will map).
+    fn kind(e: &tencent_usersig::Error) -> ErrorKind {
+        match e.kind() {
+            tencent_usersig::ErrorKind::InvalidInput => ErrorKind::InvalidInput,
+            tencent_usersig::ErrorKind::Malformed => ErrorKind::Malformed,
+            tencent_usersig::ErrorKind::Version => ErrorKind::Version,
+            tencent_usersig::ErrorKind::Signature => ErrorKind::Signature,
+            tencent_usersig::ErrorKind::Expired => ErrorKind::Expired,
+            tencent_usersig::ErrorKind::Mismatch => ErrorKind::Mismatch,
+        }
+    }
+
+    /// Parse, then verify the HMAC and the sdkappid; expiry is not checked (as for the
+    /// other vendors' vectors, whose tokens are long expired).
+    fn verify(input: &TencentTokenInput) -> Result<(), tencent_usersig::Error> {
+        let key = SecretKey::new(&input.key)?;
+        let parsed = ParsedUserSig::parse(&input.token)?;
+        parsed.verify(&key, input.sdkappid, parsed.time)
+    }
+
+    fn private_map_key(u: &TencentUserbuf, sdkappid: u32) -> Result<PrivateMapKey, String> {
+        let room = match (u.version, &u.room_str) {
+            (0, None) => Room::Numeric(u.room_id),
+            (1, Some(room)) if u.room_id == 0 => Room::Str(room.clone()),
+            (v, _) => return Err(format!("userbuf version {v} does not fit its room fields")),
+        };
+        Ok(PrivateMapKey {
+            account: u.account.clone(),
+            sdkappid,
+            room,
+            expire_at: u.expire_at,
+            privileges: Privileges::from_bits(u.privilege_map),
+            account_type: u.account_type,
+        })
+    }
+
+    /// The low-level document, exactly as the case gives it (the userbuf carries the
+    /// document's sdkappid).
+    fn build(i: &TencentBuild) -> Result<String, tencent_usersig::Error> {
+        let key = SecretKey::new(&i.key)?;
+        let mut doc = UserSig::new(&i.identifier, i.sdkappid, i.time, i.expire);
+        if let Some(u) = &i.userbuf {
+            let userbuf = private_map_key(u, i.sdkappid)
+                .map_err(|_| tencent_usersig::Error::Malformed("userbuf fields"))?;
+            doc = doc.with_private_map_key(&userbuf)?;
+        }
+        doc.to_token(&key)
+    }
+
+    /// The same token through the everyday builder at a fixed clock (`hazmat`), when the
+    /// case is one it can express: a valid user id and room, the userbuf's account the
+    /// identifier and its expiry `time + expire`.
+    fn build_everyday(i: &TencentBuild) -> Option<String> {
+        let key = SecretKey::new(&i.key).ok()?;
+        let builder = UserSigBuilder::new(i.sdkappid, key);
+        let user = UserId::new(&i.identifier).ok()?;
+        let validity = u32::try_from(i.expire).ok()?;
+        let issued = match &i.userbuf {
+            None => builder.user_sig_at_time(i.time, &user, validity),
+            Some(u) => {
+                let k = private_map_key(u, i.sdkappid).ok()?;
+                let fits = k.account == i.identifier
+                    && k.account_type == 0
+                    && u64::from(k.expire_at) == i.time.checked_add(i.expire)?;
+                if !fits {
+                    return None;
+                }
+                let spec = PrivateMapKeySpec::new(user, k.room, k.privileges, validity);
+                builder.private_map_key_at_time(i.time, &spec)
+            }
+        };
+        issued.ok().map(|i| i.token)
+    }
+
+    fn build_case(i: &TencentBuild, x: &TencentBuildExpect) -> Result<(), String> {
+        let token = build(i).map_err(|e| format!("build failed: {e}"))?;
+        same("our token's document", &x.doc, &decode(&token)?)?;
+        if let Some(expected) = &i.userbuf_b64 {
+            same(
+                "userbuf_b64",
+                &Some(expected.as_str()),
+                &x.doc.get("TLS.userbuf").and_then(Value::as_str),
+            )?;
+        }
+        if let Some(everyday) = build_everyday(i) {
+            same("the builder's document", &x.doc, &decode(&everyday)?)?;
+        }
+        // The reference's own token decodes to the same document and verifies here.
+        if let Some(reference) = &x.token {
+            same("reference token's document", &x.doc, &decode(reference)?)?;
+            verify(&TencentTokenInput {
+                token: reference.clone(),
+                sdkappid: i.sdkappid,
+                key: i.key.clone(),
+            })
+            .map_err(|e| format!("reference token does not verify: {e}"))?;
+        }
+        Ok(())
+    }
+
+    fn parse_case(i: &TencentTokenInput, x: &TencentParseExpect) -> Result<(), String> {
+        let key = SecretKey::new(&i.key).map_err(|e| format!("key: {e}"))?;
+        let parsed = ParsedUserSig::parse(&i.token).map_err(|e| format!("parse failed: {e}"))?;
+        let mut m = Mismatches::default();
+        m.field("doc", x.doc.as_ref(), Some(&document(&parsed)));
+        m.field(
+            "signature_valid",
+            x.signature_valid,
+            Some(parsed.verify_signature(&key).is_ok()),
+        );
+        m.finish()
+    }
+
+    /// The document a parsed token carries, as the schema writes it.
+    fn document(p: &ParsedUserSig) -> Value {
+        let mut doc = json!({
+            "TLS.ver": tencent_usersig::usersig::VERSION,
+            "TLS.identifier": p.identifier,
+            "TLS.sdkappid": p.sdkappid,
+            "TLS.time": p.time,
+            "TLS.expire": p.expire,
+            "TLS.sig": STANDARD.encode(p.signature()),
+        });
+        if let (Some(b64), Some(obj)) = (p.userbuf_b64(), doc.as_object_mut()) {
+            obj.insert("TLS.userbuf".to_owned(), Value::from(b64));
+        }
+        doc
+    }
+
+    /// A token's JSON document, decoded independently of the crate under test.
+    fn decode(token: &str) -> Result<Value, String> {
+        let standard: String = token
+            .chars()
+            .map(|c| match c {
+                '*' => '+',
+                '-' => '/',
+                '_' => '=',
+                c => c,
+            })
+            .collect();
+        let z = STANDARD
+            .decode(standard)
+            .map_err(|e| format!("base64: {e}"))?;
+        let mut json = Vec::new();
+        flate2::read::ZlibDecoder::new(z.as_slice())
+            .read_to_end(&mut json)
+            .map_err(|e| format!("zlib: {e}"))?;
+        serde_json::from_slice(&json).map_err(|e| format!("json: {e}"))
+    }
 }
 
 /// The one place that reads [`VendorDetail`]: the schema's fields as the

@@ -52,6 +52,13 @@ fn agora_convoai_stt_public() {
 }
 
 #[test]
+fn tencent_usersig_public() {
+    let report = run_file(&project("tests/vectors/tencent-usersig-public.json")).unwrap();
+    assert_passes(&report);
+    assert_eq!(report.cases.len(), 31);
+}
+
+#[test]
 fn neutral_requests() {
     let report = run_file(&project("tests/neutral/requests.json")).unwrap();
     assert_passes(&report);
@@ -117,4 +124,26 @@ fn identical_files_run_once_and_missing_paths_are_errors() {
     let twice = run_paths(&[vectors.clone(), vectors]).unwrap();
     assert_eq!(once.len(), twice.len());
     assert!(run_paths(&[project("tests/no-such-dir")]).is_err());
+}
+
+/// A wrong document in a copy of the Tencent suite is caught, for builds and parses alike.
+#[test]
+fn a_wrong_tencent_document_fails() {
+    let path = project("tests/vectors/tencent-usersig-public.json");
+    let mut suite: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut names = Vec::new();
+    for op in ["build", "parse"] {
+        let case = suite["cases"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|c| c["op"] == op)
+            .unwrap();
+        case["expect"]["doc"]["TLS.time"] = serde_json::json!(7);
+        names.push(case["name"].as_str().unwrap().to_owned());
+    }
+    let report = rtc_tokens_conformance::run_text(&suite.to_string(), &path).unwrap();
+    let failed: Vec<&str> = report.failures().map(|c| c.name.as_str()).collect();
+    assert_eq!(failed, names);
 }

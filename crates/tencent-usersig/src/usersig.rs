@@ -177,6 +177,14 @@ impl ParsedUserSig {
         })
     }
 
+    /// True when the identifier meets Tencent's documented user id rule
+    /// ([`limits`](crate::limits)). The parser does not refuse one that does not (the
+    /// references check nothing); callers may report it.
+    #[must_use]
+    pub fn identifier_meets_limits(&self) -> bool {
+        crate::limits::is_valid_user_id(&self.identifier)
+    }
+
     /// `TLS.userbuf` as the token writes it (standard base64), when present.
     #[must_use]
     pub fn userbuf_b64(&self) -> Option<&str> {
@@ -395,6 +403,7 @@ mod tests {
             (1_559_208_632, 1_786_343_336, 86_400)
         );
         assert_eq!(p.expires_at(), 1_786_429_736);
+        assert!(p.identifier_meets_limits());
         p.verify(&key(), 1_559_208_632, 1_786_343_337).unwrap();
         assert_eq!(
             p.verify(&key(), 1_400_000_000, 1_786_343_337)

@@ -148,12 +148,14 @@ pub fn require_verified(parsed: &ParsedToken) -> Result<(), Error> {
 /// `mismatch`, the message naming the field (`app id`, `room`/`channel`,
 /// `user`) and both values where the token carries its own.
 pub fn check_expected(parsed: &ParsedToken, options: &ParseOptions) -> Result<(), Error> {
+    // The expected values are the caller's and are never echoed (a token
+    // pasted into the wrong field must not reach a log through us).
     if let (Some(want), Some(have)) = (&options.app_id, &parsed.app_id)
         && want != have
     {
         return Err(Error::mismatch(
             parsed.vendor,
-            format!("app id mismatch: the token is for app id {have}, not {want}"),
+            format!("app id mismatch: the token is for app id {have}, not the one expected"),
         ));
     }
     let room = match parsed.vendor {
@@ -166,18 +168,16 @@ pub fn check_expected(parsed: &ParsedToken, options: &ParseOptions) -> Result<()
     };
     let message = match note {
         Note::ChannelMismatch {
-            expected,
-            found: Some(found),
-        } => format!("{room} mismatch: the token is for {room} {found:?}, not {expected:?}"),
-        Note::ChannelMismatch { expected, .. } => {
-            format!("{room} mismatch: the token was not built for {room} {expected:?}")
+            found: Some(found), ..
+        } => format!("{room} mismatch: the token is for {room} {found:?}, not the one expected"),
+        Note::ChannelMismatch { .. } => {
+            format!("{room} mismatch: the token was not built for the {room} expected")
         }
         Note::UserMismatch {
-            expected,
-            found: Some(found),
-        } => format!("user mismatch: the token is for user {found:?}, not {expected:?}"),
-        Note::UserMismatch { expected, .. } => {
-            format!("user mismatch: the token was not built for user {expected:?}")
+            found: Some(found), ..
+        } => format!("user mismatch: the token is for user {found:?}, not the one expected"),
+        Note::UserMismatch { .. } => {
+            format!("user mismatch: the token was not built for the user expected")
         }
         _ => return Ok(()),
     };

@@ -177,7 +177,7 @@ pub fn check_expected(parsed: &ParsedToken, options: &ParseOptions) -> Result<()
             found: Some(found), ..
         } => format!("user mismatch: the token is for user {found:?}, not the one expected"),
         Note::UserMismatch { .. } => {
-            format!("user mismatch: the token was not built for the user expected")
+            "user mismatch: the token was not built for the user expected".to_owned()
         }
         _ => return Ok(()),
     };

@@ -1,12 +1,28 @@
 //! The user id and room limits Tencent documents, applied by the everyday [`builder`].
 //!
-//! * User ids: "at most 32 bytes; only upper- and lower-case letters (a-zA-Z), digits
-//!   (0-9), underscores and hyphens" (TRTC `TRTCParams.userId`,
-//!   <https://cloud.tencent.com/document/product/647/32396>; the same rule appears in the
-//!   UserSig guide, <https://cloud.tencent.com/document/product/647/17275>).
-//! * Numeric rooms: 1 to 4294967294 (`TRTCParams.roomId`; 0 means "use the string room").
+//! Checked on 2026-12-06 against Tencent's SDK references and the reference libraries' own
+//! docs, which agree; Tencent words each limit as the field's "recommended value". (The
+//! Chinese pages first cited, cloud.tencent.com 647/32396 and 647/17275, could not be read.)
+//!
+//! * User ids: at most 32 bytes of letters (a-z, A-Z), digits (0-9), underscores and
+//!   hyphens. This is the `userid` doc of every reference library's `genUserSig` and
+//!   `genPrivateMapKey` (npm `tls-sig-api-v2` 1.0.2, `tencentyun/tls-sig-api-v2-java`,
+//!   `-golang`, `-php`) and of `TRTCParams.userId` in the TRTC SDK reference
+//!   (<https://pub.dev/documentation/tencent_trtc_cloud/2.1.2/trtc_cloud_def/TRTCParams/userId.html>).
+//!   The concepts page (<https://trtc.io/document/37714>) is looser in its wording
+//!   ("preferably 32 bytes or shorter", digits, letters, underscores); an older version of
+//!   it also asked for "not only digits". We keep the libraries' rule: hyphens allowed,
+//!   all-digit ids allowed.
+//! * Numeric rooms: 1 to 4294967294; 0 means "use the string room" (`TRTCParams.roomId`,
+//!   `TRTCSwitchRoomConfig.roomId`:
+//!   <https://liteav.sdk.qcloud.com/doc/product/trtc/dart/api/v3/en/trtc_cloud_def/TRTCParams-class.html>).
+//!   A translated concepts page says 1 to 4294967295; we keep the SDK reference's range.
 //! * String rooms: at most 64 bytes of 89 characters: letters, digits, space and
-//!   `` !#$%&()+-:;<=.>?@[]^_{}|~, `` (`TRTCParams.strRoomId`).
+//!   `` !#$%&()+-:;<=.>?@[]^_{}|~, `` (`TRTCSwitchRoomConfig.strRoomId`,
+//!   <https://liteav.sdk.qcloud.com/doc/product/trtc/dart/api/v3/en/trtc_cloud_def/TRTCSwitchRoomConfig-class.html>;
+//!   `TRTCUser.strRoomId`,
+//!   <https://pub.dev/documentation/tencent_rtc_sdk/latest/trtc_cloud_def/TRTCUser-class.html>).
+//!   No page gives a lower bound: the empty string means "no string room", so we refuse it.
 //!
 //! The references check none of this. Here the everyday builder refuses what breaks a rule
 //! (`invalid_input`), while the low-level [`UserSig`](crate::UserSig) and
@@ -151,7 +167,7 @@ mod tests {
 
     #[test]
     fn user_ids() {
-        for ok in ["a", "user_1-x", &"a".repeat(32)] {
+        for ok in ["a", "user_1-x", "1234567", &"a".repeat(32)] {
             assert_eq!(UserId::new(ok).unwrap().as_str(), ok);
         }
         for bad in ["", &"a".repeat(33), "a b", "é", "a@b", "a.b"] {

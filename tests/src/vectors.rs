@@ -583,7 +583,7 @@ mod tencent {
 /// facade reports them, from the vendor crates' typed parsed values.
 mod observe {
     use super::{BTreeMap, Service};
-    use crate::schema::ZegoMode;
+    use crate::schema::{ZegoMode, ZegoParseExpect};
     use rtc_tokens::zego_token04::Mode;
     use rtc_tokens::{ParsedToken, VendorDetail};
 
@@ -620,20 +620,10 @@ mod observe {
         }
     }
 
-    #[derive(Default)]
-    pub(super) struct Zego {
-        pub mode: Option<ZegoMode>,
-        pub app_id: Option<u32>,
-        pub user_id: Option<String>,
-        pub ctime: Option<i64>,
-        pub expire: Option<i64>,
-        pub nonce: Option<i32>,
-        pub payload: Option<String>,
-    }
-
-    pub(super) fn zego(parsed: &ParsedToken) -> Zego {
+    /// What the token says, in the expectation's own shape (every field set).
+    pub(super) fn zego(parsed: &ParsedToken) -> ZegoParseExpect {
         match &parsed.detail {
-            VendorDetail::Zego04(c) => Zego {
+            VendorDetail::Zego04(c) => ZegoParseExpect {
                 mode: Some(match c.mode {
                     Mode::Gcm => ZegoMode::Gcm,
                     Mode::Cbc => ZegoMode::Cbc,
@@ -645,7 +635,7 @@ mod observe {
                 nonce: Some(c.nonce),
                 payload: Some(c.payload.clone()),
             },
-            _ => Zego::default(),
+            _ => ZegoParseExpect::default(),
         }
     }
 }

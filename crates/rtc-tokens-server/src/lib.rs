@@ -22,6 +22,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod jwt;
 pub mod metrics;
 mod middleware;
 mod routes;
@@ -56,6 +57,7 @@ struct Inner {
     providers: Providers,
     config: ServerConfig,
     limiter: Option<RateLimiter>,
+    jwt: Option<jwt::JwtAuth>,
     metrics: Metrics,
     shutting_down: AtomicBool,
 }
@@ -68,6 +70,9 @@ impl AppState {
             Auth::ApiKeys(keys) => keys.len(),
             Auth::Disabled => 1,
         };
+        // JWT callers share `JWT_BUCKETS` buckets after the keys' ones.
+        let jwt = config.jwt.clone().map(jwt::JwtAuth::new);
+        let buckets = buckets + jwt.as_ref().map_or(0, |_| jwt::JWT_BUCKETS);
         let limiter = config
             .rate_limit
             .map(|r| RateLimiter::new(r.per_minute, r.burst, buckets));
@@ -76,6 +81,7 @@ impl AppState {
                 providers,
                 config,
                 limiter,
+                jwt,
                 metrics: Metrics::new(),
                 shutting_down: AtomicBool::new(false),
             }),
@@ -109,6 +115,12 @@ impl AppState {
     #[must_use]
     pub fn is_shutting_down(&self) -> bool {
         self.inner.shutting_down.load(Ordering::Relaxed)
+    }
+
+    /// The JWT verifier, when JWT authentication is on.
+    #[must_use]
+    pub fn jwt(&self) -> Option<&jwt::JwtAuth> {
+        self.inner.jwt.as_ref()
     }
 
     fn limiter(&self) -> Option<&RateLimiter> {

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use crate::AppState;
 use crate::config::Auth;
 use crate::error::ApiError;
+use crate::jwt::{self, Caller};
 use crate::metrics::{route_index, route_label};
 
 /// The API key a request was authenticated with (index into the key list),
@@ -108,13 +109,15 @@ pub(crate) async fn cors(State(state): State<AppState>, request: Request, next: 
     response
 }
 
-/// `Authorization: Bearer <key>` against the configured keys, then the
-/// key's rate limit.
+/// `Authorization: Bearer <key>` against the configured keys — or, when
+/// JWT authentication is on, a bearer JWT, whose claims the route layer's
+/// policy then checks — then the caller's rate limit.
 pub(crate) async fn authenticate(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
+    let mut caller = Caller::Service;
     let key = match &state.config().auth {
         Auth::Disabled => None,
         Auth::ApiKeys(keys) => {
@@ -130,9 +133,22 @@ pub(crate) async fn authenticate(
                 return ApiError::unauthorized("expected Authorization: Bearer <api key>")
                     .into_response();
             };
-            match keys.check(presented) {
-                Some(index) => Some(index),
-                None => return ApiError::unauthorized("invalid api key").into_response(),
+            match (keys.check(presented), state.jwt()) {
+                (Some(index), _) => Some(index),
+                (None, Some(verifier)) if jwt::looks_like_jwt(presented) => {
+                    match verifier.authenticate(presented).await {
+                        Ok(claims) => {
+                            let bucket = keys.len().saturating_add(verifier.bucket(&claims));
+                            caller = Caller::User(claims);
+                            Some(bucket)
+                        }
+                        Err(rejection) => {
+                            state.metrics().record_jwt_rejection(rejection);
+                            return rejection.to_api_error().into_response();
+                        }
+                    }
+                }
+                (None, _) => return ApiError::unauthorized("invalid api key").into_response(),
             }
         }
     };
@@ -149,7 +165,7 @@ pub(crate) async fn authenticate(
         }
         return response;
     }
-    let mut response = next.run(request).await;
+    let mut response = jwt::with_caller(caller, next.run(request)).await;
     if let Some(i) = key {
         response.extensions_mut().insert(CallerKey(i));
     }

@@ -7,6 +7,12 @@
 //! address: the higher source wins, `bind` on a tie. Secrets (vendor
 //! credentials and API keys) come from the environment or files, never from
 //! a flag value; errors name the setting, never a value.
+//!
+//! The authentication mode and JWT settings are in [`jwt`], the issuance
+//! policy for JWT callers in [`policy`].
+
+pub mod jwt;
+pub mod policy;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -20,6 +26,7 @@ use rtc_tokens::config::{self, EnvName, Kind, Setting, Sources, Values};
 use rtc_tokens::{AgoraProvider, Config, Providers, Vendor, ZegoProvider};
 
 use crate::auth::ApiKeys;
+pub use jwt::{AuthMode, JwtConfig};
 
 /// The server's settings, as data (the vendor settings are the facade's).
 pub const SERVER_SETTINGS: &[Setting] = &[
@@ -174,6 +181,8 @@ pub struct ServerConfig {
     pub max_validity_secs: u32,
     /// How long in-flight requests may take to finish after a shutdown signal.
     pub shutdown_timeout: Duration,
+    /// JWT bearer authentication of app users and their policy (`None`: off).
+    pub jwt: Option<JwtConfig>,
 }
 
 impl ServerConfig {
@@ -192,6 +201,16 @@ impl ServerConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_validity_secs: DEFAULT_MAX_VALIDITY_SECS,
             shutdown_timeout: Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
+            jwt: None,
+        }
+    }
+
+    /// The active authentication modes (for the startup log).
+    #[must_use]
+    pub fn auth_mode(&self) -> AuthMode {
+        AuthMode {
+            api_keys: matches!(&self.auth, Auth::ApiKeys(keys) if !keys.is_empty()),
+            jwt: self.jwt.is_some(),
         }
     }
 }
@@ -216,6 +235,10 @@ pub enum StartupWarning {
     Config(config::Warning),
     /// `--insecure-no-auth` was given although API keys are configured.
     KeysIgnored,
+    /// `--insecure-no-auth` was given although JWT settings are configured.
+    JwtIgnored,
+    /// API keys are configured but `AUTH_MODE` does not accept them.
+    KeysUnused,
 }
 
 impl fmt::Display for StartupWarning {
@@ -225,6 +248,12 @@ impl fmt::Display for StartupWarning {
             Self::KeysIgnored => {
                 f.write_str("--insecure-no-auth given: the configured API keys are ignored")
             }
+            Self::JwtIgnored => {
+                f.write_str("--insecure-no-auth given: the JWT and policy settings are ignored")
+            }
+            Self::KeysUnused => f.write_str(
+                "API keys are configured but AUTH_MODE does not name api_keys: they are ignored",
+            ),
         }
     }
 }
@@ -258,6 +287,8 @@ pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> R
     }
     let mut tables: Vec<&[Setting]> = Config::SETTINGS.to_vec();
     tables.push(SERVER_SETTINGS);
+    tables.push(jwt::JWT_SETTINGS);
+    tables.push(policy::POLICY_SETTINGS);
     let values = Values::load(&tables, &sources)?;
     let mut warnings: Vec<StartupWarning> = values
         .warnings()
@@ -282,7 +313,6 @@ fn server_config(
     warnings: &mut Vec<StartupWarning>,
 ) -> Result<ServerConfig> {
     let bind = bind(values)?;
-    let auth = auth(options, values, warnings)?;
     let cors = values
         .text("server.cors_allow_origin")
         .map_or(CorsPolicy::None, CorsPolicy::parse);
@@ -304,6 +334,7 @@ fn server_config(
             .get("server.shutdown_timeout_secs")?
             .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
     );
+    let (auth, jwt) = auth(options, values, max_validity_secs, warnings)?;
     Ok(ServerConfig {
         bind,
         auth,
@@ -312,30 +343,75 @@ fn server_config(
         max_body_bytes,
         max_validity_secs,
         shutdown_timeout,
+        jwt,
     })
 }
 
-/// API keys, unless `--insecure-no-auth` (which warns if keys are configured
-/// anyway). No key and no `--insecure-no-auth` is an error.
+/// The authentication mode: `server.auth_mode` (API keys when unset), or
+/// none with `--insecure-no-auth` (which warns if credentials are configured
+/// anyway). Refused, so that token routes are never open by accident: no
+/// key for a mode naming API keys (the default), JWT or policy settings
+/// without a mode naming `jwt`, mode `none` without `--insecure-no-auth`, and
+/// a mode contradicting `--insecure-no-auth`.
 fn auth(
     options: &LoadOptions,
     values: &Values,
+    max_validity_secs: u32,
     warnings: &mut Vec<StartupWarning>,
-) -> Result<Auth> {
+) -> Result<(Auth, Option<JwtConfig>)> {
     let keys = api_keys(values)?;
+    let mode = jwt::auth_mode(values)?;
+    let jwt_given = jwt::any_set(values) || policy::any_set(values);
     if options.insecure_no_auth {
+        if mode.is_some_and(|m| !m.is_none()) {
+            bail!(
+                "setting {}: contradicts --insecure-no-auth (remove one)",
+                values.name("server.auth_mode")
+            );
+        }
         if !keys.is_empty() {
             warnings.push(StartupWarning::KeysIgnored);
         }
-        Ok(Auth::Disabled)
-    } else if keys.is_empty() {
+        if jwt_given {
+            warnings.push(StartupWarning::JwtIgnored);
+        }
+        return Ok((Auth::Disabled, None));
+    }
+    let mode = match mode {
+        Some(m) => m,
+        None if jwt_given => bail!(
+            "JWT or policy settings are given but AUTH_MODE (server.auth_mode) is not set: set it \
+             to jwt (app users only) or jwt,api_keys (and server-to-server callers)"
+        ),
+        None => AuthMode::API_KEYS,
+    };
+    if mode.is_none() {
+        bail!(
+            "setting {}: none also needs --insecure-no-auth (only on a trusted network)",
+            values.name("server.auth_mode")
+        );
+    }
+    if mode.api_keys && keys.is_empty() {
         bail!(
             "no API key configured: set API_KEYS or API_KEYS_FILE (or run with --insecure-no-auth \
              on a trusted network only)"
         );
-    } else {
-        Ok(Auth::ApiKeys(keys))
     }
+    if !mode.api_keys && !keys.is_empty() {
+        warnings.push(StartupWarning::KeysUnused);
+    }
+    let jwt = if mode.jwt {
+        let policy = policy::policy(values, max_validity_secs)?;
+        Some(jwt::jwt_config(values, policy)?)
+    } else {
+        None
+    };
+    let keys = if mode.api_keys {
+        keys
+    } else {
+        ApiKeys::default()
+    };
+    Ok((Auth::ApiKeys(keys), jwt))
 }
 
 /// The per-key rate limit; a rate of 0 turns it off, a burst of 0 or none

@@ -49,12 +49,14 @@ pub(crate) fn provider(
         .ok_or_else(|| ApiError::not_found(format!("{vendor} is not configured on this server")))
 }
 
-/// Issues a token and counts it.
+/// Issues a token and counts it, after the JWT caller's policy allows the
+/// request (every token route funnels through here).
 pub(crate) fn issue(
     state: &AppState,
     provider: &Arc<dyn TokenProvider>,
     request: &TokenRequest,
 ) -> Result<IssuedToken, ApiError> {
+    crate::jwt::enforce(state, request)?;
     let issued = provider.issue(request)?;
     state.metrics().record_token(issued.vendor, request.kind);
     Ok(issued)

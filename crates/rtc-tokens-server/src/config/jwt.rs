@@ -492,6 +492,212 @@ fn jwks_source(values: &Values, algorithms: &[Algorithm]) -> Result<JwksSource> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{Auth, LoadOptions, Settings, StartupWarning, load};
+    use rtc_tokens::policy::{RoleRule, UidRule};
+
+    fn load_env(pairs: &[(&str, &str)], options: &LoadOptions) -> Result<Settings> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        load(options, &|k| {
+            pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        })
+    }
+
+    fn demo() -> LoadOptions {
+        LoadOptions {
+            demo: true,
+            ..LoadOptions::default()
+        }
+    }
+
+    const JWT_ENV: &[(&str, &str)] = &[
+        ("AUTH_MODE", "jwt"),
+        ("JWT_ALGORITHMS", "RS256"),
+        (
+            "JWT_JWKS_URL",
+            "https://tenant.example/.well-known/jwks.json",
+        ),
+        ("JWT_ISSUER", "https://tenant.example/"),
+        ("JWT_AUDIENCE", "rtc-tokens"),
+        ("POLICY_ROOMS", "team-{org_id}-*"),
+    ];
+
+    fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+        let mut env: Vec<_> = JWT_ENV
+            .iter()
+            .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
+            .copied()
+            .collect();
+        env.extend(extra.iter().filter(|(_, v)| !v.is_empty()));
+        env
+    }
+
+    #[test]
+    fn a_toml_file_configures_jwt_and_the_policy() {
+        let dir = std::env::temp_dir().join(format!("rtc-tokens-jwt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("server.toml");
+        std::fs::write(
+            &path,
+            r#"[server]
+auth_mode = ["jwt", "api_keys"]
+api_keys = "key-0123456789abcdef"
+
+[jwt]
+algorithms = ["RS256", "ES256"]
+jwks_url = "https://tenant.example/.well-known/jwks.json"
+jwks_refresh_floor_secs = 10
+issuer = "https://tenant.example/"
+audience = ["rtc-tokens", "other"]
+leeway_secs = 5
+
+[policy]
+rooms = ["team-{org_id}-*", "dm-{sub}-*"]
+role_claim = "https://example.com/role"
+publisher_values = ["teacher"]
+uid_derived = true
+kinds = ["rtc", "rtm"]
+max_validity_secs = 900
+"#,
+        )
+        .unwrap();
+        let s = load_env(
+            &[],
+            &LoadOptions {
+                config_file: Some(path),
+                ..demo()
+            },
+        )
+        .unwrap();
+        let mode = s.server.auth_mode();
+        assert!(mode.api_keys && mode.jwt);
+        let jwt = s.server.jwt.unwrap();
+        assert_eq!(jwt.algorithms, vec![Algorithm::RS256, Algorithm::ES256]);
+        assert_eq!(jwt.audiences.len(), 2);
+        assert_eq!(jwt.leeway_secs, 5);
+        match &jwt.jwks {
+            JwksSource::Url(u) => assert_eq!(u.refresh_floor, Duration::from_secs(10)),
+            other => panic!("{other:?}"),
+        }
+        let p = jwt.policy;
+        assert_eq!(p.rooms.len(), 2);
+        assert_eq!(p.uid, UidRule::Derived);
+        assert!(
+            matches!(p.role, RoleRule::Claim { ref publisher_values, .. } if publisher_values == &["teacher"])
+        );
+        assert_eq!(p.max_validity_secs, 900);
+        assert_eq!(p.kinds.len(), 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn jwt_only_from_the_environment_with_a_jwks_file() {
+        let dir = std::env::temp_dir().join(format!("rtc-tokens-jwks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("jwks.json");
+        // An Ed25519 key (RFC 8037's example public key) and an oct key that is ignored.
+        std::fs::write(
+            &file,
+            r#"{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"ed","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"}]}"#,
+        )
+        .unwrap();
+        let file_text = file.display().to_string();
+        let env = with(&[
+            ("JWT_ALGORITHMS", "EdDSA"),
+            ("JWT_JWKS_URL", ""),
+            ("JWT_JWKS_FILE", Box::leak(file_text.into_boxed_str())),
+            ("API_KEYS", "key-0123456789abcdef"),
+        ]);
+        let s = load_env(&env, &demo()).unwrap();
+        assert!(matches!(&s.server.auth, Auth::ApiKeys(k) if k.is_empty()));
+        assert!(s.warnings.contains(&StartupWarning::KeysUnused));
+        match &s.server.jwt.unwrap().jwks {
+            JwksSource::Keys(k) => assert_eq!(k.len(), 1),
+            other => panic!("{other:?}"),
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn configurations_that_leave_routes_open_or_unverifiable_are_refused() {
+        let refused = |env: &[(&str, &str)], options: &LoadOptions, names: &str| {
+            let err = format!("{:#}", load_env(env, options).unwrap_err());
+            assert!(err.contains(names), "{err} should name {names}");
+        };
+        // JWT settings without an explicit mode.
+        refused(&with(&[("AUTH_MODE", "")]), &demo(), "AUTH_MODE");
+        refused(&[("AUTH_MODE", "none")], &demo(), "AUTH_MODE");
+        refused(
+            &[("AUTH_MODE", "jwt")],
+            &LoadOptions {
+                insecure_no_auth: true,
+                ..demo()
+            },
+            "AUTH_MODE",
+        );
+        refused(&[("AUTH_MODE", "jwt,api_keys")], &demo(), "API_KEYS");
+        refused(&with(&[("POLICY_ROOMS", "")]), &demo(), "POLICY_ROOMS");
+        refused(
+            &with(&[("POLICY_ROOMS", "team-{org")]),
+            &demo(),
+            "POLICY_ROOMS",
+        );
+        refused(
+            &with(&[("JWT_ALGORITHMS", "none")]),
+            &demo(),
+            "JWT_ALGORITHMS",
+        );
+        refused(
+            &with(&[("JWT_ALGORITHMS", "HS256")]),
+            &demo(),
+            "JWT_ALGORITHMS",
+        );
+        refused(
+            &with(&[("JWT_ALGORITHMS", "HS256"), ("JWT_HS_SECRET", "too-short")]),
+            &demo(),
+            "JWT_HS_SECRET",
+        );
+        refused(&with(&[("JWT_JWKS_URL", "")]), &demo(), "JWT_ALGORITHMS");
+        refused(
+            &with(&[("JWT_JWKS_URL", "http://tenant.example/jwks")]),
+            &demo(),
+            "JWT_JWKS_URL",
+        );
+        refused(&with(&[("JWT_ISSUER", "")]), &demo(), "JWT_ISSUER");
+        refused(&with(&[("JWT_AUDIENCE", "")]), &demo(), "JWT_AUDIENCE");
+        refused(&with(&[("POLICY_KINDS", "video")]), &demo(), "POLICY_KINDS");
+        refused(
+            &with(&[("POLICY_UID_CLAIM", "uid"), ("POLICY_UID_DERIVED", "true")]),
+            &demo(),
+            "POLICY_UID_CLAIM",
+        );
+        // No secret value in any message.
+        let err = format!(
+            "{:#}",
+            load_env(
+                &with(&[
+                    ("JWT_ALGORITHMS", "HS256"),
+                    ("JWT_HS_SECRET", "s3cr3t-value")
+                ]),
+                &demo()
+            )
+            .unwrap_err()
+        );
+        assert!(!err.contains("s3cr3t"), "{err}");
+        // A valid one loads; --insecure-no-auth ignores JWT settings with a warning.
+        assert!(load_env(JWT_ENV, &demo()).unwrap().server.jwt.is_some());
+        let s = load_env(
+            &with(&[("AUTH_MODE", "")]),
+            &LoadOptions {
+                insecure_no_auth: true,
+                ..demo()
+            },
+        )
+        .unwrap();
+        assert!(s.warnings.contains(&StartupWarning::JwtIgnored));
+    }
 
     #[test]
     fn modes_parse() {

@@ -23,6 +23,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+mod json;
 pub mod metrics;
 mod middleware;
 mod routes;

@@ -28,6 +28,10 @@ use rtc_tokens::{AgoraProvider, Config, Providers, Vendor, ZegoProvider};
 use crate::auth::ApiKeys;
 pub use jwt::{AuthMode, JwtConfig};
 
+pub mod limits;
+
+pub use limits::{AddressLimit, Limits};
+
 /// The server's settings, as data (the vendor settings are the facade's).
 pub const SERVER_SETTINGS: &[Setting] = &[
     Setting {
@@ -102,15 +106,17 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024;
 pub const DEFAULT_MAX_VALIDITY_SECS: u32 = agora_dynamic_key::MAX_VALIDITY_SECS;
 /// Default per-key rate limit (requests per minute).
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 600;
-/// Default time to let in-flight requests finish after SIGTERM/SIGINT.
-pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+/// Default drain deadline: the time in-flight requests get to finish after
+/// the pre-stop period; connections still open then are cut.
+pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 10;
 
 /// How callers authenticate.
 #[derive(Clone, Debug)]
 pub enum Auth {
     /// `Authorization: Bearer <key>` with one of these keys.
     ApiKeys(ApiKeys),
-    /// No authentication (`--insecure-no-auth`): every caller shares one rate-limit bucket.
+    /// No authentication (`--insecure-no-auth`): the rate limit applies per
+    /// client address.
     Disabled,
 }
 
@@ -179,15 +185,20 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// The longest validity a caller may ask for, in seconds.
     pub max_validity_secs: u32,
-    /// How long in-flight requests may take to finish after a shutdown signal.
+    /// The drain deadline: how long in-flight requests may take to finish
+    /// after the pre-stop period; connections still open then are cut.
     pub shutdown_timeout: Duration,
     /// JWT bearer authentication of app users and their policy (`None`: off).
     pub jwt: Option<JwtConfig>,
+    /// Timeouts, the connection cap, the failed-authentication limit and
+    /// the pre-stop period.
+    pub limits: Limits,
 }
 
 impl ServerConfig {
     /// A configuration for tests and embedding: loopback, the given auth,
-    /// defaults for the rest.
+    /// defaults for the rest, except no pre-stop period (there is no load
+    /// balancer to tell).
     #[must_use]
     pub fn new(auth: Auth) -> Self {
         Self {
@@ -202,6 +213,10 @@ impl ServerConfig {
             max_validity_secs: DEFAULT_MAX_VALIDITY_SECS,
             shutdown_timeout: Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
             jwt: None,
+            limits: Limits {
+                pre_stop: Duration::ZERO,
+                ..Limits::default()
+            },
         }
     }
 
@@ -289,6 +304,7 @@ pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> R
     tables.push(SERVER_SETTINGS);
     tables.push(jwt::JWT_SETTINGS);
     tables.push(policy::POLICY_SETTINGS);
+    tables.push(limits::SETTINGS);
     let values = Values::load(&tables, &sources)?;
     let mut warnings: Vec<StartupWarning> = values
         .warnings()
@@ -335,6 +351,7 @@ fn server_config(
             .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
     );
     let (auth, jwt) = auth(options, values, max_validity_secs, warnings)?;
+    let limits = limits::load(values)?;
     Ok(ServerConfig {
         bind,
         auth,
@@ -344,6 +361,7 @@ fn server_config(
         max_validity_secs,
         shutdown_timeout,
         jwt,
+        limits,
     })
 }
 

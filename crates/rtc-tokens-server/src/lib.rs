@@ -24,6 +24,8 @@ pub mod config;
 pub mod error;
 pub mod metrics;
 mod middleware;
+pub mod profile;
+pub mod public;
 mod routes;
 
 use std::future::Future;
@@ -38,12 +40,14 @@ use rtc_tokens::Providers;
 use tokio::net::TcpListener;
 
 pub use config::{
-    Auth, CorsPolicy, LoadOptions, RateLimit, ServerConfig, Settings, StartupWarning,
+    AgoraKeys, Auth, CorsPolicy, LoadOptions, Profile, PublicMode, RateLimit, RoomPattern,
+    ServerConfig, Settings, StartupWarning,
 };
 pub use error::ApiError;
 pub use metrics::Metrics;
 
 use crate::auth::RateLimiter;
+use crate::public::AddressLimiter;
 
 /// Shared state: providers, configuration, counters. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -56,6 +60,7 @@ struct Inner {
     providers: Providers,
     config: ServerConfig,
     limiter: Option<RateLimiter>,
+    public_limiter: Option<AddressLimiter>,
     metrics: Metrics,
     shutting_down: AtomicBool,
 }
@@ -71,11 +76,16 @@ impl AppState {
         let limiter = config
             .rate_limit
             .map(|r| RateLimiter::new(r.per_minute, r.burst, buckets));
+        let public_limiter = config
+            .public
+            .as_ref()
+            .map(|p| AddressLimiter::new(p.per_minute, p.burst, public::MAX_TRACKED_ADDRESSES));
         Self {
             inner: Arc::new(Inner {
                 providers,
                 config,
                 limiter,
+                public_limiter,
                 metrics: Metrics::new(),
                 shutting_down: AtomicBool::new(false),
             }),
@@ -114,6 +124,10 @@ impl AppState {
     fn limiter(&self) -> Option<&RateLimiter> {
         self.inner.limiter.as_ref()
     }
+
+    fn public_limiter(&self) -> Option<&AddressLimiter> {
+        self.inner.public_limiter.as_ref()
+    }
 }
 
 /// Registers `path` and `path/` with the same handler.
@@ -148,6 +162,12 @@ pub fn app(state: AppState) -> Router {
         "/rtc/{channelName}/{role}/{tokenType}/{rtcuid}",
         get(routes::agora::rtc),
     );
+    protected = protected
+        .route(
+            "/rtc/{channelName}/{role}/{tokenType}//",
+            get(routes::agora::rtc_empty_uid),
+        )
+        .route("/token/generate", post(routes::sample::token_generate));
     protected = both(protected, "/rtm/{rtmuid}", get(routes::agora::rtm));
     protected = both(
         protected,
@@ -171,10 +191,30 @@ pub fn app(state: AppState) -> Router {
         get(routes::zego::access_token),
     );
     protected = both(protected, "/access_token", get(routes::zego::access_token));
-    let protected = protected.route_layer(axum::middleware::from_fn_with_state(
+    let protected = protected
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::authenticate,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            public::gate,
+        ));
+    // ZEGO's easy_server sample answers any origin: outside the CORS allow-list.
+    let zego_sample = both(
+        Router::new(),
+        profile::ZEGO_SAMPLE_PATH,
+        get(routes::sample::zego_access_token),
+    )
+    .route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
         middleware::authenticate,
-    ));
+    ))
+    .route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        public::gate,
+    ))
+    .layer(axum::middleware::from_fn(routes::sample::any_origin));
 
     let body_limit = state.config().max_body_bytes;
     open.merge(protected)
@@ -185,9 +225,14 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             middleware::cors,
         ))
+        .merge(zego_sample.layer(DefaultBodyLimit::max(body_limit)))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::observe,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            profile::no_cache,
         ))
         .with_state(state)
 }
@@ -217,7 +262,8 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    let server = axum::serve(listener, app(state)).with_graceful_shutdown(signal);
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(signal);
     let server = std::pin::pin!(server.into_future());
     let deadline = async move {
         if rx.await.is_ok() {

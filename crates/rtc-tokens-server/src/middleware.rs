@@ -115,6 +115,14 @@ pub(crate) async fn authenticate(
     request: Request,
     next: Next,
 ) -> Response {
+    if request
+        .extensions()
+        .get::<crate::public::PublicCaller>()
+        .is_some()
+    {
+        // Public mode: charged to its address by `public::gate` instead.
+        return next.run(request).await;
+    }
     let key = match &state.config().auth {
         Auth::Disabled => None,
         Auth::ApiKeys(keys) => {

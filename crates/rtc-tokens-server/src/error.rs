@@ -125,6 +125,12 @@ impl ApiError {
         &self.message
     }
 
+    /// The `Retry-After` seconds of a 429.
+    #[must_use]
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after_secs
+    }
+
     /// Maps a body extraction failure: 413 when over the size limit, 408
     /// when the body timeout passed, else 400.
     #[must_use]

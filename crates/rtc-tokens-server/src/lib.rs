@@ -27,6 +27,8 @@ mod json;
 pub mod jwt;
 pub mod metrics;
 mod middleware;
+pub mod profile;
+pub mod public;
 mod routes;
 mod transport;
 
@@ -39,8 +41,8 @@ use axum::routing::{get, post};
 use rtc_tokens::Providers;
 
 pub use config::{
-    AddressLimit, Auth, CorsPolicy, Limits, LoadOptions, RateLimit, ServerConfig, Settings,
-    StartupWarning,
+    AddressLimit, AgoraKeys, Auth, CorsPolicy, Limits, LoadOptions, Profile, PublicMode, RateLimit,
+    RoomPattern, ServerConfig, Settings, StartupWarning,
 };
 pub use error::ApiError;
 pub use metrics::Metrics;
@@ -48,6 +50,7 @@ pub use transport::serve;
 
 use crate::auth::{AddressLimiter, RateLimiter};
 use crate::config::limits::MAX_TRACKED_ADDRESSES;
+use crate::public::AddressLimiter as PublicLimiter;
 
 /// Shared state: providers, configuration, counters. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -63,6 +66,7 @@ struct Inner {
     jwt: Option<jwt::JwtAuth>,
     address_limiter: Option<AddressLimiter>,
     auth_failures: Option<AddressLimiter>,
+    public_limiter: Option<PublicLimiter>,
     metrics: Metrics,
     shutting_down: AtomicBool,
 }
@@ -99,6 +103,10 @@ impl AppState {
                 None,
             ),
         };
+        let public_limiter = config
+            .public
+            .as_ref()
+            .map(|p| PublicLimiter::new(p.per_minute, p.burst, public::MAX_TRACKED_ADDRESSES));
         Self {
             inner: Arc::new(Inner {
                 providers,
@@ -107,6 +115,7 @@ impl AppState {
                 jwt,
                 address_limiter,
                 auth_failures,
+                public_limiter,
                 metrics: Metrics::new(),
                 shutting_down: AtomicBool::new(false),
             }),
@@ -161,6 +170,10 @@ impl AppState {
     fn auth_failures(&self) -> Option<&AddressLimiter> {
         self.inner.auth_failures.as_ref()
     }
+
+    fn public_limiter(&self) -> Option<&PublicLimiter> {
+        self.inner.public_limiter.as_ref()
+    }
 }
 
 /// Registers `path` and `path/` with the same handler.
@@ -198,6 +211,12 @@ pub fn app(state: AppState) -> Router {
         "/rtc/{channelName}/{role}/{tokenType}/{rtcuid}",
         get(routes::agora::rtc),
     );
+    protected = protected
+        .route(
+            "/rtc/{channelName}/{role}/{tokenType}//",
+            get(routes::agora::rtc_empty_uid),
+        )
+        .route("/token/generate", post(routes::sample::token_generate));
     protected = both(protected, "/rtm/{rtmuid}", get(routes::agora::rtm));
     protected = both(
         protected,
@@ -221,10 +240,30 @@ pub fn app(state: AppState) -> Router {
         get(routes::zego::access_token),
     );
     protected = both(protected, "/access_token", get(routes::zego::access_token));
-    let protected = protected.route_layer(axum::middleware::from_fn_with_state(
+    let protected = protected
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::authenticate,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            public::gate,
+        ));
+    // ZEGO's easy_server sample answers any origin: outside the CORS allow-list.
+    let zego_sample = both(
+        Router::new(),
+        profile::ZEGO_SAMPLE_PATH,
+        get(routes::sample::zego_access_token),
+    )
+    .route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
         middleware::authenticate,
-    ));
+    ))
+    .route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        public::gate,
+    ))
+    .layer(axum::middleware::from_fn(routes::sample::any_origin));
 
     let body_limit = state.config().max_body_bytes;
     open.merge(protected)
@@ -239,9 +278,14 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             middleware::cors,
         ))
+        .merge(zego_sample.layer(DefaultBodyLimit::max(body_limit)))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::observe,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            profile::no_cache,
         ))
         .with_state(state)
 }

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use rtc_tokens::config::DotEnv;
 use rtc_tokens_server::config::{self, LoadOptions};
-use rtc_tokens_server::{AppState, Auth, serve};
+use rtc_tokens_server::{AppState, Auth, Profile, serve};
 use tracing_subscriber::EnvFilter;
 
 /// HTTP token service for ZEGOCLOUD and Agora.
@@ -29,6 +30,21 @@ struct Args {
     /// Use the built-in, publicly known demo credentials. Never in production.
     #[arg(long)]
     demo: bool,
+    /// Reproduce an original server's observable behaviour on its routes
+    /// (also COMPAT_PROFILE): strict (default) or agora-token-service.
+    /// Authentication stays as configured.
+    #[arg(long, value_name = "PROFILE", value_parser = ["strict", "agora-token-service"])]
+    compat: Option<String>,
+    /// RISK: serve token requests WITHOUT an API key (also PUBLIC_MODE=true),
+    /// for apps that cannot hold a secret. Anyone who can reach the port gets
+    /// tokens, within a per-address rate limit, the room patterns and a 1 h
+    /// validity cap. Needs CORS_ALLOW_ORIGIN (not *), which only stops other
+    /// web sites in browsers, not scripts or native apps.
+    #[arg(long)]
+    public_mode: bool,
+    /// The .env file read at startup, below the real environment.
+    #[arg(long, value_name = "FILE", default_value = ".env")]
+    env_file: PathBuf,
     /// Log format: json, text, or auto (json unless stdout is a terminal).
     #[arg(long, env = "LOG_FORMAT", default_value = "auto", value_parser = ["auto", "json", "text"])]
     log_format: String,
@@ -86,8 +102,28 @@ async fn main() -> ExitCode {
         bind: args.bind,
         insecure_no_auth: args.insecure_no_auth,
         demo: args.demo,
+        compat: args
+            .compat
+            .as_deref()
+            .and_then(|p| p.parse::<Profile>().ok()),
+        public_mode: args.public_mode,
     };
-    let settings = match config::load(&options, &|name| std::env::var(name).ok()) {
+    let dotenv = match DotEnv::load(&args.env_file) {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(error = %e, "invalid .env file");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(d) = &dotenv {
+        tracing::info!(file = %d.path().display(), variables = d.len(), "read .env (the environment wins)");
+    }
+    let env = |name: &str| std::env::var(name).ok();
+    let lookup = |name: &str| match &dotenv {
+        Some(d) => d.lookup(&env, name),
+        None => env(name),
+    };
+    let settings = match config::load(&options, &lookup) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %format!("{e:#}"), "invalid configuration");
@@ -130,6 +166,28 @@ async fn main() -> ExitCode {
             "disabled".to_owned()
         }
     };
+    if settings.server.profile != Profile::Strict {
+        tracing::info!(
+            profile = %settings.server.profile,
+            "compatibility profile on: the drop-in routes behave as the original (authentication unchanged)"
+        );
+    }
+    if let Some(public) = &settings.server.public {
+        tracing::warn!(
+            per_minute = public.per_minute,
+            burst = public.burst,
+            max_validity_secs = public.max_validity_secs,
+            rooms = %public.rooms.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
+            "PUBLIC MODE ON: requests without an API key get tokens (per-address limit, room \
+             patterns, capped validity); the Origin allow-list does not stop scripts or native apps"
+        );
+    }
+    if settings.server.bind_from_platform_port {
+        tracing::info!(
+            bind = %settings.server.bind,
+            "PORT is set by the platform: listening on all interfaces (set BIND_HOST or --bind to choose)"
+        );
+    }
     let listener = match tokio::net::TcpListener::bind(settings.server.bind).await {
         Ok(l) => l,
         Err(e) => {

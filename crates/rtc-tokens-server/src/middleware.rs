@@ -183,6 +183,14 @@ pub(crate) async fn authenticate(
     request: Request,
     next: Next,
 ) -> Response {
+    if request
+        .extensions()
+        .get::<crate::public::PublicCaller>()
+        .is_some()
+    {
+        // Public mode: charged to its address by `public::gate` instead.
+        return next.run(request).await;
+    }
     let mut caller = Caller::Service;
     let ip = client_ip(&request);
     let key = match &state.config().auth {

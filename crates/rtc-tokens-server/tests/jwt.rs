@@ -27,9 +27,9 @@ use common::{Resp, demo_providers, request, start_with};
 use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use rtc_tokens::policy::{Policy, RoleRule, UidRule};
-use rtc_tokens_server::ServerConfig;
 use rtc_tokens_server::config::jwt::{HsSecret, JwksSource, JwtConfig};
 use rtc_tokens_server::jwt::jwks::JwksUrl;
+use rtc_tokens_server::{AgoraKeys, ServerConfig};
 use serde_json::{Value, json};
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::prelude::*;
@@ -251,6 +251,7 @@ fn server_config(url: JwksUrl) -> ServerConfig {
     config.jwt = Some(jwt);
     // These tests send many refused JWTs from one address on purpose.
     config.limits.auth_failures = None;
+    config.agora_keys = AgoraKeys::demo();
     config
 }
 
@@ -356,6 +357,24 @@ async fn alice_gets_a_token_for_alice_and_never_for_bob() {
             String::from_utf8_lossy(&r.body)
         );
     }
+    // The multi-service sample route cannot be bound to a user: refused.
+    let generate = json!({"channelName": "team-acme-1", "uid": "4242", "serviceRtc": {"enable": true, "role": 1}});
+    let auth = format!("Bearer {jwt}");
+    let r = request(
+        server.addr,
+        "POST",
+        "/token/generate",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+        ],
+        Some(generate.to_string().as_bytes()),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", String::from_utf8_lossy(&r.body));
+    assert!(r.json()["data"].is_null());
+    let r = common::post_json(server.addr, "/token/generate", &generate).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     // API keys stay for server-to-server callers: no policy.
     let r = common::post_json(server.addr, "/v1/tokens", &rtc("bob", "anywhere")).await;
     assert_eq!(r.status, 200);

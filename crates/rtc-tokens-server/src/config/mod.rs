@@ -32,6 +32,15 @@ pub mod limits;
 
 pub use limits::{AddressLimit, Limits};
 
+mod compat;
+mod public;
+
+pub use compat::{AgoraKeys, COMPAT_SETTINGS, Profile};
+pub use public::{
+    DEFAULT_PUBLIC_BURST, DEFAULT_PUBLIC_MAX_VALIDITY_SECS, DEFAULT_PUBLIC_PER_MINUTE,
+    PUBLIC_SETTINGS, PublicMode, RoomPattern,
+};
+
 /// The server's settings, as data (the vendor settings are the facade's).
 pub const SERVER_SETTINGS: &[Setting] = &[
     Setting {
@@ -193,6 +202,16 @@ pub struct ServerConfig {
     /// Timeouts, the connection cap, the failed-authentication limit and
     /// the pre-stop period.
     pub limits: Limits,
+    /// How the drop-in routes behave (`--compat`).
+    pub profile: Profile,
+    /// Tokens for callers without a key (`--public-mode`), when on.
+    pub public: Option<PublicMode>,
+    /// The Agora credentials for the multi-service 007 tokens of
+    /// `POST /token/generate` and the RTM stream channel of the
+    /// `agora-token-service` profile (`None`: those answer 404).
+    pub agora_keys: Option<AgoraKeys>,
+    /// Whether `bind` is on all interfaces because a platform set `PORT`.
+    pub bind_from_platform_port: bool,
 }
 
 impl ServerConfig {
@@ -217,6 +236,10 @@ impl ServerConfig {
                 pre_stop: Duration::ZERO,
                 ..Limits::default()
             },
+            profile: Profile::Strict,
+            public: None,
+            agora_keys: None,
+            bind_from_platform_port: false,
         }
     }
 
@@ -241,6 +264,10 @@ pub struct LoadOptions {
     pub insecure_no_auth: bool,
     /// `--demo`.
     pub demo: bool,
+    /// `--compat PROFILE`.
+    pub compat: Option<Profile>,
+    /// `--public-mode`.
+    pub public_mode: bool,
 }
 
 /// Something to log as a warning at start (never a value).
@@ -300,11 +327,15 @@ pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> R
     if let Some(addr) = options.bind {
         sources = sources.with_flag("server.bind", "--bind", &addr.to_string());
     }
+    if let Some(profile) = options.compat {
+        sources = sources.with_flag("server.compat", "--compat", profile.as_str());
+    }
     let mut tables: Vec<&[Setting]> = Config::SETTINGS.to_vec();
     tables.push(SERVER_SETTINGS);
     tables.push(jwt::JWT_SETTINGS);
     tables.push(policy::POLICY_SETTINGS);
     tables.push(limits::SETTINGS);
+    tables.extend([COMPAT_SETTINGS, PUBLIC_SETTINGS]);
     let values = Values::load(&tables, &sources)?;
     let mut warnings: Vec<StartupWarning> = values
         .warnings()
@@ -328,10 +359,27 @@ fn server_config(
     values: &Values,
     warnings: &mut Vec<StartupWarning>,
 ) -> Result<ServerConfig> {
-    let bind = bind(values)?;
-    let cors = values
-        .text("server.cors_allow_origin")
-        .map_or(CorsPolicy::None, CorsPolicy::parse);
+    let (bind, bind_from_platform_port) = bind(values)?;
+    // In --demo (worthless credentials), browsers are not turned away unless
+    // an allow-list is configured.
+    let cors = values.text("server.cors_allow_origin").map_or(
+        if options.demo {
+            CorsPolicy::Any
+        } else {
+            CorsPolicy::None
+        },
+        CorsPolicy::parse,
+    );
+    let profile = compat::profile(values)?;
+    let public = public::public_mode(options.public_mode, values, &cors)?;
+    // Multi-service tokens are 007: none when the server issues 006.
+    let v006 = values.get::<rtc_tokens::AgoraVersion>("agora.version")?
+        == Some(rtc_tokens::AgoraVersion::V006);
+    let agora_keys = match (options.demo, v006) {
+        (_, true) => None,
+        (true, false) => AgoraKeys::demo(),
+        (false, false) => AgoraKeys::from_values(values),
+    };
     let rate_limit = rate_limit(values)?;
     let max_body_bytes = values
         .parse("server.max_body_bytes", |s| {
@@ -351,6 +399,12 @@ fn server_config(
             .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
     );
     let (auth, jwt) = auth(options, values, max_validity_secs, warnings)?;
+    if jwt.is_some() && public.is_some() {
+        bail!(
+            "public mode and JWT authentication exclude each other: a caller omitting its JWT \
+             would get a public token; turn one off"
+        );
+    }
     let limits = limits::load(values)?;
     Ok(ServerConfig {
         bind,
@@ -362,6 +416,10 @@ fn server_config(
         shutdown_timeout,
         jwt,
         limits,
+        profile,
+        public,
+        agora_keys,
+        bind_from_platform_port,
     })
 }
 
@@ -467,19 +525,28 @@ fn providers(options: &LoadOptions, values: &Values) -> Result<Providers> {
 }
 
 /// The listening address: `bind` or `host:port`, whichever comes from the
-/// higher source (`bind` on a tie).
-fn bind(values: &Values) -> Result<SocketAddr> {
+/// higher source (`bind` on a tie). A port from the platform variable `PORT`
+/// (Render, Railway, Heroku, Cloud Run) without a configured host listens on
+/// all interfaces, as those platforms expect; the flag says so.
+fn bind(values: &Values) -> Result<(SocketAddr, bool)> {
     let layer = |key| values.origin(key).map(|o| o.layer);
     let bind: Option<SocketAddr> = values.get("server.bind")?;
     let port: Option<u16> = values.get("server.port")?;
-    let host: IpAddr = values
-        .get("server.host")?
-        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let platform_port = values
+        .origin("server.port")
+        .is_some_and(|o| o.name == "PORT")
+        && !values.is_set("server.host");
+    let default_host = if platform_port {
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+    } else {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    };
+    let host: IpAddr = values.get("server.host")?.unwrap_or(default_host);
     Ok(match (bind, port) {
-        (Some(addr), Some(_)) if layer("server.bind") >= layer("server.port") => addr,
-        (_, Some(port)) => SocketAddr::new(host, port),
-        (Some(addr), None) => addr,
-        (None, None) => SocketAddr::new(host, DEFAULT_PORT),
+        (Some(addr), Some(_)) if layer("server.bind") >= layer("server.port") => (addr, false),
+        (_, Some(port)) => (SocketAddr::new(host, port), platform_port),
+        (Some(addr), None) => (addr, false),
+        (None, None) => (SocketAddr::new(host, DEFAULT_PORT), false),
     })
 }
 
@@ -730,6 +797,71 @@ mod tests {
         let err = load_env(&[KEY, ("PORT", "http")], &demo()).unwrap_err();
         assert!(err.to_string().contains("PORT"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn platform_port_listens_everywhere_unless_a_host_or_address_is_set() {
+        let s = load_env(&[KEY, ("PORT", "10000")], &demo()).unwrap();
+        assert_eq!(s.server.bind, "0.0.0.0:10000".parse().unwrap());
+        assert!(s.server.bind_from_platform_port);
+        let s = load_env(
+            &[KEY, ("PORT", "10000"), ("BIND_HOST", "127.0.0.1")],
+            &demo(),
+        )
+        .unwrap();
+        assert_eq!(s.server.bind, "127.0.0.1:10000".parse().unwrap());
+        let s = load_env(&[KEY, ("SERVER_PORT", "10000")], &demo()).unwrap();
+        assert_eq!(s.server.bind, "127.0.0.1:10000".parse().unwrap());
+        let flag = LoadOptions {
+            bind: Some("127.0.0.1:7777".parse().unwrap()),
+            ..demo()
+        };
+        let s = load_env(&[KEY, ("PORT", "10000")], &flag).unwrap();
+        assert_eq!(s.server.bind, "127.0.0.1:7777".parse().unwrap());
+        assert!(!s.server.bind_from_platform_port);
+    }
+
+    #[test]
+    fn demo_answers_browsers_and_compat_and_public_mode_are_explicit() {
+        let s = load_env(&[KEY], &demo()).unwrap();
+        assert_eq!(s.server.cors, CorsPolicy::Any);
+        assert_eq!(s.server.profile, Profile::Strict);
+        assert!(s.server.public.is_none() && s.server.agora_keys.is_some());
+        let s = load_env(&[KEY, ("COMPAT_PROFILE", "agora-token-service")], &demo()).unwrap();
+        assert_eq!(s.server.profile, Profile::AgoraTokenService);
+        assert!(load_env(&[KEY, ("COMPAT_PROFILE", "agora")], &demo()).is_err());
+        let public = LoadOptions {
+            public_mode: true,
+            ..demo()
+        };
+        // No allow-list (the demo's default is any origin): refused.
+        let err = load_env(&[KEY], &public).unwrap_err().to_string();
+        assert!(err.contains("CORS_ALLOW_ORIGIN"), "{err}");
+        let s = load_env(
+            &[
+                KEY,
+                ("CORS_ALLOW_ORIGIN", "https://app.example"),
+                ("PUBLIC_ROOM_PATTERNS", "lobby-*, demo"),
+                ("PUBLIC_MAX_VALIDITY_SECS", "900"),
+            ],
+            &public,
+        )
+        .unwrap();
+        let p = s.server.public.unwrap();
+        assert_eq!((p.rooms.len(), p.max_validity_secs), (2, 900));
+        assert!(p.allows_room("lobby-1") && !p.allows_room("vip"));
+        let s = load_env(
+            &[
+                KEY,
+                ("CORS_ALLOW_ORIGIN", "https://app.example"),
+                ("PUBLIC_MODE", "true"),
+            ],
+            &demo(),
+        )
+        .unwrap();
+        assert_eq!(s.server.public.unwrap().max_validity_secs, 3_600);
+        let s = load_env(&[KEY, ("AGORA_TOKEN_VERSION", "006")], &demo()).unwrap();
+        assert!(s.server.agora_keys.is_none());
     }
 
     #[test]

@@ -303,6 +303,40 @@ pub(crate) async fn with_caller<F: Future>(caller: Caller, f: F) -> F::Output {
     CALLER.scope(caller, f).await
 }
 
+/// Refuses JWT callers a token the policy cannot see as one neutral request
+/// (the multi-service `POST /token/generate`): 403 `kind_not_allowed`.
+/// Counted like a policy decision. A no-op when JWT authentication is off.
+///
+/// # Errors
+///
+/// As [`enforce`].
+pub(crate) fn enforce_unbound(state: &AppState) -> Result<(), ApiError> {
+    if state.jwt().is_none() {
+        return Ok(());
+    }
+    match CALLER.try_with(Clone::clone) {
+        Ok(Caller::Service) => Ok(()),
+        Ok(Caller::User(_)) => {
+            let denial = rtc_tokens::policy::Denial::KindNotAllowed;
+            state.metrics().record_policy(Some(denial));
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                denial.code(),
+                "multi-service tokens are not issued to identity-bound callers",
+            ))
+        }
+        Err(_) => Err(missing_caller()),
+    }
+}
+
+fn missing_caller() -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "caller identity unavailable",
+    )
+}
+
 /// Applies the policy to `request` for the current caller, counting the
 /// decision. A no-op when JWT authentication is off.
 ///
@@ -330,10 +364,6 @@ pub(crate) fn enforce(state: &AppState, request: &TokenRequest) -> Result<(), Ap
                 ))
             }
         },
-        Err(_) => Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "caller identity unavailable",
-        )),
+        Err(_) => Err(missing_caller()),
     }
 }

@@ -1,17 +1,31 @@
 //! Drop-in for AgoraIO-Community/agora-token-service: the same paths,
 //! parameters and JSON keys, with the Agora provider configured here.
+//!
+//! The strict profile refuses what the original silently reinterprets; the
+//! `agora-token-service` profile ([`Profile::AgoraTokenService`]) reproduces
+//! it: exact `publisher` is a publisher and anything else a subscriber, an
+//! empty uid is uid 0, `expiry=0` is the default hour, an RTM token for a
+//! channel also carries an RTC service (join and publish-data) for it as
+//! go-tokenbuilder's `BuildToken` with a stream name does, and errors take
+//! the original's shapes ([`crate::profile`]).
 
 use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rtc_tokens::{Role, TokenKind, TokenRequest, Vendor};
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::config::Profile;
 use crate::error::ApiError;
+use crate::profile::{Made, agora_error, text_error};
+use rtc_tokens::TokenProvider;
+use rtc_tokens::agora_dynamic_key::access_token2::{
+    RtcPrivilege, RtmPrivilege, ServiceRtc, ServiceRtm,
+};
 
 type Params = Result<Path<HashMap<String, String>>, PathRejection>;
 type QueryParams = Result<Query<ExpiryQuery>, QueryRejection>;
@@ -27,11 +41,45 @@ fn path(params: Params) -> Result<HashMap<String, String>, ApiError> {
 
 fn expiry(state: &AppState, query: QueryParams) -> Result<u32, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::from_query(&e))?;
-    super::compat_validity(
+    super::validity_param(
         query.expiry.as_deref(),
         "expiry",
         state.config().max_validity_secs,
+        compat(state),
     )
+}
+
+/// Whether the agora-token-service profile is on.
+fn compat(state: &AppState) -> bool {
+    state.config().profile == Profile::AgoraTokenService
+}
+
+/// An RTM token for `user`; with a stream `channel` under the
+/// agora-token-service profile (and 007), also an RTC service for the
+/// channel with join and publish-data, as go-tokenbuilder's `BuildToken`.
+fn rtm_token(
+    state: &AppState,
+    provider: &std::sync::Arc<dyn TokenProvider>,
+    user: &str,
+    channel: Option<&str>,
+    validity: u32,
+) -> Result<String, ApiError> {
+    let stream = channel.filter(|c| !c.is_empty() && compat(state));
+    // The keys are set only when the server issues 007 (006 has no services).
+    let (Some(channel), Some(keys)) = (stream, state.config().agora_keys.as_ref()) else {
+        return Ok(super::issue(state, provider, &rtm_request(user, validity))?.token);
+    };
+    let v = crate::public::restrict_custom(Some(channel), validity, false)?;
+    let v = crate::profile::capped(state, v);
+    let rtc = ServiceRtc::new(channel, user)
+        .with_privilege(RtcPrivilege::JoinChannel, v)
+        .with_privilege(RtcPrivilege::PublishDataStream, v);
+    let rtm = ServiceRtm::new(user).with_privilege(RtmPrivilege::Login, v);
+    let token = crate::profile::multi_service(state, keys, v, vec![rtc.into(), rtm.into()])?;
+    state
+        .metrics()
+        .record_token(Vendor::Agora, TokenKind::RtcRtm);
+    Ok(token)
 }
 
 /// The compatibility routes' query string: only `expiry` is read.
@@ -68,7 +116,15 @@ fn rtm_user<'a>(
     Ok(user)
 }
 
-fn role(value: &str) -> Result<Role, ApiError> {
+fn role(state: &AppState, value: &str) -> Result<Role, ApiError> {
+    if compat(state) {
+        // The original: exactly `publisher` publishes, anything else subscribes.
+        return Ok(if value == "publisher" {
+            Role::Publisher
+        } else {
+            Role::Subscriber
+        });
+    }
     value
         .parse()
         .map_err(|_| ApiError::invalid("role: expected publisher or subscriber"))
@@ -132,21 +188,54 @@ pub(crate) async fn rtc(
     State(state): State<AppState>,
     params: Result<Path<(String, String, String, String)>, PathRejection>,
     query: QueryParams,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Response> {
     // The hot route: a tuple extractor and a borrowed response avoid map allocations.
+    let profile = state.config().profile;
     let Path((channel, role_name, token_type, uid)) =
-        params.map_err(|e| ApiError::from_path(&e))?;
-    let provider = super::provider(&state, Vendor::Agora)?;
-    let validity = expiry(&state, query)?;
+        params
+            .map_err(|e| ApiError::from_path(&e))
+            .map_err(|e| agora_error(profile, Made::Rtc, e))?;
+    rtc_for(&state, &channel, &role_name, &token_type, &uid, query)
+        .map_err(|e| agora_error(profile, Made::Rtc, e))
+}
+
+/// `GET /rtc/{channelName}/{role}/{tokenType}//`: an empty uid, which the
+/// original reads as uid 0 (the agora-token-service profile); 400 otherwise.
+pub(crate) async fn rtc_empty_uid(
+    State(state): State<AppState>,
+    params: Result<Path<(String, String, String)>, PathRejection>,
+    query: QueryParams,
+) -> Result<Response, Response> {
+    let profile = state.config().profile;
+    let Path((channel, role_name, token_type)) = params
+        .map_err(|e| ApiError::from_path(&e))
+        .map_err(|e| agora_error(profile, Made::Rtc, e))?;
+    if !compat(&state) {
+        return Err(ApiError::invalid("rtcuid: is required").into_response());
+    }
+    rtc_for(&state, &channel, &role_name, &token_type, "0", query)
+        .map_err(|e| agora_error(profile, Made::Rtc, e))
+}
+
+fn rtc_for(
+    state: &AppState,
+    channel: &str,
+    role_name: &str,
+    token_type: &str,
+    uid: &str,
+    query: QueryParams,
+) -> Result<Response, ApiError> {
+    let provider = super::provider(state, Vendor::Agora)?;
+    let validity = expiry(state, query)?;
     let request = rtc_request(
-        &channel,
-        role(&role_name)?,
-        &token_type,
-        &uid,
+        channel,
+        role(state, role_name)?,
+        token_type,
+        uid,
         validity,
         "rtcuid",
     )?;
-    let issued = super::issue(&state, provider, &request)?;
+    let issued = super::issue(state, provider, &request)?;
     Ok(super::json(&RtcToken {
         rtc_token: &issued.token,
     }))
@@ -161,6 +250,17 @@ struct RtcToken<'a> {
 /// `GET /rtm/{rtmuid}/?expiry=` → `{"rtmToken"}`.
 pub(crate) async fn rtm(
     State(state): State<AppState>,
+    params: Params,
+    query: QueryParams,
+) -> Result<Response, Response> {
+    let profile = state.config().profile;
+    rtm_inner(state, params, query)
+        .await
+        .map_err(|e| agora_error(profile, Made::Rtm, e))
+}
+
+async fn rtm_inner(
+    state: AppState,
     params: Params,
     query: QueryParams,
 ) -> Result<Response, ApiError> {
@@ -178,24 +278,36 @@ pub(crate) async fn rte(
     State(state): State<AppState>,
     params: Params,
     query: QueryParams,
+) -> Result<Response, Response> {
+    let profile = state.config().profile;
+    rte_inner(state, params, query)
+        .await
+        .map_err(|e| agora_error(profile, Made::RtcRtm, e))
+}
+
+async fn rte_inner(
+    state: AppState,
+    params: Params,
+    query: QueryParams,
 ) -> Result<Response, ApiError> {
     let p = path(params)?;
     let provider = super::provider(&state, Vendor::Agora)?;
     let validity = expiry(&state, query)?;
     let rtc_uid = param(&p, "rtcuid")?;
     let rtm_uid = rtm_user(&p, Some(rtc_uid))?;
+    let channel = param(&p, "channelName")?;
     let rtc_request = rtc_request(
-        param(&p, "channelName")?,
-        role(param(&p, "role")?)?,
+        channel,
+        role(&state, param(&p, "role")?)?,
         param(&p, "tokenType")?,
         rtc_uid,
         validity,
         "rtcuid",
     )?;
     let rtc = super::issue(&state, provider, &rtc_request)?;
-    let rtm = super::issue(&state, provider, &rtm_request(rtm_uid, validity))?;
+    let rtm = rtm_token(&state, provider, rtm_uid, Some(channel), validity)?;
     Ok(super::json(
-        &json!({"rtcToken": rtc.token, "rtmToken": rtm.token}),
+        &json!({"rtcToken": rtc.token, "rtmToken": rtm}),
     ))
 }
 
@@ -203,7 +315,14 @@ pub(crate) async fn rte(
 pub(crate) async fn chat_app(
     State(state): State<AppState>,
     query: QueryParams,
-) -> Result<Response, ApiError> {
+) -> Result<Response, Response> {
+    let profile = state.config().profile;
+    chat_app_inner(state, query)
+        .await
+        .map_err(|e| agora_error(profile, Made::Chat, e))
+}
+
+async fn chat_app_inner(state: AppState, query: QueryParams) -> Result<Response, ApiError> {
     let provider = super::provider(&state, Vendor::Agora)?;
     let validity = expiry(&state, query)?;
     let issued = super::issue(&state, provider, &chat_request(None, validity))?;
@@ -213,6 +332,17 @@ pub(crate) async fn chat_app(
 /// `GET /chat/account/{chatid}/?expiry=` → `{"chatToken"}` (a user token).
 pub(crate) async fn chat_account(
     State(state): State<AppState>,
+    params: Params,
+    query: QueryParams,
+) -> Result<Response, Response> {
+    let profile = state.config().profile;
+    chat_account_inner(state, params, query)
+        .await
+        .map_err(|e| agora_error(profile, Made::Chat, e))
+}
+
+async fn chat_account_inner(
+    state: AppState,
     params: Params,
     query: QueryParams,
 ) -> Result<Response, ApiError> {
@@ -247,6 +377,16 @@ fn json_uid(n: &serde_json::Number) -> Result<String, ApiError> {
 /// anything else an account; `chat` without `uid` is an app token.
 pub(crate) async fn get_token(
     State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Response> {
+    let profile = state.config().profile;
+    get_token_inner(state, body)
+        .await
+        .map_err(|e| text_error(profile, e))
+}
+
+async fn get_token_inner(
+    state: AppState,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let body = body.map_err(|e| ApiError::from_body(&e))?;
@@ -290,7 +430,7 @@ pub(crate) async fn get_token(
                 text("channel")?.ok_or_else(|| ApiError::invalid("channel: is required"))?;
             let uid = text("uid")?.ok_or_else(|| ApiError::invalid("uid: is required"))?;
             let role = match text("role")? {
-                Some(r) => role(&r)?,
+                Some(r) => role(&state, &r)?,
                 None => Role::Subscriber,
             };
             let numeric = uid.bytes().all(|b| b.is_ascii_digit());
@@ -305,9 +445,12 @@ pub(crate) async fn get_token(
         }
         Some("rtm") => {
             let uid = text("uid")?.ok_or_else(|| ApiError::invalid("uid: is required"))?;
-            rtm_request(&uid, validity)
+            let channel = text("channel")?;
+            let token = rtm_token(&state, provider, &uid, channel.as_deref(), validity)?;
+            return Ok(super::json(&json!({"token": token})));
         }
         Some("chat") => chat_request(text("uid")?.as_deref(), validity),
+        _ if compat(&state) => return Err(ApiError::invalid("Unsupported tokenType")),
         _ => return Err(ApiError::invalid("tokenType: expected rtc, rtm or chat")),
     };
     let issued = super::issue(&state, provider, &request)?;

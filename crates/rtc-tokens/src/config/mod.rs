@@ -25,6 +25,10 @@
 //! from the TOML file's directory). A secret is never taken from a
 //! command-line value; one layer giving both forms is an error.
 //!
+//! A `.env` file ([`DotEnv`]) can stand below the real environment: the
+//! server reads one at startup and looks each name up in the process
+//! environment first; its secrets are handled as the environment's.
+//!
 //! A vendor is configured when its app id or secret is set; then both are
 //! required. Guarantees: an error names the setting as its source called it
 //! (flag, variable or TOML key) and never contains a value, not even for
@@ -49,6 +53,7 @@
 //! # Ok::<(), rtc_tokens::Error>(())
 //! ```
 
+mod dotenv;
 mod secret;
 mod setting;
 mod sources;
@@ -57,6 +62,7 @@ mod values;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use dotenv::DotEnv;
 pub use secret::{Secret, Warning, read_secret};
 pub use setting::{EnvName, Kind, Layer, Origin, Setting};
 pub use sources::Sources;

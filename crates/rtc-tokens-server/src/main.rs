@@ -77,6 +77,23 @@ async fn shutdown_signal() {
     }
 }
 
+/// The kernel's queue of connections not yet accepted. std's default (128)
+/// overflows under a burst of connections: the overflow then waits for TCP
+/// retransmissions (seconds). The connection cap, not this, bounds the work.
+const LISTEN_BACKLOG: u32 = 1024;
+
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
@@ -113,7 +130,7 @@ async fn main() -> ExitCode {
             "disabled".to_owned()
         }
     };
-    let listener = match tokio::net::TcpListener::bind(settings.server.bind).await {
+    let listener = match listen(settings.server.bind) {
         Ok(l) => l,
         Err(e) => {
             tracing::error!(bind = %settings.server.bind, error = %e, "cannot listen");

@@ -27,7 +27,7 @@ mod json;
 pub mod metrics;
 mod middleware;
 mod routes;
-mod transport;
+pub mod transport;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,7 +1,7 @@
 //! The listener and its connections: the connection cap with its reserved
 //! band, per-connection timeouts, and the shutdown phases.
 //!
-//! Guarantees, with the [`Limits`](crate::config::Limits) in force:
+//! Guarantees, with the [`Limits`] in force:
 //!
 //! - **Connection cap.** At most `max_connections` connections are open.
 //!   The last `reserved_connections` of them serve only `/healthz`,

@@ -61,14 +61,50 @@ impl ApiError {
     /// 429 `rate_limited` with a `Retry-After` of `retry_after_secs`.
     #[must_use]
     pub fn rate_limited(retry_after_secs: u64) -> Self {
+        Self::rate_limited_for("this api key", retry_after_secs)
+    }
+
+    /// 429 `rate_limited` for `whom` (`"this api key"`, `"this client
+    /// address"`...) with a `Retry-After` of `retry_after_secs`.
+    #[must_use]
+    pub fn rate_limited_for(whom: &str, retry_after_secs: u64) -> Self {
         Self {
             retry_after_secs: Some(retry_after_secs),
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                format!("too many requests for this api key: retry in {retry_after_secs} s"),
+                format!("too many requests for {whom}: retry in {retry_after_secs} s"),
             )
         }
+    }
+
+    /// 503 `unavailable` with a `Retry-After` of `retry_after_secs`.
+    #[must_use]
+    pub fn unavailable(message: impl Into<String>, retry_after_secs: u64) -> Self {
+        Self {
+            retry_after_secs: Some(retry_after_secs),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+        }
+    }
+
+    /// 413 `payload_too_large`.
+    #[must_use]
+    pub fn payload_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "request body is larger than the server's limit",
+        )
+    }
+
+    /// 408 `request_timeout`: the body did not arrive in time.
+    #[must_use]
+    pub fn body_timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "request body did not arrive within the server's body timeout",
+        )
     }
 
     /// The HTTP status.
@@ -95,30 +131,36 @@ impl ApiError {
         self.retry_after_secs
     }
 
-    /// Maps a body extraction failure: 413 when over the size limit, else 400.
+    /// Maps a body extraction failure: 413 when over the size limit, 408
+    /// when the body timeout passed, else 400.
     #[must_use]
     pub fn from_body(rejection: &BytesRejection) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Self::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "request body is larger than the server's limit",
-            )
-        } else {
-            Self::invalid("request body could not be read")
+            return Self::payload_too_large();
         }
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
+        while let Some(e) = source {
+            if e.is::<tower_http::timeout::TimeoutError>() {
+                return Self::body_timeout();
+            }
+            source = e.source();
+        }
+        Self::invalid("request body could not be read")
     }
 
-    /// Maps a path parameter failure (bad percent-encoding) to 400.
+    /// Maps a path parameter failure (bad percent-encoding) to 400, without
+    /// repeating the parameter.
     #[must_use]
-    pub fn from_path(rejection: &PathRejection) -> Self {
-        Self::invalid(format!("invalid path parameter: {}", rejection.body_text()))
+    pub fn from_path(_rejection: &PathRejection) -> Self {
+        Self::invalid("invalid path parameter: expected percent-encoded UTF-8")
     }
 
-    /// Maps a query string failure to 400.
+    /// Maps a query string failure to 400, without repeating the query.
     #[must_use]
-    pub fn from_query(rejection: &QueryRejection) -> Self {
-        Self::invalid(format!("invalid query string: {}", rejection.body_text()))
+    pub fn from_query(_rejection: &QueryRejection) -> Self {
+        Self::invalid(
+            "invalid query string: expected percent-encoded UTF-8 name=value pairs, each name at most once",
+        )
     }
 }
 

@@ -5,8 +5,9 @@
 //!
 //! The binary is a thin wrapper: [`config::load`] reads the settings,
 //! [`AppState::new`] holds them, [`app`] builds the router and [`serve`] runs
-//! it until a shutdown signal, letting in-flight requests finish. Tests start
-//! the same router on `127.0.0.1:0`.
+//! it with the connection cap and timeouts until a shutdown signal, then
+//! drains (see [`serve`]'s module for the guarantees). Tests start the same
+//! server on `127.0.0.1:0`.
 //!
 //! See the README for the routes, the configuration table and deployment notes.
 #![cfg_attr(
@@ -22,14 +23,14 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+mod json;
 pub mod metrics;
 mod middleware;
 pub mod profile;
 pub mod public;
 mod routes;
+mod transport;
 
-use std::future::Future;
-use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -37,17 +38,17 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use rtc_tokens::Providers;
-use tokio::net::TcpListener;
 
 pub use config::{
-    AgoraKeys, Auth, CorsPolicy, LoadOptions, Profile, PublicMode, RateLimit, RoomPattern,
-    ServerConfig, Settings, StartupWarning,
+    AddressLimit, AgoraKeys, Auth, CorsPolicy, Limits, LoadOptions, Profile, PublicMode, RateLimit,
+    RoomPattern, ServerConfig, Settings, StartupWarning,
 };
 pub use error::ApiError;
 pub use metrics::Metrics;
+pub use transport::serve;
 
-use crate::auth::RateLimiter;
-use crate::public::AddressLimiter;
+use crate::auth::{AddressLimiter, RateLimiter};
+use crate::config::limits::MAX_TRACKED_ADDRESSES;
 
 /// Shared state: providers, configuration, counters. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -60,6 +61,8 @@ struct Inner {
     providers: Providers,
     config: ServerConfig,
     limiter: Option<RateLimiter>,
+    address_limiter: Option<AddressLimiter>,
+    auth_failures: Option<AddressLimiter>,
     public_limiter: Option<AddressLimiter>,
     metrics: Metrics,
     shutting_down: AtomicBool,
@@ -69,22 +72,38 @@ impl AppState {
     /// State for `providers` under `config`.
     #[must_use]
     pub fn new(providers: Providers, config: ServerConfig) -> Self {
-        let buckets = match &config.auth {
-            Auth::ApiKeys(keys) => keys.len(),
-            Auth::Disabled => 1,
+        let per_address =
+            |r: AddressLimit| AddressLimiter::new(r.per_minute, r.burst, MAX_TRACKED_ADDRESSES);
+        let (limiter, address_limiter, auth_failures) = match &config.auth {
+            Auth::ApiKeys(keys) => (
+                config
+                    .rate_limit
+                    .map(|r| RateLimiter::new(r.per_minute, r.burst, keys.len())),
+                None,
+                config.limits.auth_failures.map(per_address),
+            ),
+            Auth::Disabled => (
+                None,
+                config.rate_limit.map(|r| {
+                    per_address(AddressLimit {
+                        per_minute: r.per_minute,
+                        burst: r.burst,
+                    })
+                }),
+                None,
+            ),
         };
-        let limiter = config
-            .rate_limit
-            .map(|r| RateLimiter::new(r.per_minute, r.burst, buckets));
         let public_limiter = config
             .public
             .as_ref()
-            .map(|p| AddressLimiter::new(p.per_minute, p.burst, public::MAX_TRACKED_ADDRESSES));
+            .map(|p| AddressLimiter::new(p.per_minute, p.burst, MAX_TRACKED_ADDRESSES));
         Self {
             inner: Arc::new(Inner {
                 providers,
                 config,
                 limiter,
+                address_limiter,
+                auth_failures,
                 public_limiter,
                 metrics: Metrics::new(),
                 shutting_down: AtomicBool::new(false),
@@ -125,6 +144,17 @@ impl AppState {
         self.inner.limiter.as_ref()
     }
 
+    /// The per-client-address token limiter (without API keys).
+    fn address_limiter(&self) -> Option<&AddressLimiter> {
+        self.inner.address_limiter.as_ref()
+    }
+
+    /// The per-client-address limiter of failed authentications.
+    fn auth_failures(&self) -> Option<&AddressLimiter> {
+        self.inner.auth_failures.as_ref()
+    }
+
+    /// The per-client-address limiter of keyless callers in public mode.
     fn public_limiter(&self) -> Option<&AddressLimiter> {
         self.inner.public_limiter.as_ref()
     }
@@ -145,7 +175,10 @@ fn both<S: Clone + Send + Sync + 'static>(
 ///
 /// Open routes: `/healthz`, `/readyz`, `/metrics`, `/ping`. Every other
 /// route requires an API key (unless authentication is disabled) and is rate
-/// limited per key.
+/// limited per key (per client address without keys); failed
+/// authentications are rate limited per client address. A declared body
+/// over the limit is refused with 413 before it is read, and a body must
+/// arrive within the body timeout (408).
 pub fn app(state: AppState) -> Router {
     let open = Router::new()
         .route("/healthz", get(routes::ops::healthz))
@@ -223,6 +256,10 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            middleware::bound_body,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             middleware::cors,
         ))
         .merge(zego_sample.layer(DefaultBodyLimit::max(body_limit)))
@@ -237,43 +274,18 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves [`app`] on `listener` until `shutdown` completes, then stops
-/// accepting, lets in-flight requests finish (at most
-/// [`ServerConfig::shutdown_timeout`]) and returns.
-///
-/// # Errors
-///
-/// `TimedOut` when in-flight requests did not finish in time.
-pub async fn serve(
-    listener: TcpListener,
-    state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> io::Result<()> {
-    use axum::serve::ListenerExt;
-
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let draining = state.clone();
-    let signal = async move {
-        shutdown.await;
-        draining.begin_shutdown();
-        let _ = tx.send(());
-    };
-    let timeout = state.config().shutdown_timeout;
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let server = axum::serve(listener, service).with_graceful_shutdown(signal);
-    let server = std::pin::pin!(server.into_future());
-    let deadline = async move {
-        if rx.await.is_ok() {
-            tokio::time::sleep(timeout).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
-    tokio::select! {
-        result = server => result,
-        () = deadline => Err(io::Error::new(io::ErrorKind::TimedOut, "in-flight requests did not finish before the shutdown timeout")),
-    }
+/// The router of the reserved connections (see [`serve`]): `/healthz`,
+/// `/readyz` and `/metrics`; any other route answers 503 with
+/// `Retry-After`.
+pub fn reserved_app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(routes::ops::healthz))
+        .route("/readyz", get(routes::ops::readyz))
+        .route("/metrics", get(routes::ops::metrics))
+        .fallback(transport::at_capacity)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::observe,
+        ))
+        .with_state(state)
 }

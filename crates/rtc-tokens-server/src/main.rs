@@ -52,13 +52,18 @@ struct Args {
 
 fn init_logging(format: &str) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // The log goes to stdout: colours only when that is a terminal (and
+    // NO_COLOR is not set), never into a pipe or a file.
+    let terminal = std::io::stdout().is_terminal();
     let json = match format {
         "json" => true,
         "text" => false,
-        _ => !std::io::stdout().is_terminal(),
+        _ => !terminal,
     };
+    let ansi = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_target(true);
     if json {
         builder.json().flatten_event(true).init();
@@ -83,9 +88,26 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! {
-        () = interrupt => tracing::info!(signal = "SIGINT", "shutting down: finishing in-flight requests"),
-        () = terminate => tracing::info!(signal = "SIGTERM", "shutting down: finishing in-flight requests"),
+        () = interrupt => tracing::info!(signal = "SIGINT", "shutting down"),
+        () = terminate => tracing::info!(signal = "SIGTERM", "shutting down"),
     }
+}
+
+/// The kernel's queue of connections not yet accepted. std's default (128)
+/// overflows under a burst of connections: the overflow then waits for TCP
+/// retransmissions (seconds). The connection cap, not this, bounds the work.
+const LISTEN_BACKLOG: u32 = 1024;
+
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 #[tokio::main]
@@ -166,7 +188,7 @@ async fn main() -> ExitCode {
             "PORT is set by the platform: listening on all interfaces (set BIND_HOST or --bind to choose)"
         );
     }
-    let listener = match tokio::net::TcpListener::bind(settings.server.bind).await {
+    let listener = match listen(settings.server.bind) {
         Ok(l) => l,
         Err(e) => {
             tracing::error!(bind = %settings.server.bind, error = %e, "cannot listen");
@@ -187,6 +209,7 @@ async fn main() -> ExitCode {
         vendors = %vendors.join(","),
         auth = %auth,
         rate_limit_per_minute = settings.server.rate_limit.map_or(0, |r| r.per_minute),
+        max_connections = settings.server.limits.max_connections,
         "listening"
     );
     let state = AppState::new(settings.providers, settings.server);

@@ -3,6 +3,11 @@
 //! Every counter lives in one of [`SHARDS`] cache-line-aligned shards; a
 //! worker thread always writes to its own shard, so the hot path is a few
 //! uncontended relaxed atomic additions. A scrape sums the shards.
+//!
+//! Labelled counters are exported once they have counted something: the
+//! label sets are the product of every route, status, vendor and kind, and
+//! most combinations can never happen (a ZEGO chat token, a 405 on a GET-only
+//! route), so listing them at 0 would only mislead.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -34,7 +39,7 @@ pub const ROUTES: &[&str] = &[
 const UNMATCHED: usize = ROUTES.len() - 1;
 
 const STATUSES: &[u16] = &[
-    200, 204, 400, 401, 403, 404, 405, 413, 415, 429, 500, 503, 0,
+    200, 204, 400, 401, 403, 404, 405, 408, 413, 415, 429, 500, 503, 0,
 ];
 
 const VENDORS: &[Vendor] = &[Vendor::Zego, Vendor::Agora];
@@ -215,6 +220,9 @@ impl Metrics {
             for (k, kind) in KINDS.iter().enumerate() {
                 let i = v * KINDS.len() + k;
                 let n = self.sum(|sh| sh.tokens.get(i));
+                if n == 0 {
+                    continue;
+                }
                 let _ = writeln!(
                     out,
                     "rtc_tokens_tokens_issued_total{{vendor=\"{vendor}\",kind=\"{kind}\"}} {n}"
@@ -272,6 +280,9 @@ mod tests {
         );
         assert!(text.contains("route=\"unmatched\",status=\"404\"} 1"));
         assert!(text.contains("vendor=\"agora\",kind=\"rtm\"} 1"));
+        // Series that never counted are not exported.
+        assert!(!text.contains("vendor=\"zego\""));
+        assert!(!text.contains("kind=\"chat\""));
         assert!(text.contains("_bucket{le=\"0.0005\"} 1"));
         assert!(text.contains("_bucket{le=\"+Inf\"} 2"));
         assert!(text.contains("_count 2"));

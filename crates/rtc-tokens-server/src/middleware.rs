@@ -1,8 +1,11 @@
-//! Request middleware: access log and metrics, CORS, API keys and rate limits.
+//! Request middleware: access log and metrics, CORS, the body bounds, API
+//! keys and rate limits.
 
-use std::time::Instant;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -108,8 +111,71 @@ pub(crate) async fn cors(State(state): State<AppState>, request: Request, next: 
     response
 }
 
+/// A response that also closes the connection (after a refusal whose
+/// request may still have unread bytes, or from a client to slow down).
+fn closing(error: ApiError) -> Response {
+    let mut response = error.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// Refuses a declared body over the limit with 413 before reading it, and
+/// gives a body the body timeout to arrive (the handler's read then fails
+/// and [`ApiError::from_body`] answers 408). Both close the connection.
+pub(crate) async fn bound_body(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let has_body =
+        declared.is_some_and(|n| n > 0) || headers.contains_key(header::TRANSFER_ENCODING);
+    if !has_body {
+        return next.run(request).await;
+    }
+    let limit = u64::try_from(state.config().max_body_bytes).unwrap_or(u64::MAX);
+    if declared.is_some_and(|n| n > limit) {
+        return closing(ApiError::payload_too_large());
+    }
+    let timeout = state.config().limits.body_timeout;
+    let request =
+        request.map(|body| Body::new(tower_http::timeout::DeadlineBody::new(timeout, body)));
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::PAYLOAD_TOO_LARGE {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// Whole seconds to wait, at least 1.
+fn retry_secs(wait: Duration) -> u64 {
+    wait.as_secs()
+        .saturating_add(u64::from(wait.subsec_nanos() > 0))
+        .max(1)
+}
+
+/// The client address of a request served by [`crate::serve`].
+fn client_ip(request: &Request) -> Option<IpAddr> {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+}
+
 /// `Authorization: Bearer <key>` against the configured keys, then the
-/// key's rate limit.
+/// key's rate limit. Failed authentications are rate limited per client
+/// address: once an address has used up its allowance, its requests are
+/// refused with 429 before their key is even checked. Without keys
+/// (`--insecure-no-auth`), the rate limit applies per client address.
 pub(crate) async fn authenticate(
     State(state): State<AppState>,
     request: Request,
@@ -123,35 +189,53 @@ pub(crate) async fn authenticate(
         // Public mode: charged to its address by `public::gate` instead.
         return next.run(request).await;
     }
+    let ip = client_ip(&request);
     let key = match &state.config().auth {
-        Auth::Disabled => None,
-        Auth::ApiKeys(keys) => {
-            let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-                return ApiError::unauthorized("missing Authorization: Bearer <api key>")
+        Auth::Disabled => {
+            if let Some(limiter) = state.address_limiter()
+                && let Err(wait) = limiter.check(ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
+            {
+                return ApiError::rate_limited_for("this client address", retry_secs(wait))
                     .into_response();
+            }
+            None
+        }
+        Auth::ApiKeys(keys) => {
+            let failures = state.auth_failures().zip(ip);
+            if let Some((limiter, ip)) = failures
+                && let Some(wait) = limiter.blocked(ip)
+            {
+                return closing(ApiError::rate_limited_for(
+                    "failed authentications from this client address",
+                    retry_secs(wait),
+                ));
+            }
+            let refuse = |message: &'static str| {
+                if let Some((limiter, ip)) = failures {
+                    let _ = limiter.check(ip);
+                }
+                closing(ApiError::unauthorized(message))
+            };
+            let Some(value) = request.headers().get(header::AUTHORIZATION) else {
+                return refuse("missing Authorization: Bearer <api key>");
             };
             let presented = value.to_str().ok().and_then(|v| {
                 let (scheme, rest) = v.trim().split_once(' ')?;
                 scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
             });
             let Some(presented) = presented else {
-                return ApiError::unauthorized("expected Authorization: Bearer <api key>")
-                    .into_response();
+                return refuse("expected Authorization: Bearer <api key>");
             };
             match keys.check(presented) {
                 Some(index) => Some(index),
-                None => return ApiError::unauthorized("invalid api key").into_response(),
+                None => return refuse("invalid api key"),
             }
         }
     };
     if let Some(limiter) = state.limiter()
         && let Err(wait) = limiter.check(key.unwrap_or(0))
     {
-        let secs = wait
-            .as_secs()
-            .saturating_add(u64::from(wait.subsec_nanos() > 0))
-            .max(1);
-        let mut response = ApiError::rate_limited(secs).into_response();
+        let mut response = ApiError::rate_limited(retry_secs(wait)).into_response();
         if let Some(i) = key {
             response.extensions_mut().insert(CallerKey(i));
         }

@@ -163,7 +163,8 @@ async fn neutral_errors_name_the_field() {
         (
             json!({"vendor": "agora", "user_id": "a", "room": "r", "bogus": 1}),
             "invalid_input",
-            "bogus",
+            // An unknown key is request data: not repeated.
+            "unknown field",
         ),
         (
             json!({"vendor": "skype", "user_id": "a"}),

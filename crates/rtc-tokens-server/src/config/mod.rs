@@ -22,9 +22,11 @@ use rtc_tokens::{AgoraProvider, Config, Providers, Vendor, ZegoProvider};
 use crate::auth::ApiKeys;
 
 mod compat;
+pub mod limits;
 mod public;
 
 pub use compat::{AgoraKeys, COMPAT_SETTINGS, Profile};
+pub use limits::{AddressLimit, Limits};
 pub use public::{
     DEFAULT_PUBLIC_BURST, DEFAULT_PUBLIC_MAX_VALIDITY_SECS, DEFAULT_PUBLIC_PER_MINUTE,
     PUBLIC_SETTINGS, PublicMode, RoomPattern,
@@ -104,15 +106,17 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024;
 pub const DEFAULT_MAX_VALIDITY_SECS: u32 = agora_dynamic_key::MAX_VALIDITY_SECS;
 /// Default per-key rate limit (requests per minute).
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 600;
-/// Default time to let in-flight requests finish after SIGTERM/SIGINT.
-pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+/// Default drain deadline: the time in-flight requests get to finish after
+/// the pre-stop period; connections still open then are cut.
+pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 10;
 
 /// How callers authenticate.
 #[derive(Clone, Debug)]
 pub enum Auth {
     /// `Authorization: Bearer <key>` with one of these keys.
     ApiKeys(ApiKeys),
-    /// No authentication (`--insecure-no-auth`): every caller shares one rate-limit bucket.
+    /// No authentication (`--insecure-no-auth`): the rate limit applies per
+    /// client address.
     Disabled,
 }
 
@@ -181,8 +185,12 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// The longest validity a caller may ask for, in seconds.
     pub max_validity_secs: u32,
-    /// How long in-flight requests may take to finish after a shutdown signal.
+    /// The drain deadline: how long in-flight requests may take to finish
+    /// after the pre-stop period; connections still open then are cut.
     pub shutdown_timeout: Duration,
+    /// Timeouts, the connection cap, the failed-authentication limit and
+    /// the pre-stop period.
+    pub limits: Limits,
     /// How the drop-in routes behave (`--compat`).
     pub profile: Profile,
     /// Tokens for callers without a key (`--public-mode`), when on.
@@ -197,7 +205,8 @@ pub struct ServerConfig {
 
 impl ServerConfig {
     /// A configuration for tests and embedding: loopback, the given auth,
-    /// defaults for the rest.
+    /// defaults for the rest, except no pre-stop period (there is no load
+    /// balancer to tell).
     #[must_use]
     pub fn new(auth: Auth) -> Self {
         Self {
@@ -211,6 +220,10 @@ impl ServerConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_validity_secs: DEFAULT_MAX_VALIDITY_SECS,
             shutdown_timeout: Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
+            limits: Limits {
+                pre_stop: Duration::ZERO,
+                ..Limits::default()
+            },
             profile: Profile::Strict,
             public: None,
             agora_keys: None,
@@ -287,7 +300,12 @@ pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> R
         sources = sources.with_flag("server.compat", "--compat", profile.as_str());
     }
     let mut tables: Vec<&[Setting]> = Config::SETTINGS.to_vec();
-    tables.extend([SERVER_SETTINGS, COMPAT_SETTINGS, PUBLIC_SETTINGS]);
+    tables.extend([
+        SERVER_SETTINGS,
+        limits::SETTINGS,
+        COMPAT_SETTINGS,
+        PUBLIC_SETTINGS,
+    ]);
     let values = Values::load(&tables, &sources)?;
     let mut warnings: Vec<StartupWarning> = values
         .warnings()
@@ -351,6 +369,7 @@ fn server_config(
             .get("server.shutdown_timeout_secs")?
             .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
     );
+    let limits = limits::load(values)?;
     Ok(ServerConfig {
         bind,
         auth,
@@ -359,6 +378,7 @@ fn server_config(
         max_body_bytes,
         max_validity_secs,
         shutdown_timeout,
+        limits,
         profile,
         public,
         agora_keys,

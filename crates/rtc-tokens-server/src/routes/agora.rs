@@ -354,6 +354,21 @@ async fn chat_account_inner(
     Ok(super::json(&json!({"chatToken": issued.token})))
 }
 
+/// The keys `/getToken` reads (matched without case).
+const GET_TOKEN_KEYS: &[&str] = &["tokenType", "channel", "role", "uid", "expire"];
+
+/// A JSON number given as a uid: a whole number from 0 to 2³²−1, as text;
+/// anything else (`-7`, `1.5`, `1e3`, 2⁶⁴) is refused, never turned into an
+/// account name.
+fn json_uid(n: &serde_json::Number) -> Result<String, ApiError> {
+    n.as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .map(|n| n.to_string())
+        .ok_or_else(|| {
+            ApiError::invalid("uid: expected a whole number from 0 to 4294967295 or a string")
+        })
+}
+
 /// `POST /getToken` with `{tokenType, channel?, role?, uid?, expire?}` → `{"token"}`.
 ///
 /// As the original: keys are matched case-insensitively and unknown keys
@@ -375,11 +390,7 @@ async fn get_token_inner(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let body = body.map_err(|e| ApiError::from_body(&e))?;
-    let map = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Object(map)) => map,
-        Ok(_) => return Err(ApiError::invalid("request body must be a JSON object")),
-        Err(e) => return Err(ApiError::invalid(format!("malformed JSON: {e}"))),
-    };
+    let map = crate::json::object(&body, GET_TOKEN_KEYS, true)?;
     let field = |name: &str| {
         map.iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -389,7 +400,7 @@ async fn get_token_inner(
         match field(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.trim().to_owned()).filter(|s| !s.is_empty())),
-            Some(Value::Number(n)) if name == "uid" => Ok(Some(n.to_string())),
+            Some(Value::Number(n)) if name == "uid" => json_uid(n).map(Some),
             Some(_) => Err(ApiError::invalid(format!("{name}: expected a string"))),
         }
     };

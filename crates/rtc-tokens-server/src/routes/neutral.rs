@@ -29,26 +29,35 @@ fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-fn json_object(body: Result<Bytes, BytesRejection>) -> Result<Map<String, Value>, ApiError> {
-    let body = body.map_err(|e| ApiError::from_body(&e))?;
-    match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::invalid("request body must be a JSON object")),
-        Err(e) => Err(ApiError::invalid(format!("malformed JSON: {e}"))),
-    }
-}
+/// The JSON keys of `POST /v1/tokens`: `vendor`, the facade's
+/// [`TokenRequest`] fields (and the `channel` alias) and those of its
+/// `privilege_expiries`. Only these are ever named in an error message.
+pub(crate) const TOKEN_REQUEST_KEYS: &[&str] = &[
+    "vendor",
+    "kind",
+    "user_id",
+    "uid",
+    "room",
+    "channel",
+    "role",
+    "validity_secs",
+    "stream_ids",
+    "privilege_expiries",
+    "join",
+    "publish_audio",
+    "publish_video",
+    "publish_data",
+];
 
-/// Deserializes `map`, naming the offending field in the error.
-fn from_object<T: serde::de::DeserializeOwned>(map: Map<String, Value>) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize(Value::Object(map)).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path.is_empty() || path == "." {
-            ApiError::invalid(format!("invalid request: {inner}"))
-        } else {
-            ApiError::invalid(format!("{path}: {inner}"))
-        }
-    })
+/// The JSON keys of `POST /v1/tokens/parse`.
+const PARSE_KEYS: &[&str] = &["token", "channel", "uid"];
+
+fn json_object(
+    body: Result<Bytes, BytesRejection>,
+    known: &[&str],
+) -> Result<Map<String, Value>, ApiError> {
+    let body = body.map_err(|e| ApiError::from_body(&e))?;
+    crate::json::object(&body, known, false)
 }
 
 /// `POST /v1/tokens`: the facade's request plus `vendor` → the issued token.
@@ -58,7 +67,7 @@ pub(crate) async fn issue(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
-    let mut map = json_object(body)?;
+    let mut map = json_object(body, TOKEN_REQUEST_KEYS)?;
     let vendor = match map.remove("vendor") {
         None | Some(Value::Null) => None,
         Some(Value::String(v)) => Some(
@@ -67,7 +76,7 @@ pub(crate) async fn issue(
         ),
         Some(_) => return Err(ApiError::invalid("vendor: expected zego or agora")),
     };
-    let request: TokenRequest = from_object(map)?;
+    let request: TokenRequest = crate::json::from_object(map)?;
     let max = state.config().max_validity_secs;
     if !(1..=max).contains(&request.validity_secs) {
         return Err(ApiError::invalid(format!(
@@ -89,16 +98,13 @@ pub(crate) async fn issue(
             }
         }
     }
-    let provider = state.providers().provider(vendor)?;
+    // A vendor named but not served here is 404, as on the vendors' own routes.
+    let provider = match vendor {
+        Some(v) => super::provider(&state, v)?,
+        None => state.providers().provider(None)?,
+    };
     let issued = super::issue(&state, provider, &request)?;
     Ok(super::json(&issued))
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum TextOrNumber {
-    Text(String),
-    Number(u64),
 }
 
 #[derive(Deserialize)]
@@ -108,7 +114,26 @@ struct ParseBody {
     #[serde(default)]
     channel: Option<String>,
     #[serde(default)]
-    uid: Option<TextOrNumber>,
+    uid: Option<Value>,
+}
+
+/// The expected uid of `POST /v1/tokens/parse`: a string, or a whole number
+/// from 0 to 2³²−1 (0 = any user, the empty string).
+fn expected_uid(uid: Option<Value>) -> Result<Option<String>, ApiError> {
+    match uid {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::Number(n)) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+            Some(0) => Ok(Some(String::new())),
+            Some(n) => Ok(Some(n.to_string())),
+            None => Err(ApiError::invalid(
+                "uid: expected a whole number from 0 to 4294967295 or a string",
+            )),
+        },
+        Some(_) => Err(ApiError::invalid(
+            "uid: expected a whole number from 0 to 4294967295 or a string",
+        )),
+    }
 }
 
 /// `POST /v1/tokens/parse`: `{token, channel?, uid?}` → the facade's parsed
@@ -119,17 +144,41 @@ pub(crate) async fn parse(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
-    let map = json_object(body)?;
-    let body: ParseBody = from_object(map)?;
+    let map = json_object(body, PARSE_KEYS)?;
+    let body: ParseBody = crate::json::from_object(map)?;
     let options = ParseOptions {
         channel: body.channel,
-        uid: body.uid.map(|u| match u {
-            TextOrNumber::Text(s) => s,
-            TextOrNumber::Number(0) => String::new(),
-            TextOrNumber::Number(n) => n.to_string(),
-        }),
+        uid: expected_uid(body.uid)?,
         ..ParseOptions::default()
     };
     let parsed = state.providers().verify(&body.token, &options)?;
     Ok(super::json(&parsed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key list is exactly what the facade's `TokenRequest` accepts (as
+    /// serde lists it when refusing an unknown field), plus `vendor`,
+    /// `channel` (an alias) and the `privilege_expiries` fields.
+    #[test]
+    fn token_request_keys_match_the_facade() {
+        let listed = |value: Value| -> Vec<String> {
+            let err = serde_json::from_value::<TokenRequest>(value)
+                .unwrap_err()
+                .to_string();
+            let list = err.split("expected one of ").nth(1).unwrap();
+            list.split(", ")
+                .map(|s| s.trim_matches('`').to_owned())
+                .collect()
+        };
+        let mut expected = listed(serde_json::json!({"zz": 1}));
+        expected.extend(listed(serde_json::json!({"privilege_expiries": {"zz": 1}})));
+        expected.push("vendor".to_owned());
+        expected.sort();
+        let mut ours: Vec<String> = TOKEN_REQUEST_KEYS.iter().map(|s| (*s).to_owned()).collect();
+        ours.sort();
+        assert_eq!(ours, expected);
+    }
 }

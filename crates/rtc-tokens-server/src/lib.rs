@@ -201,6 +201,11 @@ pub fn app(state: AppState) -> Router {
             get(routes::agora::rtc_empty_uid),
         )
         .route("/token/generate", post(routes::sample::token_generate));
+    protected = both(
+        protected,
+        "/rte/{channelName}/{role}/{tokenType}//{rtmuid}",
+        get(routes::agora::rte),
+    );
     protected = both(protected, "/rtm/{rtmuid}", get(routes::agora::rtm));
     protected = both(
         protected,

@@ -50,7 +50,6 @@ pub use transport::serve;
 
 use crate::auth::{AddressLimiter, RateLimiter};
 use crate::config::limits::MAX_TRACKED_ADDRESSES;
-use crate::public::AddressLimiter as PublicLimiter;
 
 /// Shared state: providers, configuration, counters. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -66,7 +65,7 @@ struct Inner {
     jwt: Option<jwt::JwtAuth>,
     address_limiter: Option<AddressLimiter>,
     auth_failures: Option<AddressLimiter>,
-    public_limiter: Option<PublicLimiter>,
+    public_limiter: Option<AddressLimiter>,
     metrics: Metrics,
     shutting_down: AtomicBool,
 }
@@ -106,7 +105,7 @@ impl AppState {
         let public_limiter = config
             .public
             .as_ref()
-            .map(|p| PublicLimiter::new(p.per_minute, p.burst, public::MAX_TRACKED_ADDRESSES));
+            .map(|p| AddressLimiter::new(p.per_minute, p.burst, MAX_TRACKED_ADDRESSES));
         Self {
             inner: Arc::new(Inner {
                 providers,
@@ -171,7 +170,8 @@ impl AppState {
         self.inner.auth_failures.as_ref()
     }
 
-    fn public_limiter(&self) -> Option<&PublicLimiter> {
+    /// The per-client-address limiter of keyless callers in public mode.
+    fn public_limiter(&self) -> Option<&AddressLimiter> {
         self.inner.public_limiter.as_ref()
     }
 }
@@ -217,6 +217,11 @@ pub fn app(state: AppState) -> Router {
             get(routes::agora::rtc_empty_uid),
         )
         .route("/token/generate", post(routes::sample::token_generate));
+    protected = both(
+        protected,
+        "/rte/{channelName}/{role}/{tokenType}//{rtmuid}",
+        get(routes::agora::rte),
+    );
     protected = both(protected, "/rtm/{rtmuid}", get(routes::agora::rtm));
     protected = both(
         protected,

@@ -4,17 +4,15 @@
 //!
 //! [`gate`] runs before authentication on the token routes. A request that
 //! carries a key goes the usual way. One without a key (public mode only)
-//! is charged to its client address (the TCP peer; `X-Forwarded-For` is not
-//! trusted) and then runs inside a task-local scope that [`restrict`]
-//! reads: every token the handler issues has its validity lowered to the
+//! is charged to its client address (the TCP peer, an IPv6 /64 counting
+//! as one, by the [`crate::auth::AddressLimiter`] the hardening shares;
+//! `X-Forwarded-For` is not trusted) and then runs inside a task-local
+//! scope that [`restrict`] reads: every token the handler issues has its validity lowered to the
 //! cap and its room checked against the patterns; administrator tokens
 //! (chat app, aPaaS app, FPA) are refused. The Origin allow-list is the
 //! CORS middleware's, as for every request.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header;
@@ -26,68 +24,8 @@ use crate::AppState;
 use crate::config::PublicMode;
 use crate::error::ApiError;
 
-/// How many client addresses the limiter remembers; when full, idle ones
-/// are forgotten, and a new address is refused if none is idle (fail closed).
-pub const MAX_TRACKED_ADDRESSES: usize = 65_536;
-
 tokio::task_local! {
     static PUBLIC: PublicMode;
-}
-
-/// A GCRA rate limiter keyed by client address, bounded in memory.
-#[derive(Debug)]
-pub struct AddressLimiter {
-    start: Instant,
-    interval_ns: u64,
-    tolerance_ns: u64,
-    capacity: usize,
-    cells: Mutex<HashMap<IpAddr, u64>>,
-}
-
-impl AddressLimiter {
-    /// `per_minute` requests a minute per address on average, bursts of up
-    /// to `burst`, remembering at most `capacity` addresses.
-    #[must_use]
-    pub fn new(per_minute: u32, burst: u32, capacity: usize) -> Self {
-        let interval_ns = 60_000_000_000 / u64::from(per_minute.max(1));
-        Self {
-            start: Instant::now(),
-            interval_ns,
-            tolerance_ns: interval_ns.saturating_mul(u64::from(burst.max(1))),
-            capacity: capacity.max(1),
-            cells: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Takes one request from `address`'s allowance.
-    ///
-    /// # Errors
-    ///
-    /// How long to wait before the next request would be allowed.
-    pub fn check(&self, address: IpAddr) -> Result<(), Duration> {
-        let now = u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        let mut cells = self
-            .cells
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !cells.contains_key(&address) && cells.len() >= self.capacity {
-            // Forget addresses whose allowance is full again.
-            cells.retain(|_, tat| *tat > now);
-            if cells.len() >= self.capacity {
-                return Err(Duration::from_secs(1));
-            }
-        }
-        let tat = cells.get(&address).copied().unwrap_or(0);
-        let new_tat = tat.max(now).saturating_add(self.interval_ns);
-        let ahead = new_tat.saturating_sub(now);
-        if ahead > self.tolerance_ns {
-            return Err(Duration::from_nanos(
-                ahead.saturating_sub(self.tolerance_ns),
-            ));
-        }
-        cells.insert(address, new_tat);
-        Ok(())
-    }
 }
 
 /// Lets a keyless request through in public mode, charged to its address.
@@ -107,7 +45,7 @@ pub(crate) async fn gate(State(state): State<AppState>, request: Request, next: 
             .as_secs()
             .saturating_add(u64::from(wait.subsec_nanos() > 0))
             .max(1);
-        return ApiError::rate_limited(secs).into_response();
+        return ApiError::rate_limited_for("this client address", secs).into_response();
     }
     let mut request = request;
     request.extensions_mut().insert(PublicCaller);
@@ -192,19 +130,6 @@ fn check_room(mode: &PublicMode, room: Option<&str>) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn addresses_have_their_own_allowance_and_memory_is_bounded() {
-        let limiter = AddressLimiter::new(60, 2, 2);
-        let a = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
-        let b = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2));
-        let c = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 3));
-        assert!(limiter.check(a).is_ok() && limiter.check(a).is_ok());
-        assert!(limiter.check(a).is_err());
-        assert!(limiter.check(b).is_ok());
-        // Full and nobody idle: a third address is refused, not remembered.
-        assert!(limiter.check(c).is_err());
-    }
 
     #[tokio::test]
     async fn public_requests_are_capped_and_admin_kinds_refused() {

@@ -184,6 +184,7 @@ async fn the_default_profile_stays_strict() {
         "/rtc/lobby/king/uid/7/",
         "/rtc/lobby/publisher/uid//",
         "/rtc/lobby/publisher/uid/7/?expiry=0",
+        "/rte/lobby/publisher/uid//carol/",
     ] {
         let r = get(s.addr, path).await;
         assert_eq!(

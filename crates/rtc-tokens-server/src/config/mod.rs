@@ -28,14 +28,12 @@ use rtc_tokens::{AgoraProvider, Config, Providers, Vendor, ZegoProvider};
 use crate::auth::ApiKeys;
 pub use jwt::{AuthMode, JwtConfig};
 
-pub mod limits;
-
-pub use limits::{AddressLimit, Limits};
-
 mod compat;
+pub mod limits;
 mod public;
 
 pub use compat::{AgoraKeys, COMPAT_SETTINGS, Profile};
+pub use limits::{AddressLimit, Limits};
 pub use public::{
     DEFAULT_PUBLIC_BURST, DEFAULT_PUBLIC_MAX_VALIDITY_SECS, DEFAULT_PUBLIC_PER_MINUTE,
     PUBLIC_SETTINGS, PublicMode, RoomPattern,
@@ -331,11 +329,14 @@ pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> R
         sources = sources.with_flag("server.compat", "--compat", profile.as_str());
     }
     let mut tables: Vec<&[Setting]> = Config::SETTINGS.to_vec();
-    tables.push(SERVER_SETTINGS);
-    tables.push(jwt::JWT_SETTINGS);
-    tables.push(policy::POLICY_SETTINGS);
-    tables.push(limits::SETTINGS);
-    tables.extend([COMPAT_SETTINGS, PUBLIC_SETTINGS]);
+    tables.extend([
+        SERVER_SETTINGS,
+        jwt::JWT_SETTINGS,
+        policy::POLICY_SETTINGS,
+        limits::SETTINGS,
+        COMPAT_SETTINGS,
+        PUBLIC_SETTINGS,
+    ]);
     let values = Values::load(&tables, &sources)?;
     let mut warnings: Vec<StartupWarning> = values
         .warnings()

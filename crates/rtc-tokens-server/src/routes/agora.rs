@@ -293,7 +293,11 @@ async fn rte_inner(
     let p = path(params)?;
     let provider = super::provider(&state, Vendor::Agora)?;
     let validity = expiry(&state, query)?;
-    let rtc_uid = param(&p, "rtcuid")?;
+    // `/rte/ch/role/uid//rtmuid/`: the original reads the empty uid as 0.
+    let rtc_uid = match optional(&p, "rtcuid") {
+        None if compat(&state) => "0",
+        _ => param(&p, "rtcuid")?,
+    };
     let rtm_uid = rtm_user(&p, Some(rtc_uid))?;
     let channel = param(&p, "channelName")?;
     let rtc_request = rtc_request(

@@ -55,7 +55,10 @@ pub(crate) async fn observe(
             response.extensions().get::<CallerKey>(),
             &state.config().auth,
         ) {
-            (Some(CallerKey(i)), Auth::ApiKeys(keys)) => keys.fingerprint(*i),
+            // JWT callers' buckets follow the keys': logged as "jwt".
+            (Some(CallerKey(i)), Auth::ApiKeys(keys)) => keys
+                .fingerprint(*i)
+                .or_else(|| (*i >= keys.len()).then_some("jwt")),
             _ => None,
         };
         tracing::info!(

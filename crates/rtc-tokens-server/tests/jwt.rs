@@ -763,6 +763,10 @@ async fn no_jwt_key_or_token_in_logs_or_bodies() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     let captured = String::from_utf8_lossy(&logs().lock().unwrap()).into_owned();
     assert!(captured.contains("access"), "the access log was captured");
+    assert!(
+        captured.contains("\"key\":\"jwt\""),
+        "JWT callers are named as such in the access log"
+    );
     for s in secrets.iter().chain(&signatures).chain(&issued) {
         if s.len() > 8 {
             assert!(

@@ -673,6 +673,15 @@ max_validity_secs = 900
             &demo(),
             "POLICY_UID_CLAIM",
         );
+        // Public mode would let a caller omit its JWT.
+        refused(
+            &with(&[
+                ("CORS_ALLOW_ORIGIN", "https://app.example"),
+                ("PUBLIC_MODE", "true"),
+            ]),
+            &demo(),
+            "public mode",
+        );
         // No secret value in any message.
         let err = format!(
             "{:#}",

@@ -19,8 +19,8 @@
 //!   name only a reason code ([`Rejection::code`]).
 //!
 //! The caller's identity travels from the middleware to the route layer in a
-//! task-local ([`Caller`]): every token route funnels through
-//! `routes::issue`, which calls [`enforce`]. When JWT authentication is on
+//! task-local (`Caller`): every token route funnels through
+//! `routes::issue`, which calls `enforce`. When JWT authentication is on
 //! and no identity was set, issuance fails closed.
 
 pub(crate) mod cache;

@@ -776,3 +776,46 @@ async fn no_jwt_key_or_token_in_logs_or_bodies() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_jwks_file_verifies_without_a_provider() {
+    logs();
+    let keys = rtc_tokens_server::jwt::jwks::KeySet::parse(
+        jwks_json(&[(Algorithm::ES256, EC, "ec"), (Algorithm::RS256, RSA_A, "a")]).as_bytes(),
+        &[Algorithm::ES256],
+    )
+    .unwrap();
+    // Only the key of an accepted algorithm is kept.
+    assert_eq!(keys.len(), 1);
+    let mut config = common::config();
+    config.jwt = Some(JwtConfig::new(
+        vec![Algorithm::ES256],
+        JwksSource::Keys(Arc::new(keys)),
+        ISS,
+        AUD,
+        policy(),
+    ));
+    let server = start_with(demo_providers(), config).await;
+    let c = claims("alice", &json!({}));
+    let ok = sign(Algorithm::ES256, EC, Some("ec"), &c);
+    assert_eq!(
+        issue(server.addr, &ok, &rtc("alice", "team-acme-1"))
+            .await
+            .status,
+        200
+    );
+    let rs = sign(Algorithm::RS256, RSA_A, Some("a"), &c);
+    refused(
+        &issue(server.addr, &rs, &rtc("alice", "team-acme-1")).await,
+        401,
+        "algorithm_not_allowed",
+        &rs,
+    );
+    let other = sign(Algorithm::ES256, EC, Some("other"), &c);
+    refused(
+        &issue(server.addr, &other, &rtc("alice", "team-acme-1")).await,
+        401,
+        "unknown_key",
+        &other,
+    );
+}

@@ -443,7 +443,18 @@ fn token_request(request: Option<&Bound<'_, PyDict>>) -> PyResult<TokenRequest> 
             given.set_item(key, value)?;
         }
     }
-    Ok(read("request", given.as_any())?)
+    depythonize(given.as_any()).or_else(|e| {
+        // Serde does not say which field it refused: name the first that
+        // fails on its own.
+        for (key, value) in given.iter() {
+            let alone = PyDict::new(given.py());
+            alone.set_item(&key, value)?;
+            if let Err(e) = depythonize::<TokenRequest>(alone.as_any()) {
+                Err(invalid(&key.str()?.to_cow()?, e))?;
+            }
+        }
+        Err(invalid("request", e).into())
+    })
 }
 
 #[pymethods]

@@ -58,7 +58,7 @@ def test_errors_carry_kind_vendor_and_message_never_the_secret():
 def test_bad_arguments():
     with pytest.raises(TypeError):
         rt.AgoraProvider(AGORA_APP_ID, 1234)
-    with pytest.raises(rt.InvalidInput, match="unknown field `bogus`"):
+    with pytest.raises(TypeError, match="bogus"):
         rt.AgoraProvider.demo().issue(user_id="alice", room="lobby", bogus=1)
     with pytest.raises(rt.InvalidInput, match="role"):
         rt.AgoraProvider.demo().issue(user_id="alice", room="lobby", role="king")

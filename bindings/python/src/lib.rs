@@ -171,6 +171,19 @@ where
     value.parse().map_err(|e: T::Err| Failure(e.into()))
 }
 
+/// `value` as Python writes it in a `repr` (`'lobby'`, `None`).
+fn quoted(py: Python<'_>, value: Option<&str>) -> PyResult<String> {
+    match value {
+        Some(text) => Ok(PyString::new(py, text).repr()?.to_cow()?.into_owned()),
+        None => Ok("None".to_owned()),
+    }
+}
+
+/// A number, or `None`.
+fn number(value: Option<u64>) -> String {
+    value.map_or_else(|| "None".to_owned(), |n| n.to_string())
+}
+
 // ---------------------------------------------------------------- secrets
 
 /// Hands a secret given as `str` or `bytes` to `make` as UTF-8 bytes
@@ -245,7 +258,7 @@ impl IssuedToken {
     fn __repr__(&self) -> String {
         let t = &self.0;
         format!(
-            "IssuedToken(token=<redacted>, vendor={:?}, version={:?}, issued_at={}, expires_at={}, renew_at={})",
+            "IssuedToken(token=<redacted>, vendor='{}', version='{}', issued_at={}, expires_at={}, renew_at={})",
             t.vendor.name(),
             t.version.prefix(),
             t.issued_at,
@@ -280,13 +293,14 @@ impl PrivilegeView {
         self.0.expires_at
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let p = &self.0;
-        let expires = p.expires_at.map_or("None".to_owned(), |t| t.to_string());
-        format!(
-            "PrivilegeView(service={:?}, name={:?}, expires_at={expires})",
-            p.service, p.name
-        )
+        Ok(format!(
+            "PrivilegeView(service={}, name={}, expires_at={})",
+            quoted(py, Some(&p.service))?,
+            quoted(py, Some(&p.name))?,
+            number(p.expires_at)
+        ))
     }
 }
 
@@ -372,21 +386,20 @@ impl ParsedToken {
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let p = &self.0;
-        let opt = |v: Option<&str>| v.map_or("None".to_owned(), |s| format!("{s:?}"));
         let privileges: Vec<String> = self
             .privileges()
             .iter()
-            .map(PrivilegeView::__repr__)
-            .collect();
+            .map(|privilege| privilege.__repr__(py))
+            .collect::<PyResult<_>>()?;
         let verification = self.verification(py)?;
         Ok(format!(
-            "ParsedToken(vendor={:?}, version={:?}, app_id={}, user={}, room={}, issued_at={}, expires_at={}, verification={}, privileges=[{}])",
+            "ParsedToken(vendor='{}', version='{}', app_id={}, user={}, room={}, issued_at={}, expires_at={}, verification={}, privileges=[{}])",
             p.vendor.name(),
             p.version.prefix(),
-            opt(p.app_id.as_deref()),
-            opt(p.user.as_deref()),
-            opt(p.room.as_deref()),
-            p.issued_at.map_or("None".to_owned(), |t| t.to_string()),
+            quoted(py, p.app_id.as_deref())?,
+            quoted(py, p.user.as_deref())?,
+            quoted(py, p.room.as_deref())?,
+            number(p.issued_at),
             p.expires_at,
             verification.repr()?,
             privileges.join(", "),
@@ -613,9 +626,9 @@ impl TokenProvider {
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
         let this = slf.get();
         Ok(format!(
-            "{}(app_id={:?}{})",
+            "{}(app_id={}{})",
             slf.get_type().name()?,
-            this.inner.app_id(),
+            quoted(slf.py(), Some(&this.inner.app_id()))?,
             this.settings
         ))
     }
@@ -628,7 +641,7 @@ struct ZegoProvider;
 impl ZegoProvider {
     fn base(provider: rtc_tokens::ZegoProvider) -> TokenProvider {
         TokenProvider {
-            settings: format!(", mode={:?}", provider.mode().to_string()),
+            settings: format!(", mode='{}'", provider.mode()),
             inner: Arc::new(provider),
         }
     }
@@ -676,7 +689,7 @@ struct AgoraProvider;
 impl AgoraProvider {
     fn base(provider: rtc_tokens::AgoraProvider) -> TokenProvider {
         TokenProvider {
-            settings: format!(", version={:?}", provider.version().to_string()),
+            settings: format!(", version='{}'", provider.version()),
             inner: Arc::new(provider),
         }
     }
@@ -885,7 +898,7 @@ impl Providers {
         let default = self
             .inner
             .default_vendor()
-            .map_or("None".to_owned(), |v| format!("{:?}", v.name()));
+            .map_or("None".to_owned(), |v| format!("'{}'", v.name()));
         let _ = write!(out, ", default_vendor={default})");
         Ok(out)
     }

@@ -75,8 +75,8 @@ def test_bad_arguments():
 def test_reprs_show_no_secret_and_no_token():
     agora = rt.AgoraProvider(AGORA_APP_ID, AGORA_CERT, version="006")
     zego = rt.ZegoProvider(1234567890, ZEGO_SECRET.encode(), mode="cbc")
-    assert repr(agora) == f"AgoraProvider(app_id=\"{AGORA_APP_ID}\", version=\"006\")"
-    assert repr(zego) == 'ZegoProvider(app_id="1234567890", mode="cbc")'
+    assert repr(agora) == f"AgoraProvider(app_id='{AGORA_APP_ID}', version='006')"
+    assert repr(zego) == "ZegoProvider(app_id='1234567890', mode='cbc')"
     registry = rt.Providers(agora, zego, default_vendor="zego")
     for shown in (repr(agora), repr(zego), repr(registry)):
         assert AGORA_CERT not in shown and ZEGO_SECRET not in shown
@@ -164,7 +164,7 @@ def test_config_from_toml_file_with_secret_files(tmp_path):
     assert config.vendors == ["zego", "agora"] and config.default_vendor == "zego"
     assert config.renew_before_secs == 10 and config.warnings == []
     agora = config.providers.get("agora")
-    assert isinstance(agora, rt.AgoraProvider) and 'version="006"' in repr(agora)
+    assert isinstance(agora, rt.AgoraProvider) and "version='006'" in repr(agora)
     issued = config.providers.issue(user_id="u", room="r")
     assert issued.vendor == "zego" and issued.renew_at == issued.expires_at - 10
     assert AGORA_CERT not in repr(config) and ZEGO_SECRET not in repr(config)

@@ -13,6 +13,7 @@
 //!   (installs cargo-fuzz if missing; not part of `ci`).
 
 mod bench_server;
+mod bindings_py;
 mod conformance;
 mod fuzz;
 
@@ -54,6 +55,7 @@ fn run() -> Result<ExitCode> {
         "bench" => bench(&rest),
         "bench-server" => bench_server::run(&rest),
         "fuzz" => fuzz::run(&rest),
+        "python" => bindings_py::run(),
         other => bail!("unknown command {other:?}"),
     }
 }
@@ -127,6 +129,7 @@ fn ci() -> Result<ExitCode> {
         &["doc", "--workspace", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    bindings_py::ci()?;
     eprintln!("$ cargo xtask conformance");
     let report = conformance::run_paths(&default_vector_paths())?;
     Ok(if report.failed == 0 {

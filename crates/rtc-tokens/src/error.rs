@@ -49,6 +49,19 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in the order the documentation lists them (for bindings
+    /// that map each kind onto a class of their own, and for label sets).
+    pub const ALL: &'static [Self] = &[
+        Self::InvalidInput,
+        Self::Malformed,
+        Self::Version,
+        Self::Signature,
+        Self::Decrypt,
+        Self::Expired,
+        Self::Mismatch,
+        Self::Internal,
+    ];
+
     /// The category's stable name: `invalid_input`, `malformed`, `version`,
     /// `signature`, `decrypt`, `expired`, `mismatch` or `internal`.
     #[must_use]
@@ -284,6 +297,25 @@ mod tests {
             assert_eq!(e.kind().as_str(), "internal");
             assert_eq!(e.message(), e.message().to_lowercase());
         }
+    }
+
+    #[test]
+    fn all_lists_every_kind_once() {
+        // A new kind fails to compile here until it is added to `ALL`.
+        let listed = |kind: ErrorKind| match kind {
+            ErrorKind::InvalidInput
+            | ErrorKind::Malformed
+            | ErrorKind::Version
+            | ErrorKind::Signature
+            | ErrorKind::Decrypt
+            | ErrorKind::Expired
+            | ErrorKind::Mismatch
+            | ErrorKind::Internal => ErrorKind::ALL.contains(&kind),
+        };
+        assert!(ErrorKind::ALL.iter().all(|k| listed(*k)));
+        let names: std::collections::BTreeSet<_> =
+            ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), 8);
     }
 
     #[test]

@@ -11,9 +11,12 @@
 //!   test of `rtc-tokens-server` on loopback with `wrk` (installs it if missing).
 //! - `fuzz [--smoke] [TARGET] [--time SECS]` — the libFuzzer targets in `fuzz/`
 //!   (installs cargo-fuzz if missing; not part of `ci`).
+//! - `deploy-check` — validate `docker-compose.yml`, `deploy/` and the
+//!   `Dockerfile` offline (installs the validators from PyPI on first use).
 
 mod bench_server;
 mod conformance;
+mod deploy;
 mod fuzz;
 
 use std::path::{Path, PathBuf};
@@ -35,7 +38,7 @@ fn run() -> Result<ExitCode> {
     let mut args = std::env::args().skip(1);
     let Some(command) = args.next() else {
         eprintln!(
-            "usage: cargo xtask <ci|conformance [--vectors PATH]...|bench|bench-server|fuzz [--smoke]>"
+            "usage: cargo xtask <ci|conformance [--vectors PATH]...|bench|bench-server|fuzz [--smoke]|deploy-check>"
         );
         return Ok(ExitCode::from(2));
     };
@@ -54,6 +57,7 @@ fn run() -> Result<ExitCode> {
         "bench" => bench(&rest),
         "bench-server" => bench_server::run(&rest),
         "fuzz" => fuzz::run(&rest),
+        "deploy-check" => deploy::run(&rest),
         other => bail!("unknown command {other:?}"),
     }
 }
@@ -127,6 +131,7 @@ fn ci() -> Result<ExitCode> {
         &["doc", "--workspace", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    deploy::check()?;
     eprintln!("$ cargo xtask conformance");
     let report = conformance::run_paths(&default_vector_paths())?;
     Ok(if report.failed == 0 {

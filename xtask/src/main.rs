@@ -11,10 +11,13 @@
 //!   test of `rtc-tokens-server` on loopback with `wrk` (installs it if missing).
 //! - `fuzz [--smoke] [TARGET] [--time SECS]` — the libFuzzer targets in `fuzz/`
 //!   (installs cargo-fuzz if missing; not part of `ci`).
+//! - `deploy-check` — validate `docker-compose.yml`, `deploy/` and the
+//!   `Dockerfile` offline (installs the validators from PyPI on first use).
 
 mod bench_server;
 mod bindings_py;
 mod conformance;
+mod deploy;
 mod fuzz;
 
 use std::path::{Path, PathBuf};
@@ -36,7 +39,7 @@ fn run() -> Result<ExitCode> {
     let mut args = std::env::args().skip(1);
     let Some(command) = args.next() else {
         eprintln!(
-            "usage: cargo xtask <ci|conformance [--vectors PATH]...|bench|bench-server|fuzz [--smoke]>"
+            "usage: cargo xtask <ci|conformance [--vectors PATH]...|bench|bench-server|fuzz [--smoke]|deploy-check>"
         );
         return Ok(ExitCode::from(2));
     };
@@ -56,6 +59,7 @@ fn run() -> Result<ExitCode> {
         "bench-server" => bench_server::run(&rest),
         "fuzz" => fuzz::run(&rest),
         "python" => bindings_py::run(),
+        "deploy-check" => deploy::run(&rest),
         other => bail!("unknown command {other:?}"),
     }
 }
@@ -130,6 +134,7 @@ fn ci() -> Result<ExitCode> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     bindings_py::ci()?;
+    deploy::check()?;
     eprintln!("$ cargo xtask conformance");
     let report = conformance::run_paths(&default_vector_paths())?;
     Ok(if report.failed == 0 {

@@ -350,7 +350,7 @@ fn compare_agora(x: &AgoraParseExpect, parsed: &ParsedToken) -> Result<(), Strin
     m.field(
         "version",
         x.version.as_deref(),
-        Some(parsed.version.prefix()),
+        Some(parsed.version.as_str()),
     );
     m.field("app_id", x.app_id.as_deref(), parsed.app_id.as_deref());
     m.field(

@@ -71,6 +71,35 @@ impl TencentProvider {
         self
     }
 
+    /// The neutral privileges a TRTC privilege map grants (bit 1 create room,
+    /// 2 enter room, 4 send audio, …), for a front end that receives the map
+    /// itself (a sample server's `privMap`) and issues through
+    /// [`TokenRequest::privileges`].
+    ///
+    /// ```
+    /// use rtc_tokens::{Privilege, TencentProvider};
+    ///
+    /// let p = TencentProvider::privileges_of_map(2 | 8).unwrap();
+    /// assert_eq!(p, [Privilege::JoinChannel, Privilege::SubscribeAudio]);
+    /// assert!(TencentProvider::privileges_of_map(256).is_err());
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `invalid_input` for a map with bits Tencent does not define, or none.
+    pub fn privileges_of_map(map: u32) -> Result<Vec<Privilege>, Error> {
+        let bits = Privileges::from_bits(map);
+        if bits.unknown_bits() != 0 || map == 0 {
+            return Err(tencent_err(
+                "privilege map: expected 1 to 255, the bits tencent defines",
+            ));
+        }
+        Ok(NEUTRAL
+            .into_iter()
+            .filter(|&p| bit(p).is_some_and(|b| bits.contains(b)))
+            .collect())
+    }
+
     /// The vendor crate's builder on this provider's credentials, for what a
     /// vendor-neutral [`TokenRequest`] cannot express (a PrivateMapKey whose
     /// account is not the identifier, privilege bits Tencent has not defined).
@@ -114,6 +143,18 @@ const fn bit(privilege: Privilege) -> Option<tencent_usersig::Privilege> {
         }
     }
 }
+
+/// The neutral privileges TRTC has, in the order of its bits.
+const NEUTRAL: [Privilege; 8] = [
+    Privilege::CreateRoom,
+    Privilege::JoinChannel,
+    Privilege::PublishAudio,
+    Privilege::SubscribeAudio,
+    Privilege::PublishVideo,
+    Privilege::SubscribeVideo,
+    Privilege::PublishScreen,
+    Privilege::SubscribeScreen,
+];
 
 /// What a subscriber may do: enter, and receive everything.
 fn subscriber() -> Privileges {

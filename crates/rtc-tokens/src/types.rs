@@ -81,14 +81,12 @@ impl TokenVersion {
         }
     }
 
-    /// The version prefix, `04`, `006` or `007`; `None` for a Tencent UserSig,
-    /// which has none.
+    /// The version as written: its prefix, `04`, `006` or `007`; for a Tencent
+    /// UserSig, which has no prefix, its name `usersig` (the same as
+    /// [`as_str`](Self::as_str)).
     #[must_use]
-    pub const fn prefix(self) -> Option<&'static str> {
-        match self {
-            Self::TencentUserSig => None,
-            other => Some(other.as_str()),
-        }
+    pub const fn prefix(self) -> &'static str {
+        self.as_str()
     }
 
     /// The vendor whose format this is.

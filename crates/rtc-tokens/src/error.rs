@@ -6,7 +6,8 @@
 //! contains a secret or token bytes. When a vendor crate refused, its typed
 //! error is kept: [`Error::vendor_error`] returns it and
 //! [`source()`](std::error::Error::source) yields the vendor crate's own error
-//! (downcast it to `zego_token04::Error` or `agora_dynamic_key::Error`).
+//! (downcast it to `zego_token04::Error`, `agora_dynamic_key::Error` or
+//! `tencent_usersig::Error`).
 //!
 //! The `Display` text is self-contained (`vendor: message`, the vendor's text
 //! included), so print it alone; a reporter that also walks `source()` would
@@ -93,6 +94,8 @@ pub enum VendorError {
     Zego(zego_token04::Error),
     /// From `agora_dynamic_key`.
     Agora(agora_dynamic_key::Error),
+    /// From `tencent_usersig`.
+    Tencent(tencent_usersig::Error),
 }
 
 impl VendorError {
@@ -102,6 +105,7 @@ impl VendorError {
         match self {
             Self::Zego(e) => e,
             Self::Agora(e) => e,
+            Self::Tencent(e) => e,
         }
     }
 }
@@ -256,6 +260,26 @@ impl From<agora_dynamic_key::Error> for Error {
             vendor: Some(Vendor::Agora),
             message: e.to_string(),
             source: Some(VendorError::Agora(e)),
+        }
+    }
+}
+
+impl From<tencent_usersig::Error> for Error {
+    fn from(e: tencent_usersig::Error) -> Self {
+        use tencent_usersig::ErrorKind as K;
+        let kind = match e.kind() {
+            K::InvalidInput => ErrorKind::InvalidInput,
+            K::Malformed => ErrorKind::Malformed,
+            K::Version => ErrorKind::Version,
+            K::Signature => ErrorKind::Signature,
+            K::Expired => ErrorKind::Expired,
+            K::Mismatch => ErrorKind::Mismatch,
+        };
+        Self {
+            kind,
+            vendor: Some(Vendor::Tencent),
+            message: e.to_string(),
+            source: Some(VendorError::Tencent(e)),
         }
     }
 }

@@ -248,6 +248,38 @@ impl ParsedUserSig {
     }
 }
 
+/// Whether `token` has a UserSig's shape, decided cheaply and without decoding it: made
+/// only of the base64 variant's characters (letters, digits, `*`, `-`, `_`), a length that
+/// is a multiple of 4, and a first 3 bytes that open a zlib stream (RFC 1950: deflate,
+/// check bits valid, no preset dictionary). Such a token starts with one of `C G K O S W
+/// a e` (`eJ` in practice), never with a digit: no ZEGO (`04`) or Agora (`006`, `007`)
+/// token has this shape. It says nothing of the rest: [`ParsedUserSig::parse`] decides.
+///
+/// ```
+/// assert!(tencent_usersig::usersig::looks_like_usersig("eJyrVgrxCdYrSy1S"));
+/// assert!(!tencent_usersig::usersig::looks_like_usersig("007eJxTYBBY"));
+/// assert!(!tencent_usersig::usersig::looks_like_usersig("eJyrVgrx+dYrSy1S"));
+/// ```
+#[must_use]
+pub fn looks_like_usersig(token: &str) -> bool {
+    let bytes = token.as_bytes();
+    let variant = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'_');
+    if bytes.is_empty() || !bytes.len().is_multiple_of(4) || !bytes.iter().all(variant) {
+        return false;
+    }
+    let head = bytes.get(..4).map(from_variant);
+    let Some(Ok(head)) = head else {
+        return false;
+    };
+    match head.as_slice() {
+        [cmf, flg, ..] => {
+            let check = u16::from(*cmf) << 8 | u16::from(*flg);
+            cmf & 0x0f == 8 && cmf >> 4 <= 7 && flg & 0x20 == 0 && check % 31 == 0
+        }
+        _ => false,
+    }
+}
+
 /// The HMAC over the signed content (spec "Token" 2), ready to finalize or verify.
 fn mac(
     key: &SecretKey,

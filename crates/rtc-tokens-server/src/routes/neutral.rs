@@ -72,9 +72,9 @@ pub(crate) async fn issue(
         None | Some(Value::Null) => None,
         Some(Value::String(v)) => Some(
             v.parse::<Vendor>()
-                .map_err(|_| ApiError::invalid("vendor: expected zego or agora"))?,
+                .map_err(|_| ApiError::invalid("vendor: expected zego, agora or tencent"))?,
         ),
-        Some(_) => return Err(ApiError::invalid("vendor: expected zego or agora")),
+        Some(_) => return Err(ApiError::invalid("vendor: expected zego, agora or tencent")),
     };
     let request: TokenRequest = crate::json::from_object(map)?;
     let max = state.config().max_validity_secs;

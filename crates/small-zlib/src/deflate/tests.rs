@@ -635,7 +635,7 @@ fn streams_are_unchanged() {
             4 => {
                 let k = 1 + rng.below(16);
                 let alphabet: Vec<u8> = (0..k).map(|_| rng.next() as u8).collect();
-                rng.from(&alphabet, max as u64)
+                rng.from(&alphabet, max)
             }
             _ => {
                 let frag: Vec<u8> = (0..1 + rng.below(40)).map(|_| rng.next() as u8).collect();

@@ -4,7 +4,7 @@
 //!
 //! Builds 1 000 (or the second argument's number of) UserSigs (`usersig`) or PrivateMapKeys (`pmk`, numeric room 1234, every
 //! privilege), or parses and verifies a UserSig 1 000 times (`parse`), and prints a
-//! checksum so nothing is optimised away.
+//! checksum so nothing is optimised away; `print` prints one of each token.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use std::hint::black_box;
@@ -27,6 +27,12 @@ fn main() {
     let n: u64 = std::env::args()
         .nth(2)
         .map_or(1_000, |n| n.parse().unwrap());
+    if what == "print" {
+        println!("{token}");
+        let pmk = builder.private_map_key_at_time(NOW, &spec).unwrap().token;
+        println!("{pmk}");
+        return;
+    }
     let mut sum = 0usize;
     for i in 0..n {
         sum = sum.wrapping_add(match what.as_str() {

@@ -1,8 +1,11 @@
 // Times npm `tls-sig-api-v2` (the reference the Tencent conformance vectors came from) with
 // the inputs of crates/tencent-usersig/benches/usersig.rs, for docs/performance.md.
 //
-//   mkdir -p /tmp/tls-bench && cd /tmp/tls-bench && npm install tls-sig-api-v2@1.0.2
-//   NODE_PATH=/tmp/tls-bench/node_modules node xtask/bench-node/tls-sig-bench.js
+//   mkdir -p target/bench-node && (cd target/bench-node && npm install tls-sig-api-v2@1.0.2)
+//   NODE_PATH=target/bench-node/node_modules node xtask/bench-node/tls-sig-bench.js
+//
+// or `sh xtask/bench-node/tencent-side-by-side.sh`, which installs the package into the build
+// tree and runs this and the criterion bench in one go.
 //
 // Each case: a warm-up batch, then BATCHES batches of N calls; prints the median and the
 // fastest batch in ns per call. The library reads the clock itself (Date.now()).

@@ -44,6 +44,11 @@ fn main() {
     let mut sum = 0usize;
     for i in 0..n {
         sum = sum.wrapping_add(match what.as_str() {
+            "pmkstr" => builder
+                .private_map_key_at_time(black_box(NOW + i % 2), &str_spec)
+                .unwrap()
+                .token
+                .len(),
             "pmk" => builder
                 .private_map_key_at_time(black_box(NOW + i % 2), &spec)
                 .unwrap()

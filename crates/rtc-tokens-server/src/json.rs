@@ -237,6 +237,9 @@ fn friendly(expectation: &str) -> String {
         "u32" => "a whole number from 0 to 4294967295".to_owned(),
         "u64" => "a whole number from 0 to 18446744073709551615".to_owned(),
         "u16" => "a whole number from 0 to 65535".to_owned(),
+        "a sequence" => "a JSON array".to_owned(),
+        "a map" => "a JSON object".to_owned(),
+        p if p.starts_with("struct ") => "a JSON object".to_owned(),
         _ => plain,
     }
 }
@@ -287,6 +290,13 @@ mod tests {
         assert_eq!(
             describe(&s(&[]), "missing field `token`"),
             "request: missing field token"
+        );
+        assert_eq!(
+            describe(
+                &s(&["privilege_expiries"]),
+                "invalid type: string \"x\", expected struct PrivilegeExpiries"
+            ),
+            "privilege_expiries: expected a JSON object"
         );
         assert_eq!(
             describe(&s(&["role"]), "SECRET is wrong"),

@@ -29,7 +29,7 @@ mod middleware;
 pub mod profile;
 pub mod public;
 mod routes;
-mod transport;
+pub mod transport;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -93,6 +93,41 @@ async fn shutdown_signal() {
     }
 }
 
+/// File descriptors kept for everything but connections (listener, stdio,
+/// the runtime's own, secret files being read).
+const FD_HEADROOM: u64 = 32;
+
+/// The soft limit on open files, from `/proc/self/limits` (Linux).
+fn open_file_limit() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    line.trim_start_matches("Max open files")
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Lowers the connection cap below the process's file limit, so that the
+/// cap, not "too many open files", is what a flood of connections meets
+/// (and the reserved connections for health checks stay usable).
+fn fit_connections_to_file_limit(limits: &mut rtc_tokens_server::Limits) {
+    let Some(files) = open_file_limit() else {
+        return;
+    };
+    let fit = usize::try_from(files.saturating_sub(FD_HEADROOM).max(2)).unwrap_or(usize::MAX);
+    if fit < limits.max_connections {
+        tracing::warn!(
+            max_connections = limits.max_connections,
+            open_file_limit = files,
+            lowered_to = fit,
+            "MAX_CONNECTIONS is above the open-file limit (ulimit -n): lowered"
+        );
+        limits.max_connections = fit;
+        limits.reserved_connections = limits.reserved_connections.min(fit / 2).max(1);
+    }
+}
+
 /// The kernel's queue of connections not yet accepted. std's default (128)
 /// overflows under a burst of connections: the overflow then waits for TCP
 /// retransmissions (seconds). The connection cap, not this, bounds the work.
@@ -140,7 +175,7 @@ async fn main() -> ExitCode {
         Some(d) => d.lookup(&env, name),
         None => env(name),
     };
-    let settings = match config::load(&options, &lookup) {
+    let mut settings = match config::load(&options, &lookup) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %format!("{e:#}"), "invalid configuration");
@@ -188,6 +223,7 @@ async fn main() -> ExitCode {
             "PORT is set by the platform: listening on all interfaces (set BIND_HOST or --bind to choose)"
         );
     }
+    fit_connections_to_file_limit(&mut settings.server.limits);
     let listener = match listen(settings.server.bind) {
         Ok(l) => l,
         Err(e) => {

@@ -43,6 +43,12 @@ pub(crate) async fn observe(
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if state.is_shutting_down() {
+        // Draining: move keep-alive clients to another replica.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     if tracing::enabled!(target: "access", tracing::Level::INFO) {
         let key = match (
             response.extensions().get::<CallerKey>(),

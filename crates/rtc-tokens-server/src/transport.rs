@@ -1,13 +1,14 @@
 //! The listener and its connections: the connection cap with its reserved
 //! band, per-connection timeouts, and the shutdown phases.
 //!
-//! Guarantees, with the [`Limits`](crate::config::Limits) in force:
+//! Guarantees, with the [`Limits`] in force:
 //!
 //! - **Connection cap.** At most `max_connections` connections are open.
 //!   The last `reserved_connections` of them serve only `/healthz`,
 //!   `/readyz` and `/metrics` (any other route answers 503), one request per
-//!   connection, so health checks get through when everything else is
-//!   taken. At the cap the server stops accepting until a connection closes.
+//!   connection, with a header timeout of at most 1 s, so health checks get
+//!   through when everything else is taken. At the cap the server stops
+//!   accepting until a connection closes.
 //! - **Timeouts.** A connection must send its first request head within
 //!   `header_timeout` of being accepted, and each later one within
 //!   `header_timeout` of its first byte; between requests it may stay idle
@@ -222,7 +223,10 @@ async fn connection(
     alive: mpsc::Sender<()>,
 ) {
     let _ = tcp.set_nodelay(true);
-    let limits = shared.limits;
+    let mut limits = shared.limits;
+    if reserved {
+        limits.header_timeout = limits.header_timeout.min(RESERVED_HEADER_TIMEOUT);
+    }
     let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Tracked {
         inner: tcp,
@@ -247,7 +251,10 @@ async fn connection(
     let mut builder = http1::Builder::new();
     // The watchdog below times the request heads (hyper's own timer would
     // also cut idle keep-alive connections at the header timeout).
-    builder.header_read_timeout(None).keep_alive(!reserved);
+    builder
+        .header_read_timeout(None)
+        .keep_alive(!reserved)
+        .max_buf_size(MAX_BUF_SIZE);
     let conn = builder.serve_connection(io, service);
     let mut conn = std::pin::pin!(conn);
     let mut draining = false;
@@ -285,6 +292,14 @@ async fn connection(
 }
 
 const NONE: u64 = u64::MAX;
+
+/// The header timeout of a reserved connection: health checks send their
+/// request at once, and a connection idling there would keep one from them.
+const RESERVED_HEADER_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// hyper's read buffer per connection, which also bounds a request head
+/// (larger heads get 431): 64 KiB instead of hyper's ~400 KiB.
+const MAX_BUF_SIZE: usize = 64 * 1024;
 
 /// What the watchdog reads: requests in flight, when the connection became
 /// idle, and when the current request head started (milliseconds since the

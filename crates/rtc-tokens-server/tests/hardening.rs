@@ -338,46 +338,18 @@ async fn without_keys_the_rate_limit_is_per_client_address() {
 /// log has no ANSI colours.
 #[tokio::test]
 async fn sigterm_drains_and_exits_0_with_a_stalled_connection() {
-    use std::io::BufRead;
-    use std::process::{Command, Stdio};
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rtc-tokens-server"))
-        .args(["--demo", "--bind", "127.0.0.1:0", "--log-format", "text"])
-        .env_clear()
-        .env("API_KEYS", KEY)
-        .env("PRE_STOP_SECS", "2")
-        .env("SHUTDOWN_TIMEOUT_SECS", "2")
-        .env("BODY_TIMEOUT_SECS", "60")
-        .env("HEADER_TIMEOUT_SECS", "60")
-        .env("IDLE_TIMEOUT_SECS", "60")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut log = Vec::new();
-    let addr: SocketAddr = loop {
-        let line = lines_rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the server did not log that it listens");
-        log.push(line.clone());
-        if line.contains("listening") {
-            let addr = line
-                .split_whitespace()
-                .find_map(|w| w.strip_prefix("addr="))
-                .expect("no addr= in the listening line");
-            break addr.parse().unwrap();
-        }
-    };
+    let mut bin = Binary::start(
+        None,
+        &[
+            ("API_KEYS", KEY),
+            ("PRE_STOP_SECS", "2"),
+            ("SHUTDOWN_TIMEOUT_SECS", "2"),
+            ("BODY_TIMEOUT_SECS", "60"),
+            ("HEADER_TIMEOUT_SECS", "60"),
+            ("IDLE_TIMEOUT_SECS", "60"),
+        ],
+    );
+    let addr = bin.addr;
 
     // A stalled request: an authenticated head and part of its body.
     let mut stalled = TcpStream::connect(addr).await.unwrap();
@@ -389,11 +361,7 @@ async fn sigterm_drains_and_exits_0_with_a_stalled_connection() {
     assert_eq!(request(addr, "GET", "/readyz", &[], None).await.status, 200);
 
     let signalled = Instant::now();
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    bin.sigterm();
     // Pre-stop: not ready, but still accepting and serving.
     let mut saw_503 = false;
     for _ in 0..20 {
@@ -418,25 +386,153 @@ async fn sigterm_drains_and_exits_0_with_a_stalled_connection() {
     // The stalled connection is cut at the drain deadline and the process exits 0.
     let cut = until_closed(stalled).await;
     assert!(cut.is_empty(), "{}", String::from_utf8_lossy(&cut));
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    let exit = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the server did not exit"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let (exit, text) = bin.wait(Duration::from_secs(15));
     assert!(exit.success(), "exit status {exit:?}");
     assert!(TcpStream::connect(addr).await.is_err());
-    reader.join().unwrap();
-    log.extend(lines_rx.try_iter());
-    let text = log.join("\n");
     assert!(
         !text.contains('\u{1b}'),
         "ANSI escapes in a piped log:\n{text}"
     );
     assert!(text.contains("drain deadline reached"), "{text}");
+}
+
+/// The scenario: under a 100-file limit, 120 idle unauthenticated
+/// connections. The cap is lowered below the file limit, so the server never
+/// runs out of descriptors, the idle connections time out, and `/healthz`
+/// answers.
+#[tokio::test]
+async fn under_a_low_file_limit_idle_floods_do_not_starve_healthz() {
+    let mut bin = Binary::start(
+        Some(100),
+        &[
+            ("API_KEYS", KEY),
+            ("PRE_STOP_SECS", "0"),
+            ("SHUTDOWN_TIMEOUT_SECS", "1"),
+            ("HEADER_TIMEOUT_SECS", "2"),
+        ],
+    );
+    let mut idle = Vec::new();
+    for _ in 0..120 {
+        idle.push(TcpStream::connect(bin.addr).await.unwrap());
+    }
+    let mut health = TcpStream::connect(bin.addr).await.unwrap();
+    health
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut raw = Vec::new();
+    timeout(Duration::from_secs(15), health.read_to_end(&mut raw))
+        .await
+        .expect("/healthz starved")
+        .unwrap();
+    assert_eq!(parse_response(&raw).status, 200);
+    drop(idle);
+    bin.sigterm();
+    let (exit, text) = bin.wait(Duration::from_secs(15));
+    assert!(exit.success(), "exit status {exit:?}\n{text}");
+    assert!(text.contains("open-file limit"), "{text}");
+    assert!(!text.contains("Too many open files"), "{text}");
+}
+
+/// The built binary with `--demo --log-format text` on a free loopback port,
+/// optionally under an open-file limit, its log read line by line.
+struct Binary {
+    child: std::process::Child,
+    addr: SocketAddr,
+    log: Vec<String>,
+    lines: std::sync::mpsc::Receiver<String>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Binary {
+    fn start(file_limit: Option<u32>, env: &[(&str, &str)]) -> Self {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+
+        let bin = env!("CARGO_BIN_EXE_rtc-tokens-server");
+        let mut cmd = match file_limit {
+            Some(n) => {
+                let mut c = Command::new("sh");
+                c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), bin]);
+                c
+            }
+            None => Command::new(bin),
+        };
+        cmd.args(["--demo", "--bind", "127.0.0.1:0", "--log-format", "text"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel::<String>();
+        let reader = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut log = Vec::new();
+        let addr = loop {
+            let line = lines
+                .recv_timeout(Duration::from_secs(30))
+                .expect("the server did not log that it listens");
+            log.push(line.clone());
+            if line.contains("listening") {
+                let addr = line
+                    .split_whitespace()
+                    .find_map(|w| w.strip_prefix("addr="))
+                    .expect("no addr= in the listening line");
+                break addr.parse().unwrap();
+            }
+        };
+        Self {
+            child,
+            addr,
+            log,
+            lines,
+            reader: Some(reader),
+        }
+    }
+
+    fn sigterm(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the exit (at most `bound`); the status and the whole log.
+    fn wait(&mut self, bound: Duration) -> (std::process::ExitStatus, String) {
+        let deadline = std::time::Instant::now() + bound;
+        let exit = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("the server did not exit within {bound:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
+        self.log.extend(self.lines.try_iter());
+        (exit, self.log.join("\n"))
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }

@@ -215,3 +215,73 @@ pub fn load(values: &Values) -> Result<Limits> {
         pre_stop,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::config::{LoadOptions, load as load_settings};
+
+    fn limits(pairs: &[(&str, &str)]) -> Result<Limits> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .chain([("API_KEYS".to_owned(), "key-0123456789abcdef".to_owned())])
+            .collect();
+        let options = LoadOptions {
+            demo: true,
+            ..LoadOptions::default()
+        };
+        load_settings(&options, &|k| map.get(k).cloned()).map(|s| s.server.limits)
+    }
+
+    #[test]
+    fn safe_defaults_and_settings_from_the_environment() {
+        assert_eq!(limits(&[]).unwrap(), Limits::default());
+        let l = limits(&[
+            ("HEADER_TIMEOUT_SECS", "2"),
+            ("BODY_TIMEOUT_SECS", "3"),
+            ("IDLE_TIMEOUT_SECS", "4"),
+            ("MAX_CONNECTIONS", "100"),
+            ("RESERVED_CONNECTIONS", "10"),
+            ("AUTH_FAILURES_PER_MINUTE", "0"),
+            ("PRE_STOP_SECS", "0"),
+        ])
+        .unwrap();
+        assert_eq!(l.header_timeout, Duration::from_secs(2));
+        assert_eq!(l.body_timeout, Duration::from_secs(3));
+        assert_eq!(l.idle_timeout, Duration::from_secs(4));
+        assert_eq!((l.max_connections, l.general_connections()), (100, 90));
+        assert_eq!(l.auth_failures, None);
+        assert_eq!(l.pre_stop, Duration::ZERO);
+        // A small cap keeps at most half of it in reserve by default.
+        assert_eq!(
+            limits(&[("MAX_CONNECTIONS", "8")])
+                .unwrap()
+                .reserved_connections,
+            4
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_setting_not_the_value() {
+        for (name, value) in [
+            ("HEADER_TIMEOUT_SECS", "0"),
+            ("BODY_TIMEOUT_SECS", "soon-0xC0FFEE"),
+            ("IDLE_TIMEOUT_SECS", "-1"),
+            ("MAX_CONNECTIONS", "1"),
+            ("AUTH_FAILURE_BURST", "0"),
+            ("PRE_STOP_SECS", "0xC0FFEE"),
+        ] {
+            let err = format!("{:#}", limits(&[(name, value)]).unwrap_err());
+            assert!(err.contains(name), "{err}");
+            assert!(!err.contains("C0FFEE"), "{err}");
+        }
+        let err = format!(
+            "{:#}",
+            limits(&[("MAX_CONNECTIONS", "10"), ("RESERVED_CONNECTIONS", "10")]).unwrap_err()
+        );
+        assert!(err.contains("RESERVED_CONNECTIONS"), "{err}");
+    }
+}

@@ -147,7 +147,7 @@ fn rtc_request(
         ..TokenRequest::default()
     };
     if token_type == "uid" {
-        let uid = id.parse::<u32>().map_err(|_| {
+        let uid = parse_uid(id).ok_or_else(|| {
             ApiError::invalid(format!(
                 "{id_name}: expected a number from 0 to 4294967295 for tokenType uid"
             ))
@@ -358,6 +358,15 @@ async fn chat_account_inner(
     Ok(super::json(&json!({"chatToken": issued.token})))
 }
 
+/// A numeric uid as text: ASCII digits only (no sign, no spaces), at most
+/// 2³²−1.
+fn parse_uid(id: &str) -> Option<u32> {
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    id.parse().ok()
+}
+
 /// The keys `/getToken` reads (matched without case).
 const GET_TOKEN_KEYS: &[&str] = &["tokenType", "channel", "role", "uid", "expire"];
 
@@ -471,6 +480,25 @@ mod tests {
             .into_iter()
             .collect();
         rtm_user(&p, rtc_uid).map(str::to_owned)
+    }
+
+    #[test]
+    fn uids_are_digits_up_to_2_pow_32_minus_1() {
+        assert_eq!(parse_uid("0"), Some(0));
+        assert_eq!(parse_uid("007"), Some(7));
+        assert_eq!(parse_uid("4294967295"), Some(u32::MAX));
+        for bad in [
+            "",
+            "+5",
+            "-7",
+            " 5",
+            "1.5",
+            "1e3",
+            "4294967296",
+            "18446744073709551616",
+        ] {
+            assert_eq!(parse_uid(bad), None, "{bad}");
+        }
     }
 
     #[test]

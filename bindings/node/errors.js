@@ -1,0 +1,77 @@
+'use strict'
+// Error classes: one per facade error kind, under RtcTokensError. The native
+// addon throws plain Errors whose `code` is `kind` or `kind:vendor`; `wrap`
+// turns them into these classes. Messages are the facade's: they never contain
+// a secret or a token.
+
+class RtcTokensError extends Error {
+  constructor(message, kind, vendor) {
+    super(message)
+    this.name = new.target.name
+    /** The facade's error kind (`invalid_input`, `malformed`, …). */
+    this.kind = kind
+    /** The vendor the error concerns, or null. */
+    this.vendor = vendor ?? null
+  }
+}
+
+const KINDS = {
+  invalid_input: 'InvalidInputError',
+  malformed: 'MalformedError',
+  version: 'VersionError',
+  signature: 'SignatureError',
+  decrypt: 'DecryptError',
+  expired: 'ExpiredError',
+  mismatch: 'MismatchError',
+  internal: 'InternalError',
+}
+
+const classes = {}
+for (const [kind, name] of Object.entries(KINDS)) {
+  // A named class per kind, so `instanceof` and `err.name` both work.
+  classes[kind] = {
+    [name]: class extends RtcTokensError {
+      constructor(message, vendor) {
+        super(message, kind, vendor)
+      }
+    },
+  }[name]
+}
+
+/** The error class for a native error, or the error itself when it is not ours. */
+function translate(e) {
+  if (!(e instanceof Error) || typeof e.code !== 'string' || e instanceof RtcTokensError) return e
+  const [kind, vendor] = e.code.split(':')
+  const Class = classes[kind]
+  return Class ? new Class(e.message, vendor) : e
+}
+
+/** A native call whose errors come out as RtcTokensError subclasses. */
+function wrap(fn) {
+  try {
+    return fn()
+  } catch (e) {
+    throw translate(e)
+  }
+}
+
+/** An invalid_input error raised by the JavaScript layer (argument shapes only). */
+function invalidInput(message) {
+  return new classes.invalid_input(message, null)
+}
+
+module.exports = {
+  RtcTokensError,
+  InvalidInputError: classes.invalid_input,
+  MalformedError: classes.malformed,
+  VersionError: classes.version,
+  SignatureError: classes.signature,
+  DecryptError: classes.decrypt,
+  ExpiredError: classes.expired,
+  MismatchError: classes.mismatch,
+  InternalError: classes.internal,
+  errorClasses: classes,
+  translate,
+  wrap,
+  invalidInput,
+}

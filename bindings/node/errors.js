@@ -7,13 +7,15 @@
 class RtcTokensError extends Error {
   constructor(message, kind, vendor) {
     super(message)
-    this.name = new.target.name
     /** The facade's error kind (`invalid_input`, `malformed`, …). */
     this.kind = kind
     /** The vendor the error concerns, or null. */
     this.vendor = vendor ?? null
   }
 }
+
+// `name` lives on each prototype, so it is not an own (enumerable) field.
+Object.defineProperty(RtcTokensError.prototype, 'name', { value: 'RtcTokensError', configurable: true })
 
 const KINDS = {
   invalid_input: 'InvalidInputError',
@@ -36,6 +38,7 @@ for (const [kind, name] of Object.entries(KINDS)) {
       }
     },
   }[name]
+  Object.defineProperty(classes[kind].prototype, 'name', { value: name, configurable: true })
 }
 
 /** The error class for a native error, or the error itself when it is not ours. */

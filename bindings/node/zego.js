@@ -24,6 +24,8 @@ class ZegoTokenError extends RtcTokensError {
   }
 }
 
+Object.defineProperty(ZegoTokenError.prototype, 'name', { value: 'ZegoTokenError', configurable: true })
+
 const ErrorCode = Object.freeze({
   success: 0,
   appIDInvalid: 1,

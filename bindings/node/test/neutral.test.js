@@ -175,3 +175,13 @@ test.describe('secrets', () => {
     }
   })
 })
+
+test.describe('types', () => {
+  test.it('index.d.ts names every vendor and kind the facade knows', () => {
+    const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8')
+    const union = (name) => [...dts.match(new RegExp(`export type ${name} =([^\\n]*)`))[1].matchAll(/'([^']+)'/g)].map((m) => m[1]).sort()
+    const names = require('../native.js').names()
+    assert.deepEqual(union('Vendor'), [...names.vendors].sort())
+    assert.deepEqual(union('TokenKind'), [...names.kinds].sort())
+  })
+})

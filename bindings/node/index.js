@@ -34,10 +34,10 @@ class Provider {
     return wrap(() => this.#n.issue(request, now))
   }
   verify(token, options) {
-    return wrap(() => this.#n.verify(token, options))
+    return JSON.parse(wrap(() => this.#n.verify(token, options)))
   }
   inspect(token, options) {
-    return wrap(() => this.#n.inspect(token, options))
+    return JSON.parse(wrap(() => this.#n.inspect(token, options)))
   }
   /** @internal */
   static native(p) {
@@ -80,15 +80,15 @@ class Providers {
     return wrap(() => this.#n.issue(request, vendor, now))
   }
   verify(token, options) {
-    return wrap(() => this.#n.verify(token, options))
+    return JSON.parse(wrap(() => this.#n.verify(token, options)))
   }
   inspect(token, options) {
-    return wrap(() => this.#n.inspect(token, options))
+    return JSON.parse(wrap(() => this.#n.inspect(token, options)))
   }
 }
 
 function insecureDecode(token) {
-  return wrap(() => native.insecureDecode(token))
+  return JSON.parse(wrap(() => native.insecureDecode(token)))
 }
 
 module.exports = {

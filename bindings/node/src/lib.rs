@@ -7,8 +7,8 @@
 //!
 //! - [`neutral`]: `Provider` and `Providers` (from arguments, the environment or
 //!   TOML through the facade's loader) with `issue`, `verify` and `inspect`;
-//!   results cross as plain objects (the facade's serde shape, top-level keys
-//!   in camelCase).
+//!   results come out as plain objects (the facade's serde shape, keys in
+//!   camelCase but for the vendor's own `detail`).
 //! - [`agora`]: `AgoraBuilder`, the everyday builders of `agora-dynamic-key`
 //!   (via the facade's re-export) with npm `agora-token`'s argument order, and
 //!   the 006 ones with npm `agora-access-token`'s.

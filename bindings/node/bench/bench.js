@@ -3,7 +3,10 @@
 // agora-token compatible call) against npm agora-token, our 006 build against
 // npm agora-access-token, and the neutral Provider.issue for reference.
 // Rounds alternate the implementations; each result is the median of the
-// rounds' per-token times. Usage: node bench/bench.js [--rounds N] [--ms M]
+// rounds' per-token times, in wall-clock time and in this process's CPU time
+// (user + system: steadier on a shared machine, where other processes take
+// turns on the cores; it also counts V8's helper threads, such as the garbage
+// collector's). Usage: node bench/bench.js [--rounds N] [--ms M]
 
 const { performance } = require('node:perf_hooks')
 const ours = require('../compat')
@@ -33,7 +36,7 @@ const impls = {
   'ours 007 (neutral Provider.issue)': () => provider.issue(request).token,
 }
 
-/** ns per call over about `ms` milliseconds (batches of calls between clock reads). */
+/** [wall ns, cpu ns] per call over about `ms` milliseconds (batches of calls between clock reads). */
 function measure(fn, ms) {
   let batch = 1
   // Size a batch to about 1 ms.
@@ -44,6 +47,7 @@ function measure(fn, ms) {
     batch *= 2
   }
   let calls = 0
+  const cpu0 = process.cpuUsage()
   const start = performance.now()
   let now = start
   while (now - start < ms) {
@@ -51,7 +55,8 @@ function measure(fn, ms) {
     calls += batch
     now = performance.now()
   }
-  return ((now - start) * 1e6) / calls
+  const cpu = process.cpuUsage(cpu0)
+  return [((now - start) * 1e6) / calls, ((cpu.user + cpu.system) * 1e3) / calls]
 }
 
 const median = (xs) => {
@@ -60,21 +65,33 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
-const samples = Object.fromEntries(Object.keys(impls).map((k) => [k, []]))
+const wall = Object.fromEntries(Object.keys(impls).map((k) => [k, []]))
+const cpu = Object.fromEntries(Object.keys(impls).map((k) => [k, []]))
 for (const fn of Object.values(impls)) measure(fn, 50) // warm up (JIT, caches)
 for (let r = 0; r < ROUNDS; r++) {
   const names = Object.keys(impls)
   // Alternate the order so that drift and neighbours hit every implementation alike.
   if (r % 2) names.reverse()
-  for (const name of names) samples[name].push(measure(impls[name], MS))
+  for (const name of names) {
+    const [w, c] = measure(impls[name], MS)
+    wall[name].push(w)
+    cpu[name].push(c)
+  }
 }
 
-const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]))
 const fmt = (ns) => (ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`)
-console.log(`node ${process.version}, ${ROUNDS} rounds of ${MS} ms per implementation; medians per token (min-max)`)
-for (const [name, v] of Object.entries(samples)) {
-  console.log(`  ${name.padEnd(38)} ${fmt(med[name]).padStart(10)}  (${fmt(Math.min(...v))} - ${fmt(Math.max(...v))})`)
+const wallMed = Object.fromEntries(Object.entries(wall).map(([k, v]) => [k, median(v)]))
+const cpuMed = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)]))
+console.log(`node ${process.version}, ${ROUNDS} rounds of ${MS} ms per implementation; medians per token (wall min-max)`)
+console.log(`  ${'implementation'.padEnd(38)} ${'wall'.padStart(10)} ${'cpu'.padStart(10)}`)
+for (const name of Object.keys(impls)) {
+  const range = `(${fmt(Math.min(...wall[name]))} - ${fmt(Math.max(...wall[name]))})`
+  console.log(`  ${name.padEnd(38)} ${fmt(wallMed[name]).padStart(10)} ${fmt(cpuMed[name]).padStart(10)}  ${range}`)
 }
-const r007 = med['agora-token 2.0.6 007'] / med['ours 007 (compat buildTokenWithUid)']
-const r006 = med['agora-access-token 2.0.4 006'] / med['ours 006 (compat buildTokenWithUid)']
-console.log(`node bench: 007 ${r007.toFixed(1)}x faster than agora-token (target >= 8x: ${r007 >= 8 ? 'met' : 'MISSED'}); 006 ${r006.toFixed(1)}x faster than agora-access-token`)
+const ratio = (m, a, b) => m[a] / m[b]
+const O7 = 'ours 007 (compat buildTokenWithUid)'
+const T7 = 'agora-token 2.0.6 007'
+const O6 = 'ours 006 (compat buildTokenWithUid)'
+const T6 = 'agora-access-token 2.0.4 006'
+const [w7, c7, w6, c6] = [ratio(wallMed, T7, O7), ratio(cpuMed, T7, O7), ratio(wallMed, T6, O6), ratio(cpuMed, T6, O6)]
+console.log(`node bench: 007 ${w7.toFixed(1)}x (cpu ${c7.toFixed(1)}x) faster than agora-token, target >= 8x: ${Math.min(w7, c7) >= 8 ? 'met' : 'MISSED'}; 006 ${w6.toFixed(1)}x (cpu ${c6.toFixed(1)}x) faster than agora-access-token`)

@@ -41,9 +41,14 @@ for (const [kind, name] of Object.entries(KINDS)) {
   Object.defineProperty(classes[kind].prototype, 'name', { value: name, configurable: true })
 }
 
+/** N-API's argument-conversion failures (a string where a number goes…). */
+const NAPI_ARGUMENT_CODES = new Set(['InvalidArg', 'ObjectExpected', 'StringExpected', 'NumberExpected', 'BooleanExpected', 'ArrayExpected', 'FunctionExpected', 'BigintExpected'])
+
 /** The error class for a native error, or the error itself when it is not ours. */
 function translate(e) {
   if (!(e instanceof Error) || typeof e.code !== 'string' || e instanceof RtcTokensError) return e
+  // N-API names the type, never a string's content.
+  if (NAPI_ARGUMENT_CODES.has(e.code)) return new classes.invalid_input(e.message, null)
   const [kind, vendor] = e.code.split(':')
   const Class = classes[kind]
   return Class ? new Class(e.message, vendor) : e
@@ -63,6 +68,18 @@ function invalidInput(message) {
   return new classes.invalid_input(message, null)
 }
 
+/**
+ * `v` as an unsigned 32-bit integer (N-API would wrap -1 to 4294967295), or
+ * undefined when absent and `optional`.
+ */
+function u32(v, name, { min = 0, optional = false } = {}) {
+  if (optional && (v === undefined || v === null)) return undefined
+  if (!Number.isInteger(v) || v < min || v > 0xffffffff) {
+    throw invalidInput(`${name}: expected an integer from ${min} to 4294967295`)
+  }
+  return v
+}
+
 module.exports = {
   RtcTokensError,
   InvalidInputError: classes.invalid_input,
@@ -77,4 +94,5 @@ module.exports = {
   translate,
   wrap,
   invalidInput,
+  u32,
 }

@@ -7,7 +7,13 @@
 const native = require('./native.js')
 const errors = require('./errors.js')
 
-const { wrap } = errors
+const { wrap, u32 } = errors
+
+/** Options whose numbers N-API would otherwise wrap. */
+function checked(options) {
+  if (options && typeof options === 'object') u32(options.renewBeforeSecs, 'renewBeforeSecs', { optional: true })
+  return options
+}
 
 class Provider {
   #n
@@ -16,10 +22,11 @@ class Provider {
     this.#n = n
   }
   static agora(appId, certificate, options) {
-    return new Provider(wrap(() => native.Provider.agora(appId, certificate, options)))
+    return new Provider(wrap(() => native.Provider.agora(appId, certificate, checked(options))))
   }
   static zego(appId, serverSecret, options) {
-    return new Provider(wrap(() => native.Provider.zego(appId, serverSecret, options)))
+    u32(appId, 'app id', { min: 1 })
+    return new Provider(wrap(() => native.Provider.zego(appId, serverSecret, checked(options))))
   }
   static demo(vendor) {
     return new Provider(wrap(() => native.Provider.demo(vendor)))
@@ -31,7 +38,7 @@ class Provider {
     return this.#n.appId
   }
   issue(request, now) {
-    return wrap(() => this.#n.issue(request, now))
+    return wrap(() => this.#n.issue(request, u32(now, 'now', { optional: true })))
   }
   verify(token, options) {
     return JSON.parse(wrap(() => this.#n.verify(token, options)))
@@ -77,7 +84,7 @@ class Providers {
     return new Provider(wrap(() => this.#n.get(vendor)))
   }
   issue(request, vendor, now) {
-    return wrap(() => this.#n.issue(request, vendor, now))
+    return wrap(() => this.#n.issue(request, vendor, u32(now, 'now', { optional: true })))
   }
   verify(token, options) {
     return JSON.parse(wrap(() => this.#n.verify(token, options)))

@@ -89,10 +89,39 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
         .map_err(|_| invalid_input("the result could not be converted"))
 }
 
+/// A serde message without the value it quotes: `invalid type: string "…"` and
+/// `unknown variant `…`` name what was given, which may be a secret or a token
+/// passed in the wrong place. Field names (`unknown field`, `missing field`) stay.
+fn scrub(message: &str) -> String {
+    if ["unknown field", "missing field", "duplicate field"]
+        .iter()
+        .any(|p| message.starts_with(p))
+    {
+        return message.to_owned();
+    }
+    let Some(open) = message.find(['"', '`']) else {
+        return message.to_owned();
+    };
+    let (head, rest) = message.split_at(open);
+    let quote = if rest.starts_with('"') { '"' } else { '`' };
+    // The closing quote: the first one not escaped (serde writes strings with Debug).
+    let mut escaped = false;
+    let close = rest.char_indices().skip(1).find_map(|(i, c)| {
+        let end = !escaped && c == quote;
+        escaped = !escaped && c == '\\';
+        end.then_some(i)
+    });
+    match close.and_then(|i| rest.get(i.saturating_add(1)..)) {
+        Some(tail) => format!("{head}(value not shown){tail}"),
+        None => format!("{head}(value not shown)"),
+    }
+}
+
 /// A JS request object as the facade's `TokenRequest`.
 fn to_request(request: Value) -> Result<TokenRequest> {
     let request = rename_keys(request, snake, "");
-    serde_json::from_value(request).map_err(|e| invalid_input(format!("request: {e}")))
+    serde_json::from_value(request)
+        .map_err(|e| invalid_input(format!("request: {}", scrub(&e.to_string()))))
 }
 
 /// What `verify` and `inspect` expect of a token (all optional).
@@ -121,7 +150,8 @@ struct Options {
 fn to_options(options: Option<Value>) -> Result<ParseOptions> {
     let o: Options = match options {
         None | Some(Value::Null) => Options::default(),
-        Some(v) => serde_json::from_value(v).map_err(|e| invalid_input(format!("options: {e}")))?,
+        Some(v) => serde_json::from_value(v)
+            .map_err(|e| invalid_input(format!("options: {}", scrub(&e.to_string()))))?,
     };
     let mut p = match (o.skip_expiry, o.now) {
         (true, Some(_)) => {
@@ -517,6 +547,35 @@ mod tests {
         assert_eq!(
             out,
             serde_json::json!({"expiresAt": 1, "detail": {"issue_ts": 2}})
+        );
+    }
+
+    #[test]
+    fn serde_messages_do_not_echo_values() {
+        let secret = "0123456789abcdef0123456789abcdef";
+        let e = to_request(serde_json::json!(secret))
+            .err()
+            .map(|e| e.reason);
+        assert!(e.as_deref().is_some_and(|m| !m.contains(secret)), "{e:?}");
+        let e = to_request(serde_json::json!({"kind": secret}))
+            .err()
+            .map(|e| e.reason);
+        assert!(e.as_deref().is_some_and(|m| !m.contains(secret)), "{e:?}");
+        let e = to_request(serde_json::json!({"userId": 5}))
+            .err()
+            .map(|e| e.reason);
+        assert!(
+            e.as_deref()
+                .is_some_and(|m| m.contains("expected a string")),
+            "{e:?}"
+        );
+        assert_eq!(
+            scrub(r#"invalid type: string "a\"b", expected u32"#),
+            "invalid type: string (value not shown), expected u32"
+        );
+        assert_eq!(
+            scrub("unknown field `usrId`, expected one of `kind`"),
+            "unknown field `usrId`, expected one of `kind`"
         );
     }
 

@@ -185,3 +185,20 @@ test.describe('types', () => {
     assert.deepEqual(union('TokenKind'), [...names.kinds].sort())
   })
 })
+
+test.describe('argument checks', () => {
+  test.it('numbers N-API would wrap are refused, and type errors are InvalidInputErrors', () => {
+    assert.throws(() => Provider.zego(-1, ZEGO_SECRET), rt.InvalidInputError)
+    assert.throws(() => Provider.zego(2 ** 32, ZEGO_SECRET), rt.InvalidInputError)
+    assert.throws(() => Provider.zego('1', ZEGO_SECRET), rt.InvalidInputError)
+    assert.throws(() => agora.issue({ userId: 'a', room: 'r' }, -5), rt.InvalidInputError)
+    assert.throws(() => Provider.agora(AGORA_ID, AGORA_CERT, { renewBeforeSecs: -1 }), rt.InvalidInputError)
+    assert.throws(() => Provider.agora(AGORA_ID, 12345), rt.InvalidInputError)
+    assert.throws(() => agora.verify(42), rt.InvalidInputError)
+  })
+  test.it('a secret or token in the wrong place is not echoed', () => {
+    for (const fn of [() => agora.issue(AGORA_CERT), () => agora.issue({ kind: AGORA_CERT }), () => agora.verify('007x', { version: AGORA_CERT }), () => agora.issue({ role: AGORA_CERT })]) {
+      assert.throws(fn, (e) => e instanceof rt.InvalidInputError && !e.message.includes(AGORA_CERT))
+    }
+  })
+})

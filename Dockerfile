@@ -18,6 +18,9 @@ COPY crates crates
 COPY xtask xtask
 # A workspace member (the conformance harness): cargo needs its manifest to load the workspace.
 COPY tests tests
+# Another member (the Node binding's Rust half, not built here): its manifest and sources only, no node_modules.
+COPY bindings/node/Cargo.toml bindings/node/build.rs bindings/node/
+COPY bindings/node/src bindings/node/src
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
     cargo build --release --locked -p rtc-tokens-server \

@@ -1,7 +1,7 @@
 //! The neutral cross-vendor suite: the README's request-mapping table as data.
 //!
 //! Each case is one [`TokenRequest`] in the serde form the server accepts, and
-//! for every provider ([`Target`]: ZEGO, Agora 007, Agora 006, all on their demo
+//! for every provider ([`Target`]: ZEGO, Agora 007, Agora 006, Tencent, all on their demo
 //! credentials) either the fields the issued token must decode to or the
 //! refusal it must meet. An issued token is verified by the same provider at
 //! the case's `now`; the runner also checks what holds for every vendor: the
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use rtc_tokens::{
     AgoraProvider, AgoraVersion, ErrorKind, ExpiryCheck, IssuedToken, ParseOptions, ParsedToken,
-    TokenProvider, TokenRequest, TokenVersion, ZegoProvider,
+    TencentProvider, TokenProvider, TokenRequest, TokenVersion, ZegoProvider,
 };
 use serde::Deserialize;
 
@@ -61,6 +61,8 @@ pub struct NeutralCase {
     pub agora007: Expected,
     /// Agora AccessToken (a provider `with_version(V006)`).
     pub agora006: Expected,
+    /// Tencent UserSig / PrivateMapKey.
+    pub tencent: Expected,
 }
 
 /// What one provider must make of a request.
@@ -80,7 +82,7 @@ pub enum Expected {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IssuedExpect {
-    /// `04`, `006` or `007`.
+    /// `04`, `006`, `007` or `usersig`.
     pub version: TokenVersion,
     /// The user the token names (`null`: none).
     pub user: Option<String>,
@@ -115,11 +117,13 @@ pub enum Target {
     Agora007,
     /// `AgoraProvider::demo().with_version(AgoraVersion::V006)`.
     Agora006,
+    /// `TencentProvider::demo()`.
+    Tencent,
 }
 
 impl Target {
     /// Every target.
-    pub const ALL: [Self; 3] = [Self::Zego, Self::Agora007, Self::Agora006];
+    pub const ALL: [Self; 4] = [Self::Zego, Self::Agora007, Self::Agora006, Self::Tencent];
 
     /// The name used in the suite and in reports.
     #[must_use]
@@ -128,6 +132,7 @@ impl Target {
             Self::Zego => "zego",
             Self::Agora007 => "agora007",
             Self::Agora006 => "agora006",
+            Self::Tencent => "tencent",
         }
     }
 
@@ -138,6 +143,7 @@ impl Target {
             Self::Zego => Box::new(ZegoProvider::demo()),
             Self::Agora007 => Box::new(AgoraProvider::demo()),
             Self::Agora006 => Box::new(AgoraProvider::demo().with_version(AgoraVersion::V006)),
+            Self::Tencent => Box::new(TencentProvider::demo()),
         }
     }
 }
@@ -150,6 +156,7 @@ impl NeutralCase {
             Target::Zego => &self.zego,
             Target::Agora007 => &self.agora007,
             Target::Agora006 => &self.agora006,
+            Target::Tencent => &self.tencent,
         }
     }
 }

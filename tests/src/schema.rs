@@ -93,8 +93,8 @@ pub enum CaseSpec {
         /// ZEGO's numeric error code for the refusal, when the case names one.
         zego_error_code: Option<u8>,
     },
-    /// A `tencent` / `usersig` case, run through the vendor crate until the facade has a
-    /// Tencent provider (then it joins the variants above).
+    /// A `tencent` / `usersig` case: its own shapes (documents compared as JSON), run
+    /// through the Tencent provider like the variants above.
     Tencent(TencentCase),
 }
 

@@ -1,5 +1,6 @@
-//! Runs vendor vector cases: parse and reject through `&dyn TokenProvider`,
-//! build through the vendor crates' fixed-input (`hazmat`) entry points.
+//! Runs vendor vector cases (ZEGO, Agora, Tencent): parse and reject through
+//! `&dyn TokenProvider`, build through the vendor crates' fixed-input (`hazmat`)
+//! entry points.
 //!
 //! Beyond the schema's comparisons, every build also checks that the facade
 //! verifies what was built, every 007 build that the reference's own token
@@ -350,7 +351,7 @@ fn compare_agora(x: &AgoraParseExpect, parsed: &ParsedToken) -> Result<(), Strin
     m.field(
         "version",
         x.version.as_deref(),
-        Some(parsed.version.prefix()),
+        Some(parsed.version.as_str()),
     );
     m.field("app_id", x.app_id.as_deref(), parsed.app_id.as_deref());
     m.field(
@@ -382,10 +383,10 @@ fn compare_zego(x: &ZegoParseExpect, parsed: &ParsedToken) -> Result<(), String>
     m.finish()
 }
 
-/// TENCENT CASES, RUN THROUGH THE VENDOR CRATE DIRECTLY. The facade has no Tencent
-/// provider yet (#19 part 2): when it lands, these cases move onto `&dyn TokenProvider`
-/// with the other vendors' (parse and reject through the provider, builds through the
-/// crate's `hazmat`), and this module goes.
+/// Tencent cases: parse and reject through `&dyn TokenProvider` (a
+/// `TencentProvider` on the case's SDKAppID and key), builds through the vendor
+/// crate's low-level document and its fixed-clock (`hazmat`) builder, re-exported by
+/// the facade; every build is then verified by the provider.
 ///
 /// Tokens are compared by their decoded JSON document, never by their string: key order,
 /// spacing and deflate output differ between the references (schema, tencent section).
@@ -394,14 +395,14 @@ mod tencent {
 
     use base64::Engine as _;
     use base64::engine::general_purpose::STANDARD;
-    use rtc_tokens::ErrorKind;
-    use serde_json::{Value, json};
-    use tencent_usersig::{
-        ParsedUserSig, PrivateMapKey, PrivateMapKeySpec, Privileges, Room, SecretKey, UserId,
-        UserSig, UserSigBuilder,
+    use rtc_tokens::tencent_usersig::{
+        self, PrivateMapKey, PrivateMapKeySpec, Privileges, Room, SecretKey, UserId, UserSig,
+        UserSigBuilder,
     };
+    use rtc_tokens::{ParseOptions, TencentProvider, TokenProvider, Verification};
+    use serde_json::Value;
 
-    use super::{Mismatches, expected_error, same};
+    use super::{Mismatches, expected_error, observe, same};
     use crate::schema::{
         TencentBuild, TencentBuildExpect, TencentCase, TencentParseExpect, TencentReject,
         TencentTokenInput, TencentUserbuf,
@@ -412,13 +413,15 @@ mod tencent {
             TencentCase::Build { input, expect } => build_case(input, expect),
             TencentCase::Parse { input, expect } => parse_case(input, expect),
             TencentCase::Reject { input, error } => {
-                let result = match input {
-                    TencentReject::Build(input) => build(input).map(drop),
-                    TencentReject::Token(input) => verify(input),
-                };
-                let got = match result {
-                    Ok(()) => return Err(expected_error(*error)),
-                    Err(e) => kind(&e),
+                let got = match input {
+                    TencentReject::Build(input) => match build(input) {
+                        Ok(_) => return Err(expected_error(*error)),
+                        Err(e) => rtc_tokens::Error::from(e).kind(),
+                    },
+                    TencentReject::Token(input) => match verify(input) {
+                        Ok(()) => return Err(expected_error(*error)),
+                        Err(e) => e.kind(),
+                    },
                 };
                 match error {
                     Some(want) if *want != got => Err(format!("expected error {want}, got {got}")),
@@ -428,24 +431,19 @@ mod tencent {
         }
     }
 
-    /// The facade's kind for a vendor error (what the facade provider will map).
-    fn kind(e: &tencent_usersig::Error) -> ErrorKind {
-        match e.kind() {
-            tencent_usersig::ErrorKind::InvalidInput => ErrorKind::InvalidInput,
-            tencent_usersig::ErrorKind::Malformed => ErrorKind::Malformed,
-            tencent_usersig::ErrorKind::Version => ErrorKind::Version,
-            tencent_usersig::ErrorKind::Signature => ErrorKind::Signature,
-            tencent_usersig::ErrorKind::Expired => ErrorKind::Expired,
-            tencent_usersig::ErrorKind::Mismatch => ErrorKind::Mismatch,
-        }
+    /// The provider on the case's credentials.
+    fn provider(input: &TencentTokenInput) -> Result<Box<dyn TokenProvider>, rtc_tokens::Error> {
+        let key = SecretKey::new(&input.key)?;
+        Ok(Box::new(TencentProvider::new(input.sdkappid, key)))
     }
 
-    /// Parse, then verify the HMAC and the sdkappid; expiry is not checked (as for the
-    /// other vendors' vectors, whose tokens are long expired).
-    fn verify(input: &TencentTokenInput) -> Result<(), tencent_usersig::Error> {
-        let key = SecretKey::new(&input.key)?;
-        let parsed = ParsedUserSig::parse(&input.token)?;
-        parsed.verify(&key, input.sdkappid, parsed.time)
+    /// Verify through the provider: the HMAC and the SDKAppID; neither expiry (as for
+    /// the other vendors' vectors, whose tokens are long expired) nor privileges (the
+    /// vectors' privilege maps are random) are required.
+    fn verify(input: &TencentTokenInput) -> Result<(), rtc_tokens::Error> {
+        provider(input)?
+            .verify(&input.token, &ParseOptions::skip_expiry().require([]))
+            .map(drop)
     }
 
     fn private_map_key(u: &TencentUserbuf, sdkappid: u32) -> Result<PrivateMapKey, String> {
@@ -512,49 +510,40 @@ mod tencent {
                 &x.doc.get("TLS.userbuf").and_then(Value::as_str),
             )?;
         }
+        let input = |token: &str| TencentTokenInput {
+            token: token.to_owned(),
+            sdkappid: i.sdkappid,
+            key: i.key.clone(),
+        };
+        let mut tokens = vec![("our token", token.clone())];
         if let Some(everyday) = build_everyday(i) {
             same("the builder's document", &x.doc, &decode(&everyday)?)?;
+            tokens.push(("the builder's token", everyday));
         }
-        // The reference's own token decodes to the same document and verifies here.
+        // The reference's own token decodes to the same document.
         if let Some(reference) = &x.token {
             same("reference token's document", &x.doc, &decode(reference)?)?;
-            verify(&TencentTokenInput {
-                token: reference.clone(),
-                sdkappid: i.sdkappid,
-                key: i.key.clone(),
-            })
-            .map_err(|e| format!("reference token does not verify: {e}"))?;
+            tokens.push(("reference token", reference.clone()));
+        }
+        // The facade verifies each of them.
+        for (what, token) in tokens {
+            verify(&input(&token)).map_err(|e| format!("{what} does not verify: {e}"))?;
         }
         Ok(())
     }
 
     fn parse_case(i: &TencentTokenInput, x: &TencentParseExpect) -> Result<(), String> {
-        let key = SecretKey::new(&i.key).map_err(|e| format!("key: {e}"))?;
-        let parsed = ParsedUserSig::parse(&i.token).map_err(|e| format!("parse failed: {e}"))?;
+        let parsed = provider(i)
+            .and_then(|p| p.inspect(&i.token, &ParseOptions::skip_expiry()))
+            .map_err(|e| format!("parse failed: {e}"))?;
         let mut m = Mismatches::default();
-        m.field("doc", x.doc.as_ref(), Some(&document(&parsed)));
+        m.field("doc", x.doc.as_ref(), observe::tencent(&parsed).as_ref());
         m.field(
             "signature_valid",
             x.signature_valid,
-            Some(parsed.verify_signature(&key).is_ok()),
+            Some(parsed.verification == Verification::Verified),
         );
         m.finish()
-    }
-
-    /// The document a parsed token carries, as the schema writes it.
-    fn document(p: &ParsedUserSig) -> Value {
-        let mut doc = json!({
-            "TLS.ver": tencent_usersig::usersig::VERSION,
-            "TLS.identifier": p.identifier,
-            "TLS.sdkappid": p.sdkappid,
-            "TLS.time": p.time,
-            "TLS.expire": p.expire,
-            "TLS.sig": STANDARD.encode(p.signature()),
-        });
-        if let (Some(b64), Some(obj)) = (p.userbuf_b64(), doc.as_object_mut()) {
-            obj.insert("TLS.userbuf".to_owned(), Value::from(b64));
-        }
-        doc
     }
 
     /// A token's JSON document, decoded independently of the crate under test.
@@ -618,6 +607,26 @@ mod observe {
             },
             _ => Agora::default(),
         }
+    }
+
+    /// A Tencent token's document as the schema writes it (`None` for another vendor's).
+    pub(super) fn tencent(parsed: &ParsedToken) -> Option<serde_json::Value> {
+        use base64::Engine as _;
+        let VendorDetail::Tencent(p) = &parsed.detail else {
+            return None;
+        };
+        let mut doc = serde_json::json!({
+            "TLS.ver": rtc_tokens::tencent_usersig::usersig::VERSION,
+            "TLS.identifier": p.identifier,
+            "TLS.sdkappid": p.sdkappid,
+            "TLS.time": p.time,
+            "TLS.expire": p.expire,
+            "TLS.sig": base64::engine::general_purpose::STANDARD.encode(p.signature()),
+        });
+        if let (Some(b64), Some(obj)) = (p.userbuf_b64(), doc.as_object_mut()) {
+            obj.insert("TLS.userbuf".to_owned(), serde_json::Value::from(b64));
+        }
+        Some(doc)
     }
 
     /// What the token says, in the expectation's own shape (every field set).

@@ -62,6 +62,17 @@ fn tencent_usersig_public() {
 fn neutral_requests() {
     let report = run_file(&project("tests/neutral/requests.json")).unwrap();
     assert_passes(&report);
+    // 39 requests, each against four providers (ZEGO, Agora 007, Agora 006, Tencent).
+    assert_eq!(report.cases.len(), 39 * 4);
+    for target in ["zego", "agora007", "agora006", "tencent"] {
+        let suffix = format!(" / {target}");
+        let n = report
+            .cases
+            .iter()
+            .filter(|c| c.name.ends_with(&suffix))
+            .count();
+        assert_eq!(n, 39, "{target}");
+    }
 }
 
 /// The shared copies, when this checkout sits beside them.

@@ -280,6 +280,7 @@ fn seeds(root: &Path) -> Result<Seeds> {
                     .filter_map(Value::as_str)
                 {
                     tencent.insert(t.as_bytes().to_vec());
+                    facade.insert(t.as_bytes().to_vec());
                 }
                 continue;
             }
@@ -369,7 +370,7 @@ fn inflate(z: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 /// Tokens built with the facade's demo credentials (what `facade_parse`
-/// verifies with), with fixed IVs, nonces and salts.
+/// verifies with), with fixed IVs, nonces, salts and clocks.
 fn demo_tokens() -> Result<Vec<String>> {
     use rtc_tokens::agora_dynamic_key::Principal;
     use rtc_tokens::agora_dynamic_key::access_token::Role;
@@ -438,6 +439,18 @@ fn demo_tokens() -> Result<Vec<String>> {
         "{}\nuser1\n",
         b.rtm006("user1", SEED_NOW + 3600)?.token
     ));
+
+    // Tencent: a UserSig and PrivateMapKeys (numeric and string rooms, a subscriber).
+    use rtc_tokens::{Role as NeutralRole, TencentProvider, TokenProvider, TokenRequest};
+    let tencent = TencentProvider::demo();
+    let now = u64::from(SEED_NOW);
+    for request in [
+        TokenRequest::default().with_user("user1"),
+        TokenRequest::rtc("user1", "1234"),
+        TokenRequest::rtc("user1", "room1").with_role(NeutralRole::Subscriber),
+    ] {
+        out.push(tencent.issue_at(&request, now)?.token);
+    }
     Ok(out)
 }
 

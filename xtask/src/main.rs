@@ -1,19 +1,30 @@
 //! Project automation: `cargo xtask <command>`.
 //!
 //! - `ci` — everything CI runs: fmt check, clippy, tests, `cargo doc` without
-//!   warnings, conformance.
+//!   warnings, the Python and Node packages' tests, the deployment checks,
+//!   conformance.
 //! - `conformance [--vectors PATH]...` — run conformance suites (files or
 //!   directories of `*.json`) with the harness in `tests/`; by default the
 //!   project's `tests/vectors` and `tests/neutral`, and
 //!   `../shared/conformance/vectors` when it exists.
-//! - `bench` — the criterion benchmarks of both vendor crates, briefly.
+//! - `bench [--bindings]` — the criterion benchmarks of both vendor crates,
+//!   briefly; with `--bindings`, the Node (and Python) packages against the npm
+//!   (and Python) references instead.
+//! - `python` — install, build and test the Python package (`bindings/python`).
+//! - `node` — install, build and test the Node package (`bindings/node`).
 //! - `bench-server [--duration SECS] [--connections N] [--enforce]...` — load
 //!   test of `rtc-tokens-server` on loopback with `wrk` (installs it if missing).
 //! - `fuzz [--smoke] [TARGET] [--time SECS]` — the libFuzzer targets in `fuzz/`
 //!   (installs cargo-fuzz if missing; not part of `ci`).
+//! - `deploy-check` — validate `docker-compose.yml`, `deploy/` and the
+//!   `Dockerfile` offline (installs the validators from PyPI on first use).
 
+mod bench_bindings;
 mod bench_server;
+mod bindings_node;
+mod bindings_py;
 mod conformance;
+mod deploy;
 mod fuzz;
 
 use std::path::{Path, PathBuf};
@@ -35,7 +46,7 @@ fn run() -> Result<ExitCode> {
     let mut args = std::env::args().skip(1);
     let Some(command) = args.next() else {
         eprintln!(
-            "usage: cargo xtask <ci|conformance [--vectors PATH]...|bench|bench-server|fuzz [--smoke]>"
+            "usage: cargo xtask <ci|conformance [--vectors PATH]...|bench [--bindings]|bench-server|fuzz [--smoke]|deploy-check|python|node>"
         );
         return Ok(ExitCode::from(2));
     };
@@ -54,6 +65,9 @@ fn run() -> Result<ExitCode> {
         "bench" => bench(&rest),
         "bench-server" => bench_server::run(&rest),
         "fuzz" => fuzz::run(&rest),
+        "python" => bindings_py::run(),
+        "deploy-check" => deploy::run(&rest),
+        "node" => bindings_node::ci().map(|()| ExitCode::SUCCESS),
         other => bail!("unknown command {other:?}"),
     }
 }
@@ -127,6 +141,9 @@ fn ci() -> Result<ExitCode> {
         &["doc", "--workspace", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    bindings_py::ci()?;
+    deploy::check()?;
+    bindings_node::ci()?;
     eprintln!("$ cargo xtask conformance");
     let report = conformance::run_paths(&default_vector_paths())?;
     Ok(if report.failed == 0 {
@@ -138,6 +155,11 @@ fn ci() -> Result<ExitCode> {
 
 fn bench(rest: &[String]) -> Result<ExitCode> {
     let extra: Vec<&str> = rest.iter().map(String::as_str).collect();
+    if let Some(i) = extra.iter().position(|a| *a == "--bindings") {
+        let mut others = extra.clone();
+        others.remove(i);
+        return bench_bindings::run(&others);
+    }
     // The codec alone, then the vendor crates (whose fixed-salt paths need `hazmat`).
     for (package, features) in [
         ("small-zlib", None),

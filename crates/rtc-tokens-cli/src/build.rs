@@ -15,19 +15,20 @@ use rtc_tokens::{
 };
 use serde::Serialize;
 
-use crate::cli::{AgoraCreds, AgoraKind, RtcPrivilegeArgs, RtcRtmArgs, ZegoBuild};
+use crate::cli::{AgoraCreds, AgoraKind, RtcPrivilegeArgs, RtcRtmArgs, TencentBuild, ZegoBuild};
 use crate::output::{Style, field};
 use crate::{creds, time};
 
 /// A built token, as `build --json` prints it.
 #[derive(Debug, Serialize)]
 pub struct Built {
-    /// `zego` or `agora`.
+    /// `zego`, `agora` or `tencent`.
     pub vendor: Vendor,
-    /// `04`, `006` or `007`.
+    /// `04`, `006`, `007` or `usersig`.
     pub version: TokenVersion,
     /// What the token is for: `rtc`, `rtc_rtm`, `convoai`, `stt`, `rtm`, `rtm2`, `chat_user`,
-    /// `chat_app`, `fpa`, `apaas_room_user`, `apaas_user` or `apaas_app`.
+    /// `chat_app`, `fpa`, `apaas_room_user`, `apaas_user`, `apaas_app` (Agora), `usersig` or
+    /// `private_map_key` (Tencent).
     pub kind: &'static str,
     /// ZEGO only: `gcm` or `cbc` (null for Agora).
     pub mode: Option<&'static str>,
@@ -170,6 +171,37 @@ pub fn zego(args: &ZegoBuild, now: u64) -> anyhow::Result<Built> {
         );
     }
     Ok(built)
+}
+
+/// Builds a Tencent UserSig or PrivateMapKey through the facade.
+///
+/// # Errors
+///
+/// Missing or invalid SDKAppID or key, or a request Tencent refuses.
+pub fn tencent(args: &TencentBuild, now: u64) -> anyhow::Result<Built> {
+    let provider = creds::tencent(creds::Flags {
+        app_id: args.app_id.as_deref(),
+        secret_file: args.secret_file.as_deref(),
+        format: None,
+    })?;
+    let request = TokenRequest {
+        user_id: Some(args.user.clone()),
+        room: args.room.clone(),
+        role: args.role,
+        validity_secs: args.validity,
+        privileges: (!args.privileges.is_empty()).then(|| args.privileges.clone()),
+        ..TokenRequest::default()
+    };
+    let kind = if args.room.is_some() {
+        "private_map_key"
+    } else {
+        "usersig"
+    };
+    Ok(Built::from_facade(
+        kind,
+        None,
+        provider.issue_at(&request, now)?,
+    ))
 }
 
 /// The Agora provider, its version from `--token-version` when given (else

@@ -35,6 +35,7 @@ impl Choice for Vendor {
         match self {
             Self::Zego => "ZEGOCLOUD",
             Self::Agora => "Agora",
+            Self::Tencent => "Tencent Cloud TRTC (UserSig, PrivateMapKey)",
         }
     }
 }

@@ -21,18 +21,23 @@ Examples:
   export AGORA_APP_ID=... AGORA_APP_CERTIFICATE_FILE=./agora.cert
   rtc-tokens build agora rtc --channel lobby --uid 42
 
+  # Build a Tencent TRTC UserSig, or a PrivateMapKey for room 1234
+  export TENCENT_SDK_APP_ID=1400000000 TENCENT_SECRET_KEY_FILE=./tencent.key
+  rtc-tokens build tencent --user alice --room 1234
+
   # Why is this token rejected?
   echo \"$TOKEN\" | rtc-tokens parse
 
 Exit codes: 0 success, 1 the token was rejected, 2 usage or I/O error.";
 
-/// Build, parse and verify ZEGOCLOUD token04 and Agora AccessToken 006/007 tokens.
+/// Build, parse and verify ZEGOCLOUD token04, Agora AccessToken 006/007 and Tencent UserSig tokens.
 #[derive(Debug, Parser)]
 #[command(
     name = "rtc-tokens",
     version,
-    about = "Build, parse and verify ZEGOCLOUD token04 and Agora 006/007 tokens",
-    long_about = "Build, parse and verify ZEGOCLOUD token04 and Agora AccessToken 006/007 tokens.\n\n\
+    about = "Build, parse and verify ZEGOCLOUD token04, Agora 006/007 and Tencent UserSig tokens",
+    long_about = "Build, parse and verify ZEGOCLOUD token04, Agora AccessToken 006/007 and \
+        Tencent TRTC UserSig / PrivateMapKey tokens.\n\n\
         App ids come from flags or the environment; secrets and certificates only from an \
         environment variable or a file (--secret-file), never from a flag value.",
     after_help = MAIN_EXAMPLES,
@@ -73,7 +78,8 @@ const BUILD_EXAMPLES: &str = "\
 Examples:
   rtc-tokens build zego --user alice --room lobby
   rtc-tokens build agora rtc --channel lobby --uid 42 --role subscriber
-  rtc-tokens build agora rtm --user alice --json | jq -r .token";
+  rtc-tokens build agora rtm --user alice --json | jq -r .token
+  rtc-tokens build tencent --user alice --room 1234 --role subscriber";
 
 /// `rtc-tokens build`.
 #[derive(Debug, Args)]
@@ -92,6 +98,74 @@ pub enum BuildVendor {
     /// An Agora AccessToken2 (007) or, for rtc and rtm, AccessToken (006).
     #[command(after_help = AGORA_EXAMPLES)]
     Agora(AgoraBuild),
+    /// A Tencent Cloud TRTC UserSig or, with --room, a PrivateMapKey (room privileges).
+    #[command(after_help = TENCENT_EXAMPLES, after_long_help = TENCENT_LONG)]
+    Tencent(TencentBuild),
+}
+
+const TENCENT_EXAMPLES: &str = "\
+Examples:
+  export TENCENT_SDK_APP_ID=1400000000 TENCENT_SECRET_KEY_FILE=./tencent.key
+  rtc-tokens build tencent --user alice                                  # UserSig
+  rtc-tokens build tencent --user alice --room 1234                      # PrivateMapKey, all privileges
+  rtc-tokens build tencent --user alice --room lobby --role subscriber   # enter + receive
+  rtc-tokens build tencent --user alice --room 1234 --privilege join-channel --privilege publish-audio";
+
+const TENCENT_LONG: &str = "\
+Token:
+  no --room                   a UserSig: enters any room (unless room permission control is on)
+  --room R                    a PrivateMapKey for room R: a number 1..4294967294 (no leading
+                              zero) is TRTC's roomId, anything else its strRoomId
+  --role publisher            every privilege (create, enter, send and receive audio, video,
+                              sub-stream)
+  --role subscriber           enter, receive audio, video and sub-stream
+  --privilege P (repeat)      exactly these instead: join-channel (enter), create-room,
+                              publish-audio, publish-video, publish-screen, subscribe-audio,
+                              subscribe-video, subscribe-screen
+
+The secret key comes from TENCENT_SECRET_KEY, TENCENT_SECRET_KEY_FILE or --secret-file.
+
+Examples:
+  export TENCENT_SDK_APP_ID=1400000000 TENCENT_SECRET_KEY_FILE=./tencent.key
+  rtc-tokens build tencent --user alice                                  # UserSig
+  rtc-tokens build tencent --user alice --room 1234                      # PrivateMapKey, all privileges
+  rtc-tokens build tencent --user alice --room lobby --role subscriber   # enter + receive
+  rtc-tokens build tencent --user alice --room 1234 --privilege join-channel --privilege publish-audio";
+
+/// `rtc-tokens build tencent`.
+#[derive(Debug, Args)]
+pub struct TencentBuild {
+    /// The TRTC SDKAppID (a non-zero integer; else TENCENT_SDK_APP_ID).
+    #[arg(long, value_name = "ID")]
+    pub app_id: Option<String>,
+    /// Read the secret key from this file (else TENCENT_SECRET_KEY or TENCENT_SECRET_KEY_FILE).
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<PathBuf>,
+    /// The user id (1 to 32 ASCII letters, digits, '_' or '-').
+    #[arg(long, value_name = "USER_ID")]
+    pub user: String,
+    /// Make a PrivateMapKey for this room (numeric roomId or strRoomId).
+    #[arg(long, value_name = "ROOM")]
+    pub room: Option<String>,
+    /// The role in the room.
+    #[arg(long, value_parser = choice::parser::<Role>(), default_value_t = Role::default())]
+    pub role: Role,
+    /// With --room: grant exactly this privilege (repeat for several) instead of the role's.
+    #[arg(long = "privilege", value_name = "PRIVILEGE", requires = "room", value_parser = privilege)]
+    pub privileges: Vec<rtc_tokens::Privilege>,
+    /// Validity in seconds (at least 1).
+    #[arg(long, value_name = "SECS", default_value_t = 86_400, value_parser = positive_secs)]
+    pub validity: u32,
+}
+
+/// A neutral privilege by its snake_case name (`-` read as `_`).
+fn privilege(value: &str) -> Result<rtc_tokens::Privilege, String> {
+    let name = value.trim().to_ascii_lowercase().replace('-', "_");
+    serde_json::from_value(serde_json::Value::String(name)).map_err(|_| {
+        "expected join-channel, create-room, publish-audio, publish-video, publish-screen, \
+         subscribe-audio, subscribe-video or subscribe-screen"
+            .to_owned()
+    })
 }
 
 const ZEGO_EXAMPLES: &str = "\
@@ -427,10 +501,12 @@ Examples:
   rtc-tokens parse \"$TOKEN006\" --channel lobby --uid 42   # 006 verifies only with these";
 
 const PARSE_LONG: &str = "\
-Recognises 04 (ZEGO), 006 and 007 (Agora) tokens. Agora tokens decode fully without the
-certificate; ZEGO tokens are encrypted, so without the ServerSecret only the mode and the
-(unauthenticated) header expiry can be read. With the secret or certificate (environment or
---secret-file) the token is verified or decrypted.
+Recognises 04 (ZEGO), 006 and 007 (Agora) tokens by their prefix, and Tencent UserSigs and
+PrivateMapKeys (no prefix) by their shape: Tencent's base64 alphabet (*, -, _) over a zlib
+stream, so they start with eJ. Agora and Tencent tokens decode fully without the secret;
+ZEGO tokens are encrypted, so without the ServerSecret only the mode and the
+(unauthenticated) header expiry can be read. With the secret, certificate or key
+(environment or --secret-file) the token is verified or decrypted.
 
 Exit codes: 0 no problem found (check `verification` to know how far it was checked),
 1 the token is rejected (expired, bad signature, cannot decrypt, malformed, wrong vendor or

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use anyhow::anyhow;
 use rtc_tokens::config::{self, Need, Setting, Sources, Values};
-use rtc_tokens::{AgoraProvider, Vendor, ZegoProvider};
+use rtc_tokens::{AgoraProvider, TencentProvider, Vendor, ZegoProvider};
 
 /// Flags people might try for passing a secret on the command line. None of
 /// them exists; they are caught before parsing to explain why.
@@ -30,6 +30,9 @@ const SECRET_FLAGS: &[&str] = &[
     "--app-certificate",
     "--agora-certificate",
     "--agora-app-certificate",
+    "--key",
+    "--secret-key",
+    "--tencent-secret-key",
 ];
 
 /// The first command-line argument (before a bare `--`) that tries to pass a
@@ -52,7 +55,8 @@ pub struct Flags<'a> {
     pub app_id: Option<&'a str>,
     /// `--secret-file` (or `--certificate-file`).
     pub secret_file: Option<&'a Path>,
-    /// The token format's name: ZEGO's `--mode`, Agora's `--token-version`.
+    /// The token format's name: ZEGO's `--mode`, Agora's `--token-version`
+    /// (Tencent has none).
     pub format: Option<&'static str>,
 }
 
@@ -63,7 +67,7 @@ struct VendorKeys {
     app_id: &'static str,
     secret: &'static str,
     /// The token format setting, and the flag that gives it.
-    format: (&'static str, &'static str),
+    format: Option<(&'static str, &'static str)>,
 }
 
 const ZEGO: VendorKeys = VendorKeys {
@@ -71,7 +75,7 @@ const ZEGO: VendorKeys = VendorKeys {
     settings: config::ZEGO_SETTINGS,
     app_id: "zego.app_id",
     secret: "zego.server_secret",
-    format: ("zego.mode", "--mode"),
+    format: Some(("zego.mode", "--mode")),
 };
 
 const AGORA: VendorKeys = VendorKeys {
@@ -79,7 +83,15 @@ const AGORA: VendorKeys = VendorKeys {
     settings: config::AGORA_SETTINGS,
     app_id: "agora.app_id",
     secret: "agora.app_certificate",
-    format: ("agora.version", "--token-version"),
+    format: Some(("agora.version", "--token-version")),
+};
+
+const TENCENT: VendorKeys = VendorKeys {
+    vendor: Vendor::Tencent,
+    settings: config::TENCENT_SETTINGS,
+    app_id: "tencent.sdk_app_id",
+    secret: "tencent.secret_key",
+    format: None,
 };
 
 /// Loads one vendor's settings from `flags` over the process environment
@@ -97,8 +109,7 @@ fn load(
     if let Some(path) = flags.secret_file {
         sources = sources.with_flag_file(vendor.secret, "--secret-file", path);
     }
-    if let Some(format) = flags.format {
-        let (key, flag) = vendor.format;
+    if let (Some(format), Some((key, flag))) = (flags.format, vendor.format) {
         sources = sources.with_flag(key, flag, format);
     }
     if let Some(id) = default_app_id {
@@ -153,6 +164,41 @@ pub fn agora(flags: Flags<'_>) -> anyhow::Result<AgoraProvider> {
     check_build_creds(&AGORA, &values)?;
     Ok(config::agora(&values, Need::Required)?
         .ok_or_else(|| config::not_configured(Vendor::Agora))?)
+}
+
+/// The Tencent provider for building: SDKAppID and secret key required.
+///
+/// # Errors
+///
+/// Missing or invalid SDKAppID or key, named by flag or variable.
+pub fn tencent(flags: Flags<'_>) -> anyhow::Result<TencentProvider> {
+    let values = load(&TENCENT, flags, None)?;
+    check_build_creds(&TENCENT, &values)?;
+    Ok(config::tencent(&values, Need::Required)?
+        .ok_or_else(|| config::not_configured(Vendor::Tencent))?)
+}
+
+/// The Tencent provider for verifying, when a secret key is configured. The
+/// SDKAppID is the configured one when set (a token for another is then
+/// rejected), else the token's own stands in.
+///
+/// # Errors
+///
+/// An invalid key or SDKAppID, named by flag or variable.
+pub fn tencent_for_parse(
+    secret_file: Option<&Path>,
+    token_app_id: Option<&str>,
+) -> anyhow::Result<Option<TencentProvider>> {
+    let flags = Flags {
+        app_id: None,
+        secret_file,
+        format: None,
+    };
+    let values = load(&TENCENT, flags, token_app_id)?;
+    if !values.is_set(TENCENT.secret) {
+        return Ok(None);
+    }
+    Ok(config::tencent(&values, Need::Required)?)
 }
 
 /// The ZEGO provider for verifying, when a secret is configured. The app id
@@ -215,6 +261,7 @@ pub fn configured_app_id(vendor: Vendor) -> Option<ConfiguredAppId> {
     let keys = match vendor {
         Vendor::Zego => &ZEGO,
         Vendor::Agora => &AGORA,
+        Vendor::Tencent => &TENCENT,
     };
     let table: Vec<Setting> = keys
         .settings

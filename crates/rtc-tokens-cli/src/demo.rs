@@ -2,8 +2,8 @@
 //! fake demo credentials, built and parsed back.
 
 use rtc_tokens::{
-    AgoraProvider, AgoraVersion, DEMO_AGORA_APP_ID, DEMO_ZEGO_APP_ID, TokenProvider, TokenRequest,
-    ZegoProvider,
+    AgoraProvider, AgoraVersion, DEMO_AGORA_APP_ID, DEMO_TENCENT_SDK_APP_ID, DEMO_ZEGO_APP_ID,
+    TencentProvider, TokenProvider, TokenRequest, ZegoProvider,
 };
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use crate::parse::{self, Keys, Options, Report};
 
 /// Said in every demo output.
 const NOTE: &str = "these tokens use the built-in, clearly FAKE demo credentials: \
-                    no real ZEGO or Agora server accepts them";
+                    no real ZEGO, Agora or Tencent server accepts them";
 
 /// One demo token.
 #[derive(Debug, Serialize)]
@@ -37,6 +37,8 @@ pub struct Demo {
     pub zego_app_id: u32,
     /// The Agora demo app id.
     pub agora_app_id: &'static str,
+    /// The Tencent demo SDKAppID.
+    pub tencent_sdk_app_id: u32,
     /// The tokens.
     pub tokens: Vec<DemoToken>,
 }
@@ -50,11 +52,12 @@ impl Demo {
     /// The human-readable form.
     pub fn render(&self, style: Style, now: u64) -> String {
         let mut out = format!(
-            "{}\n{}\n(ZEGO app id {}, Agora app id {})\n",
+            "{}\n{}\n(ZEGO app id {}, Agora app id {}, Tencent SDKAppID {})\n",
             style.bold("rtc-tokens demo"),
             style.warn(&format!("NOTE: {NOTE}")),
             self.zego_app_id,
-            self.agora_app_id
+            self.agora_app_id,
+            self.tencent_sdk_app_id
         );
         for (i, t) in self.tokens.iter().enumerate() {
             out.push_str(&format!(
@@ -83,9 +86,11 @@ pub fn run(now: u64) -> anyhow::Result<Demo> {
     let zego = ZegoProvider::demo();
     let agora = AgoraProvider::demo();
     let agora006 = AgoraProvider::demo().with_version(AgoraVersion::V006);
+    let tencent = TencentProvider::demo();
     let keys = Keys {
         zego: Some(zego.clone()),
         agora: Some(agora.clone()),
+        tencent: Some(tencent.clone()),
     };
     let options = Options {
         now,
@@ -101,6 +106,14 @@ pub fn run(now: u64) -> anyhow::Result<Demo> {
         built,
         parsed,
     });
+
+    let built = Built::from_facade("private_map_key", None, tencent.issue_at(&request, now)?);
+    let parsed = parse::analyse(&built.token, &keys, &options);
+    let tencent_token = DemoToken {
+        title: "Tencent PrivateMapKey: user demo-user, string room demo-room, every privilege",
+        built,
+        parsed,
+    };
 
     let request = TokenRequest {
         uid: Some(42),
@@ -129,12 +142,14 @@ pub fn run(now: u64) -> anyhow::Result<Demo> {
         built,
         parsed,
     });
+    tokens.push(tencent_token);
 
     Ok(Demo {
         demo_credentials: true,
         note: NOTE,
         zego_app_id: DEMO_ZEGO_APP_ID,
         agora_app_id: DEMO_AGORA_APP_ID,
+        tencent_sdk_app_id: DEMO_TENCENT_SDK_APP_ID,
         tokens,
     })
 }

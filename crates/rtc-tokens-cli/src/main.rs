@@ -157,6 +157,7 @@ fn run(cli: Cli, style: Style) -> anyhow::Result<Outcome> {
             let built = match &args.vendor {
                 BuildVendor::Zego(z) => build::zego(z, now)?,
                 BuildVendor::Agora(a) => build::agora(&a.kind, now)?,
+                BuildVendor::Tencent(t) => build::tencent(t, now)?,
             };
             if json {
                 Ok(Outcome::ok(json_text(&built)))
@@ -255,6 +256,13 @@ fn parse_command(args: &ParseArgs, json: bool, style: Style) -> anyhow::Result<O
         Some(Vendor::Agora) if vendor.is_none_or(|v| v == Vendor::Agora) => {
             keys.agora = creds::agora_for_parse(args.secret_file.as_deref())?;
             expected_app_id = creds::configured_app_id(Vendor::Agora);
+        }
+        Some(Vendor::Tencent) if vendor.is_none_or(|v| v == Vendor::Tencent) => {
+            let own = rtc_tokens::dangerous::insecure_decode(token.trim())
+                .ok()
+                .and_then(|seen| seen.app_id);
+            keys.tencent = creds::tencent_for_parse(args.secret_file.as_deref(), own.as_deref())?;
+            expected_app_id = creds::configured_app_id(Vendor::Tencent);
         }
         _ => {}
     }

@@ -7,8 +7,8 @@
 
 use rtc_tokens::diagnostics::{LegacyFormat, Mangling, Note};
 use rtc_tokens::{
-    AgoraProvider, ErrorKind, Named, ParseOptions, ParsedToken, TokenProvider, TokenVersion,
-    Vendor, Verification, ZegoProvider,
+    AgoraProvider, ErrorKind, Named, ParseOptions, ParsedToken, TencentProvider, TokenProvider,
+    TokenVersion, Vendor, Verification, ZegoProvider,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -20,7 +20,8 @@ use crate::time;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
-    /// Agora: the signature matches the certificate. ZEGO GCM: decrypted and authenticated.
+    /// Agora, Tencent: the signature matches the certificate or key. ZEGO GCM: decrypted
+    /// and authenticated.
     Verified,
     /// ZEGO CBC: decrypted with the secret, but CBC is not authenticated.
     DecryptedUnauthenticated,
@@ -67,9 +68,9 @@ pub struct Problem {
 pub struct Report {
     /// True when no problem was found (exit code 0).
     pub ok: bool,
-    /// `zego` or `agora` (null when not recognised).
+    /// `zego`, `agora` or `tencent` (null when not recognised).
     pub vendor: Option<Vendor>,
-    /// `04`, `006` or `007` (null when not recognised).
+    /// `04`, `006`, `007` or `usersig` (null when not recognised).
     pub version: Option<TokenVersion>,
     /// How far integrity was checked.
     pub verification: Check,
@@ -77,7 +78,7 @@ pub struct Report {
     pub app_id: Option<String>,
     /// The user: ZEGO user id; Agora uid or account / RTM or chat user id.
     pub user: Option<String>,
-    /// The room (ZEGO) or channel (Agora).
+    /// The room (ZEGO, Tencent PrivateMapKey) or channel (Agora).
     pub room: Option<String>,
     /// Issue time, unix seconds.
     pub issued_at: Option<u64>,
@@ -97,7 +98,8 @@ pub struct Report {
     pub checked_at: u64,
     /// The privileges, in plain words.
     pub privileges: Vec<Privilege>,
-    /// Vendor-specific fields, tagged by `format`: `zego04`, `zego04_sealed`, `agora006`, `agora007`.
+    /// Vendor-specific fields, tagged by `format`: `zego04`, `zego04_sealed`, `agora006`,
+    /// `agora007`, `tencent_usersig`.
     pub detail: Option<Value>,
     /// The facade's typed notes about the token, tagged by `note` (`expires_in`,
     /// `validity_capped`, `not_verified`, `privilege_expired`, `channel_mismatch`…).
@@ -115,6 +117,8 @@ pub struct Keys {
     pub zego: Option<ZegoProvider>,
     /// An Agora provider holding the app certificate.
     pub agora: Option<AgoraProvider>,
+    /// A Tencent provider holding the secret key.
+    pub tencent: Option<TencentProvider>,
 }
 
 /// What the caller asked for besides the token.
@@ -230,8 +234,7 @@ pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
             "version",
             format!(
                 "not a {expected} token: this is an {} {} token",
-                seen.vendor,
-                seen.version.prefix()
+                seen.vendor, seen.version
             ),
         );
         return finish(r, opts, &[]);
@@ -240,6 +243,7 @@ pub fn analyse(received: &str, keys: &Keys, opts: &Options) -> Report {
     let provider: Option<&dyn TokenProvider> = match seen.vendor {
         Vendor::Zego => keys.zego.as_ref().map(|p| p as &dyn TokenProvider),
         Vendor::Agora => keys.agora.as_ref().map(|p| p as &dyn TokenProvider),
+        Vendor::Tencent => keys.tencent.as_ref().map(|p| p as &dyn TokenProvider),
     };
     // The channel, user and app id asked for: a token for others is rejected, as
     // `verify` would (a 006 token is also verified with them).
@@ -300,6 +304,7 @@ fn whitespace_warning(received: &str, vendor: Vendor) -> Option<String> {
     let servers = match vendor {
         Vendor::Zego => "ZEGO's",
         Vendor::Agora => "Agora's",
+        Vendor::Tencent => "Tencent's",
     };
     Some(format!(
         "the token had {what}: {servers} servers would refuse it as sent (checked here trimmed)"
@@ -388,7 +393,7 @@ fn unknown_token(token: &str) -> String {
         return "empty token".to_owned();
     }
     let mut message = "not a known token: a ZEGO token starts with 04, an Agora token with 006 \
-                       or 007"
+                       or 007, a Tencent UserSig with eJ (base64 of zlib, with * - _)"
         .to_owned();
     if token.starts_with("eyJ") {
         message.push_str(" (this looks like a JWT)");
@@ -510,6 +515,16 @@ fn warning_text(note: &Note, opts: &Options) -> Option<String> {
             };
             format!("not decrypted, so neither checked nor fully read: {how}")
         }
+        Note::NotVerified {
+            vendor: Vendor::Tencent,
+        } => {
+            let how = if opts.hints {
+                "set TENCENT_SECRET_KEY or TENCENT_SECRET_KEY_FILE, or pass --secret-file"
+            } else {
+                "give the secret key"
+            };
+            format!("signature not checked: {how}")
+        }
         Note::NotVerified { .. } => {
             let how = if opts.hints {
                 "set AGORA_APP_CERTIFICATE or AGORA_APP_CERTIFICATE_FILE, or pass --secret-file"
@@ -588,6 +603,18 @@ fn warning_text(note: &Note, opts: &Options) -> Option<String> {
              expects a unix time, so it expired at {}",
             time::rfc3339(u64::from(*value))
         ),
+        Note::UserIdOutsideLimits => "the user id breaks Tencent's documented rule (1 to 32 \
+                                      ASCII letters, digits, '_' or '-'): TRTC's SDKs may \
+                                      refuse it"
+            .to_owned(),
+        Note::PrivateMapKeyMismatch { field } => format!(
+            "the PrivateMapKey's userbuf names another {field} than the UserSig itself: TRTC \
+             refuses it"
+        ),
+        Note::UnknownPrivilegeBits { bits } => format!(
+            "the privilege map has bits Tencent does not define ({bits:#x}): they are ignored \
+             or refused"
+        ),
         Note::NumericAccount { account, uid: None } => format!(
             "the RTC account {account:?} is all digits, but no numeric uid is written that way \
              (uid 42 is \"42\", uid 0 is \"\"): a client joining with a numeric uid will be \
@@ -628,6 +655,10 @@ fn title(r: &Report) -> String {
         (Some(TokenVersion::Zego04), None) => "ZEGO token04".to_owned(),
         (Some(TokenVersion::Agora006), _) => "Agora AccessToken 006".to_owned(),
         (Some(TokenVersion::Agora007), _) => "Agora AccessToken2 007".to_owned(),
+        (Some(TokenVersion::TencentUserSig), Some(d)) if d.get("private_map_key").is_some() => {
+            "Tencent PrivateMapKey (UserSig with room privileges)".to_owned()
+        }
+        (Some(TokenVersion::TencentUserSig), _) => "Tencent UserSig".to_owned(),
         (None, _) => match r.problems.iter().find_map(|p| p.legacy) {
             Some(LegacyFormat::ZegoToken03) => "ZEGO token03 (legacy)".to_owned(),
             _ => "unrecognised token".to_owned(),
@@ -681,7 +712,7 @@ impl Report {
             };
             field(out, style, "verification", &v);
         }
-        let room_label = if self.vendor == Some(Vendor::Zego) {
+        let room_label = if matches!(self.vendor, Some(Vendor::Zego | Vendor::Tencent)) {
             "room"
         } else {
             "channel"
@@ -734,7 +765,7 @@ impl Report {
         }
         if let Some(Value::Object(detail)) = &self.detail {
             // Skip what the lines above already show.
-            let shown = ["format", "ctime", "privileges"];
+            let shown = ["format", "ctime", "privileges", "identifier", "sdkappid"];
             for (key, value) in detail {
                 if !shown.contains(&key.as_str()) {
                     field(out, style, key, &style.dim(&scalar(value)));

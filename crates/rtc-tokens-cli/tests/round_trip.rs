@@ -18,7 +18,7 @@ fn demo_builds_and_parses_one_token_of_each_kind() {
         .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("FAKE demo credentials"), "{text}");
-    assert_eq!(text.matches("OK: no problem found").count(), 3, "{text}");
+    assert_eq!(text.matches("OK: no problem found").count(), 4, "{text}");
     assert!(
         !text.contains('\x1b'),
         "no colour when stdout is not a terminal"
@@ -32,7 +32,7 @@ fn demo_builds_and_parses_one_token_of_each_kind() {
         .iter()
         .map(|t| t["built"]["version"].as_str().unwrap())
         .collect();
-    assert_eq!(versions, ["04", "007", "006"]);
+    assert_eq!(versions, ["04", "007", "006", "usersig"]);
     for t in tokens {
         assert_eq!(t["parsed"]["ok"], true);
         assert_eq!(t["parsed"]["verification"], "verified");

@@ -245,6 +245,7 @@ pub fn app(state: AppState) -> Router {
         get(routes::zego::access_token),
     );
     protected = both(protected, "/access_token", get(routes::zego::access_token));
+    protected = both(protected, "/sxb_dev", post(routes::tencent::auth_priv_map));
     let protected = protected
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

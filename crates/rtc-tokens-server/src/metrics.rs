@@ -33,6 +33,7 @@ pub const ROUTES: &[&str] = &[
     "/chat/account/{chatid}",
     "/api/get_access_token",
     "/access_token",
+    "/sxb_dev",
     "/healthz",
     "/readyz",
     "/metrics",
@@ -45,7 +46,7 @@ const STATUSES: &[u16] = &[
     200, 204, 400, 401, 403, 404, 405, 408, 413, 415, 429, 500, 503, 0,
 ];
 
-const VENDORS: &[Vendor] = &[Vendor::Zego, Vendor::Agora];
+const VENDORS: &[Vendor] = <Vendor as rtc_tokens::Named>::ALL;
 
 const KINDS: &[TokenKind] = TokenKind::ALL;
 

@@ -309,6 +309,7 @@ impl TokenProvider for AgoraProvider {
 
     fn issue_at(&self, request: &TokenRequest, now: u64) -> Result<IssuedToken, Error> {
         request.check_validity(Vendor::Agora)?;
+        request.no_privilege_list(Vendor::Agora)?;
         let now = u32::try_from(now).map_err(|_| agora_err("the clock is past 2106"))?;
         let builder = self.builder(now);
         let (issued, version) = match self.version {
@@ -480,11 +481,17 @@ fn held_from(expiry: Option<Option<u64>>) -> Held {
 }
 
 /// Where a neutral privilege sits in a 007 token: the services and the id.
+/// Agora has no privilege of its own for creating a channel or subscribing
+/// (they come with joining) nor for screen sharing (a video stream).
 const fn where_007(privilege: Privilege) -> (&'static [ServiceType], u16) {
     match privilege {
-        Privilege::JoinChannel => (&[ServiceType::Rtc], 1),
+        Privilege::JoinChannel
+        | Privilege::CreateRoom
+        | Privilege::SubscribeAudio
+        | Privilege::SubscribeVideo
+        | Privilege::SubscribeScreen => (&[ServiceType::Rtc], 1),
         Privilege::PublishAudio => (&[ServiceType::Rtc], 2),
-        Privilege::PublishVideo => (&[ServiceType::Rtc], 3),
+        Privilege::PublishVideo | Privilege::PublishScreen => (&[ServiceType::Rtc], 3),
         Privilege::PublishData => (&[ServiceType::Rtc], 4),
         Privilege::RtmLogin => (&[ServiceType::Rtm, ServiceType::Rtm2], 1),
         Privilege::ChatUser => (&[ServiceType::Chat], 1),
@@ -528,9 +535,13 @@ pub(crate) fn usable_007(t: &ParsedAccessToken2) -> Vec<Privilege> {
 pub(crate) fn held_006(t: &ParsedAccessToken, privilege: Privilege) -> Held {
     use access_token::Privilege as P;
     let id = match privilege {
-        Privilege::JoinChannel => P::JoinChannel,
+        Privilege::JoinChannel
+        | Privilege::CreateRoom
+        | Privilege::SubscribeAudio
+        | Privilege::SubscribeVideo
+        | Privilege::SubscribeScreen => P::JoinChannel,
         Privilege::PublishAudio => P::PublishAudioStream,
-        Privilege::PublishVideo => P::PublishVideoStream,
+        Privilege::PublishVideo | Privilege::PublishScreen => P::PublishVideoStream,
         Privilege::PublishData => P::PublishDataStream,
         Privilege::RtmLogin => P::RtmLogin,
         Privilege::ChatUser | Privilege::ChatApp => return Held::No,

@@ -9,10 +9,11 @@
 use agora_dynamic_key::access_token::ParsedAccessToken;
 use agora_dynamic_key::access_token2::ParsedAccessToken2;
 
-use crate::{Error, ParsedToken, TokenVersion, Verification, agora, zego};
+use crate::{Error, ParsedToken, TokenVersion, Verification, agora, tencent, zego};
 
 /// Decodes `token` without any credential, recognising its vendor and version
-/// from its prefix (`04`, `006`, `007`). The token is taken as given:
+/// from its prefix (`04`, `006`, `007`) or a Tencent UserSig's shape
+/// ([`TokenVersion::detect`]). The token is taken as given:
 /// surrounding whitespace is `malformed`, as the vendors' servers refuse it.
 ///
 /// - Agora 007 decodes fully; 006 too, except the channel name and uid, of
@@ -21,6 +22,8 @@ use crate::{Error, ParsedToken, TokenVersion, Verification, agora, zego};
 ///   clear-text header is read ([`VendorDetail::Zego04Sealed`](crate::VendorDetail::Zego04Sealed):
 ///   mode and expiry, the expiry unauthenticated); `app_id`, `user`, `room`,
 ///   `issued_at` are `None` and `privileges` is empty.
+/// - A Tencent UserSig or PrivateMapKey is signed, not encrypted: it decodes
+///   fully, unverified.
 ///
 /// `verification` is always [`Verification::NotChecked`].
 ///
@@ -52,5 +55,9 @@ pub fn insecure_decode(token: &str) -> Result<ParsedToken, Error> {
             Verification::NotChecked,
         ),
         TokenVersion::Zego04 => zego::view_sealed(zego_token04::inspect(token)?),
+        TokenVersion::TencentUserSig => tencent::view(
+            tencent_usersig::ParsedUserSig::parse(token)?,
+            Verification::NotChecked,
+        ),
     })
 }

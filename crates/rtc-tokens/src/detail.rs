@@ -11,6 +11,7 @@ use agora_dynamic_key::access_token::ParsedAccessToken;
 use agora_dynamic_key::access_token2::{ParsedAccessToken2, Service};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
+use tencent_usersig::{ParsedUserSig, Room};
 use zego_token04::Mode;
 
 /// The vendor-specific part of a parsed token: the vendor crate's own parsed
@@ -21,7 +22,11 @@ use zego_token04::Mode;
 /// `{"format":"zego04_sealed","mode":..,"expire":..}`,
 /// `{"format":"agora006","salt":..,"ts":..,"crc_channel_name":..,"crc_uid":..,"privileges":[[id,ts],..]}`,
 /// `{"format":"agora007","salt":..,"issue_ts":..,"expire":..,"services":[{"type":"rtc","channel_name":..,"uid":..,"privileges":{"1":..}},..]}`
-/// (plus `"unknown_service_type"` when parsing stopped at one).
+/// (plus `"unknown_service_type"` when parsing stopped at one),
+/// `{"format":"tencent_usersig","identifier":..,"sdkappid":..,"time":..,"expire":..}`
+/// plus, for a PrivateMapKey, `"private_map_key":{"version":..,"account":..,"sdkappid":..,
+/// "room_id":..,"room_str":..,"expire_at":..,"privilege_map":..,"privileges":["enter_room",..],
+/// "account_type":..}` (`room_str` only for a string room, version 1).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VendorDetail {
@@ -35,6 +40,8 @@ pub enum VendorDetail {
     Agora006(ParsedAccessToken),
     /// Agora AccessToken2 007.
     Agora007(Box<ParsedAccessToken2>),
+    /// Tencent UserSig, or PrivateMapKey when it carries a userbuf.
+    Tencent(Box<ParsedUserSig>),
 }
 
 impl Serialize for VendorDetail {
@@ -58,6 +65,29 @@ impl Serialize for VendorDetail {
                 expire: t.expire,
                 services: t.services.iter().map(ServiceJson).collect(),
                 unknown_service_type: t.unknown_service_type,
+            },
+            Self::Tencent(t) => Json::TencentUsersig {
+                identifier: &t.identifier,
+                sdkappid: t.sdkappid,
+                time: t.time,
+                expire: t.expire,
+                private_map_key: t.private_map_key.as_ref().map(|k| UserbufJson {
+                    version: k.version(),
+                    account: &k.account,
+                    sdkappid: k.sdkappid,
+                    room_id: match k.room {
+                        Room::Numeric(n) => n,
+                        Room::Str(_) => 0,
+                    },
+                    room_str: match &k.room {
+                        Room::Numeric(_) => None,
+                        Room::Str(s) => Some(s.as_str()),
+                    },
+                    expire_at: k.expire_at,
+                    privilege_map: k.privileges.bits(),
+                    privileges: k.privileges.iter().map(|p| p.name()).collect(),
+                    account_type: k.account_type,
+                }),
             },
         };
         view.serialize(serializer)
@@ -104,6 +134,30 @@ enum Json<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         unknown_service_type: Option<u16>,
     },
+    TencentUsersig {
+        identifier: &'a str,
+        sdkappid: u32,
+        time: u64,
+        expire: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        private_map_key: Option<UserbufJson<'a>>,
+    },
+}
+
+/// A PrivateMapKey's userbuf, as the conformance schema names its fields,
+/// plus its privileges by name.
+#[derive(Serialize)]
+struct UserbufJson<'a> {
+    version: u8,
+    account: &'a str,
+    sdkappid: u32,
+    room_id: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    room_str: Option<&'a str>,
+    expire_at: u32,
+    privilege_map: u32,
+    privileges: Vec<&'static str>,
+    account_type: u32,
 }
 
 /// A 007 service as the conformance schema writes it: `type`, its fields and

@@ -7,7 +7,10 @@
 //!   unknown Agora service, privileges that end before the token does, an
 //!   Agora time written in the other unit (a unix time where 007 wants
 //!   seconds of validity, seconds where 006 wants a unix time), a token good
-//!   for RTC only or RTM only, an RTC account made only of digits.
+//!   for RTC only or RTM only, an RTC account made only of digits; for a
+//!   Tencent UserSig, an identifier outside Tencent's user id rule, a
+//!   PrivateMapKey whose userbuf names another account or SDKAppID, and
+//!   privilege bits Tencent does not define.
 //!   [`ParsedToken::principal_notes`] compares the token with the channel and
 //!   user a caller expected.
 //! - [`mangling`] recognises a token damaged in transit (a `+` turned into a
@@ -163,6 +166,22 @@ pub enum Note {
         /// The numeric uid written the same way, if any.
         uid: Option<u32>,
     },
+    /// Tencent: the identifier breaks Tencent's documented user id rule (1
+    /// to 32 bytes of ASCII letters, digits, `_` and `-`); TRTC's SDKs may
+    /// refuse it. Tencent's reference generators check nothing, so such
+    /// tokens exist.
+    UserIdOutsideLimits,
+    /// Tencent: the PrivateMapKey's userbuf names another `field`
+    /// (`account` or `sdkappid`) than the UserSig itself: TRTC refuses it.
+    PrivateMapKeyMismatch {
+        /// The userbuf field that differs.
+        field: String,
+    },
+    /// Tencent: the privilege map has bits Tencent does not define.
+    UnknownPrivilegeBits {
+        /// Those bits.
+        bits: u32,
+    },
 }
 
 impl Note {
@@ -200,6 +219,8 @@ struct Facts {
     rtm_login: bool,
     /// Agora 007: the RTC service's user (006 names it only by CRC32).
     rtc_user: Option<String>,
+    /// Tencent: what is odd about the UserSig.
+    tencent: Vec<Note>,
 }
 
 /// The least value read as a unix time rather than seconds of validity:
@@ -273,6 +294,32 @@ impl Facts {
                     rtc_join: rtc.is_some(),
                     rtm_login,
                     rtc_user: rtc.map(|r| r.uid.clone()),
+                    ..Self::default()
+                }
+            }
+            VendorDetail::Tencent(t) => {
+                let mut tencent = Vec::new();
+                if !t.identifier_meets_limits() {
+                    tencent.push(Note::UserIdOutsideLimits);
+                }
+                if let Some(k) = &t.private_map_key {
+                    for (field, differs) in [
+                        ("account", k.account != t.identifier),
+                        ("sdkappid", k.sdkappid != t.sdkappid),
+                    ] {
+                        if differs {
+                            tencent.push(Note::PrivateMapKeyMismatch {
+                                field: field.to_owned(),
+                            });
+                        }
+                    }
+                    let bits = k.privileges.unknown_bits();
+                    if bits != 0 {
+                        tencent.push(Note::UnknownPrivilegeBits { bits });
+                    }
+                }
+                Self {
+                    tencent,
                     ..Self::default()
                 }
             }
@@ -407,6 +454,7 @@ impl ParsedToken {
             }
         }
         notes.extend(facts.wrong_unit);
+        notes.extend(facts.tencent);
         if facts.rtc_join {
             // 006 names its uid only by CRC32: the user is known once verified with it.
             let user = facts.rtc_user.as_deref().or(match self.version {
@@ -664,8 +712,18 @@ fn concatenated(s: &str) -> bool {
 }
 
 /// A recognised prefix followed by base64 whose length is not a multiple of
-/// four: every format pads its base64, so characters were lost.
+/// four: every format pads its base64, so characters were lost. A Tencent
+/// UserSig has no prefix: its variant alphabet and a zlib header, then a
+/// length that is not a multiple of four.
 fn truncated(s: &str) -> bool {
+    if let Some(whole) = s.get(..s.len().saturating_sub(s.len() % 4))
+        && !s.len().is_multiple_of(4)
+        && TokenVersion::detect(whole) == Ok(TokenVersion::TencentUserSig)
+    {
+        return s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'_'));
+    }
     let Ok(version) = TokenVersion::detect(s) else {
         return false;
     };
@@ -674,6 +732,8 @@ fn truncated(s: &str) -> bool {
         TokenVersion::Agora006 => 35,
         TokenVersion::Agora007 => 3,
         TokenVersion::Zego04 => 2,
+        // Whole groups of four: not truncated in a way its length shows.
+        TokenVersion::TencentUserSig => return false,
     };
     let Some(body) = s.get(skip..) else {
         return version == TokenVersion::Agora006;

@@ -6,7 +6,8 @@
 //! contains a secret or token bytes. When a vendor crate refused, its typed
 //! error is kept: [`Error::vendor_error`] returns it and
 //! [`source()`](std::error::Error::source) yields the vendor crate's own error
-//! (downcast it to `zego_token04::Error` or `agora_dynamic_key::Error`).
+//! (downcast it to `zego_token04::Error`, `agora_dynamic_key::Error` or
+//! `tencent_usersig::Error`).
 //!
 //! The `Display` text is self-contained (`vendor: message`, the vendor's text
 //! included), so print it alone; a reporter that also walks `source()` would
@@ -49,6 +50,19 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in the order the documentation lists them (for bindings
+    /// that map each kind onto a class of their own, and for label sets).
+    pub const ALL: &'static [Self] = &[
+        Self::InvalidInput,
+        Self::Malformed,
+        Self::Version,
+        Self::Signature,
+        Self::Decrypt,
+        Self::Expired,
+        Self::Mismatch,
+        Self::Internal,
+    ];
+
     /// The category's stable name: `invalid_input`, `malformed`, `version`,
     /// `signature`, `decrypt`, `expired`, `mismatch` or `internal`.
     #[must_use]
@@ -80,6 +94,8 @@ pub enum VendorError {
     Zego(zego_token04::Error),
     /// From `agora_dynamic_key`.
     Agora(agora_dynamic_key::Error),
+    /// From `tencent_usersig`.
+    Tencent(tencent_usersig::Error),
 }
 
 impl VendorError {
@@ -89,6 +105,7 @@ impl VendorError {
         match self {
             Self::Zego(e) => e,
             Self::Agora(e) => e,
+            Self::Tencent(e) => e,
         }
     }
 }
@@ -247,6 +264,26 @@ impl From<agora_dynamic_key::Error> for Error {
     }
 }
 
+impl From<tencent_usersig::Error> for Error {
+    fn from(e: tencent_usersig::Error) -> Self {
+        use tencent_usersig::ErrorKind as K;
+        let kind = match e.kind() {
+            K::InvalidInput => ErrorKind::InvalidInput,
+            K::Malformed => ErrorKind::Malformed,
+            K::Version => ErrorKind::Version,
+            K::Signature => ErrorKind::Signature,
+            K::Expired => ErrorKind::Expired,
+            K::Mismatch => ErrorKind::Mismatch,
+        };
+        Self {
+            kind,
+            vendor: Some(Vendor::Tencent),
+            message: e.to_string(),
+            source: Some(VendorError::Tencent(e)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::error::Error as _;
@@ -284,6 +321,25 @@ mod tests {
             assert_eq!(e.kind().as_str(), "internal");
             assert_eq!(e.message(), e.message().to_lowercase());
         }
+    }
+
+    #[test]
+    fn all_lists_every_kind_once() {
+        // A new kind fails to compile here until it is added to `ALL`.
+        let listed = |kind: ErrorKind| match kind {
+            ErrorKind::InvalidInput
+            | ErrorKind::Malformed
+            | ErrorKind::Version
+            | ErrorKind::Signature
+            | ErrorKind::Decrypt
+            | ErrorKind::Expired
+            | ErrorKind::Mismatch
+            | ErrorKind::Internal => ErrorKind::ALL.contains(&kind),
+        };
+        assert!(ErrorKind::ALL.iter().all(|k| listed(*k)));
+        let names: std::collections::BTreeSet<_> =
+            ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), 8);
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod named;
 pub mod policy;
 mod privilege;
 mod provider;
+mod tencent;
 mod types;
 mod zego;
 
@@ -33,6 +34,7 @@ pub use privilege::{Privilege, check_privileges};
 pub use provider::{
     Providers, TokenProvider, check_expected, check_expiry, renew_at, require_verified, unix_now,
 };
+pub use tencent::{DEMO_TENCENT_SDK_APP_ID, DEMO_TENCENT_SECRET_KEY, TencentProvider};
 pub use types::{
     DEFAULT_RENEW_BEFORE_SECS, DEFAULT_VALIDITY_SECS, ExpiryCheck, IssuedToken, ParseOptions,
     ParsedToken, PrivilegeExpiries, PrivilegeView, Role, TokenKind, TokenRequest, TokenVersion,
@@ -45,3 +47,6 @@ pub use zego_token04;
 
 /// The Agora AccessToken/AccessToken2 crate, re-exported.
 pub use agora_dynamic_key;
+
+/// The Tencent UserSig/PrivateMapKey crate, re-exported.
+pub use tencent_usersig;

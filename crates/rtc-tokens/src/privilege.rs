@@ -7,23 +7,31 @@
 //! [`ParseOptions::require`](crate::ParseOptions::require), by default what the
 //! token needs to be usable (RTC: join channel; RTM: log in; chat: its chat
 //! privilege; a ZEGO token: nothing beyond its own expiry, which its
-//! privileges share). Which vendor privilege a neutral one is lives in the
-//! providers' modules; this module only asks them and decides.
+//! privileges share; a Tencent PrivateMapKey: entering its room). Which
+//! vendor privilege a neutral one is lives in the providers' modules; this
+//! module only asks them and decides.
+//!
+//! The same neutral privileges name what a Tencent PrivateMapKey grants
+//! ([`TokenRequest::privileges`](crate::TokenRequest::privileges)): TRTC's
+//! room privilege bits are joining (entering), creating the room, and
+//! publishing and subscribing audio, video and the screen-share sub-stream.
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, ErrorKind, ExpiryCheck, ParseOptions, ParsedToken, VendorDetail, agora, zego};
+use crate::{
+    Error, ErrorKind, ExpiryCheck, ParseOptions, ParsedToken, VendorDetail, agora, tencent, zego,
+};
 
 /// A privilege a backend can require of a token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Privilege {
-    /// Join (ZEGO: log in to) the room or channel.
+    /// Join (ZEGO: log in to; Tencent: enter) the room or channel.
     JoinChannel,
-    /// Publish audio (ZEGO: publish streams).
+    /// Publish audio (ZEGO: publish streams; Tencent: send audio).
     PublishAudio,
-    /// Publish video (ZEGO: publish streams).
+    /// Publish video (ZEGO: publish streams; Tencent: send video).
     PublishVideo,
     /// Publish data streams (Agora only).
     PublishData,
@@ -33,6 +41,19 @@ pub enum Privilege {
     ChatUser,
     /// Use Agora Chat as the app (administrator).
     ChatApp,
+    /// Create the room (a privilege of its own for Tencent; with joining for
+    /// ZEGO and Agora).
+    CreateRoom,
+    /// Subscribe to (receive) audio (Tencent; with joining for ZEGO and Agora).
+    SubscribeAudio,
+    /// Subscribe to (receive) video (Tencent; with joining for ZEGO and Agora).
+    SubscribeVideo,
+    /// Publish the screen-share sub-stream (Tencent; publishing video for
+    /// ZEGO and Agora).
+    PublishScreen,
+    /// Subscribe to the screen-share sub-stream (Tencent; with joining for
+    /// ZEGO and Agora).
+    SubscribeScreen,
 }
 
 impl Privilege {
@@ -47,6 +68,11 @@ impl Privilege {
             Self::RtmLogin => "log in to rtm",
             Self::ChatUser => "chat user",
             Self::ChatApp => "chat app administrator",
+            Self::CreateRoom => "create room",
+            Self::SubscribeAudio => "subscribe audio",
+            Self::SubscribeVideo => "subscribe video",
+            Self::PublishScreen => "publish screen share",
+            Self::SubscribeScreen => "subscribe screen share",
         }
     }
 }
@@ -68,6 +94,7 @@ fn held(parsed: &ParsedToken, privilege: Privilege) -> Held {
         VendorDetail::Agora007(t) => agora::held_007(t, privilege),
         VendorDetail::Agora006(t) => agora::held_006(t, privilege),
         VendorDetail::Zego04(c) => zego::held(c, privilege),
+        VendorDetail::Tencent(t) => tencent::held(t, privilege),
         _ => Held::No,
     }
 }
@@ -77,6 +104,7 @@ fn usable(parsed: &ParsedToken) -> Vec<Privilege> {
     match &parsed.detail {
         VendorDetail::Agora007(t) => agora::usable_007(t),
         VendorDetail::Agora006(t) => agora::usable_006(t),
+        VendorDetail::Tencent(t) => tencent::usable(t),
         _ => Vec::new(),
     }
 }

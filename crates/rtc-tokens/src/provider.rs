@@ -92,21 +92,28 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
     /// differs says so rather than `signature`) or lacks a required privilege,
     /// `expired` when it or a required privilege has expired.
     fn verify(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
-        let parsed = self.inspect(token, options)?;
-        if let Err(e) = require_verified(&parsed) {
-            // A 006 signature covers the channel and uid it is checked with:
-            // when their CRC32s already differ, that is the news.
-            if parsed.version == TokenVersion::Agora006 {
-                check_expected(&parsed, options)?;
-            }
-            return Err(e);
-        }
-        check_expected(&parsed, options)?;
-        // Before the token's own expiry: a privilege that expired first is the news.
-        check_privileges(&parsed, options)?;
-        check_expiry(&parsed, options.expiry)?;
-        Ok(parsed)
+        verify_parsed(self.inspect(token, options)?, options)
     }
+}
+
+/// The checks [`TokenProvider::verify`] makes once the token is inspected.
+pub(crate) fn verify_parsed(
+    parsed: ParsedToken,
+    options: &ParseOptions,
+) -> Result<ParsedToken, Error> {
+    if let Err(e) = require_verified(&parsed) {
+        // A 006 signature covers the channel and uid it is checked with:
+        // when their CRC32s already differ, that is the news.
+        if parsed.version == TokenVersion::Agora006 {
+            check_expected(&parsed, options)?;
+        }
+        return Err(e);
+    }
+    check_expected(&parsed, options)?;
+    // Before the token's own expiry: a privilege that expired first is the news.
+    check_privileges(&parsed, options)?;
+    check_expiry(&parsed, options.expiry)?;
+    Ok(parsed)
 }
 
 /// Fails unless the parsed token's integrity was established.
@@ -159,7 +166,7 @@ pub fn check_expected(parsed: &ParsedToken, options: &ParseOptions) -> Result<()
         ));
     }
     let room = match parsed.vendor {
-        Vendor::Zego => "room",
+        Vendor::Zego | Vendor::Tencent => "room",
         Vendor::Agora => "channel",
     };
     let notes = parsed.principal_notes(options.channel.as_deref(), options.uid.as_deref());
@@ -217,11 +224,13 @@ pub fn renew_at(issued_at: u64, expires_at: u64, renew_before: u32) -> u64 {
 /// A set of providers, at most one per vendor, with a default.
 ///
 /// It recognises a token's vendor and version from its prefix (`04…`,
-/// `006…`, `007…`) and hands it to the matching provider.
+/// `006…`, `007…`) or, for a Tencent UserSig, its shape
+/// ([`TokenVersion::detect`]) and hands it to the matching provider.
 #[derive(Clone, Debug, Default)]
 pub struct Providers {
     zego: Option<Arc<dyn TokenProvider>>,
     agora: Option<Arc<dyn TokenProvider>>,
+    tencent: Option<Arc<dyn TokenProvider>>,
     default_vendor: Option<Vendor>,
 }
 
@@ -244,6 +253,7 @@ impl Providers {
         match provider.vendor() {
             Vendor::Zego => self.zego = Some(provider),
             Vendor::Agora => self.agora = Some(provider),
+            Vendor::Tencent => self.tencent = Some(provider),
         }
     }
 
@@ -260,14 +270,16 @@ impl Providers {
         match vendor {
             Vendor::Zego => self.zego.as_ref(),
             Vendor::Agora => self.agora.as_ref(),
+            Vendor::Tencent => self.tencent.as_ref(),
         }
     }
 
     /// The configured vendors.
     #[must_use]
     pub fn vendors(&self) -> Vec<Vendor> {
-        [Vendor::Zego, Vendor::Agora]
-            .into_iter()
+        <Vendor as crate::Named>::ALL
+            .iter()
+            .copied()
             .filter(|v| self.get(*v).is_some())
             .collect()
     }
@@ -275,9 +287,9 @@ impl Providers {
     /// The default vendor: the one set, or the only one configured.
     #[must_use]
     pub fn default_vendor(&self) -> Option<Vendor> {
-        let only = match (&self.zego, &self.agora) {
-            (Some(_), None) => Some(Vendor::Zego),
-            (None, Some(_)) => Some(Vendor::Agora),
+        let configured = self.vendors();
+        let only = match configured.as_slice() {
+            [only] => Some(*only),
             _ => None,
         };
         self.default_vendor.or(only)

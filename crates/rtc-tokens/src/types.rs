@@ -17,23 +17,26 @@ pub const DEFAULT_RENEW_BEFORE_SECS: u32 = 30;
 
 /// A token vendor.
 ///
-/// Its spellings are its [`Named`] data: written as `zego` or `agora`;
-/// `zegocloud` is read as ZEGO.
+/// Its spellings are its [`Named`] data: written as `zego`, `agora` or
+/// `tencent`; `zegocloud` is read as ZEGO, `trtc` as Tencent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Vendor {
     /// ZEGOCLOUD (token04).
     Zego,
     /// Agora (AccessToken 006 and AccessToken2 007).
     Agora,
+    /// Tencent Cloud TRTC (UserSig and PrivateMapKey, TLS sig v2).
+    Tencent,
 }
 
 impl Named for Vendor {
-    const ALL: &'static [Self] = &[Self::Zego, Self::Agora];
+    const ALL: &'static [Self] = &[Self::Zego, Self::Agora, Self::Tencent];
 
     fn name(self) -> &'static str {
         match self {
             Self::Zego => "zego",
             Self::Agora => "agora",
+            Self::Tencent => "tencent",
         }
     }
 
@@ -41,13 +44,14 @@ impl Named for Vendor {
         match self {
             Self::Zego => &["zegocloud"],
             Self::Agora => &[],
+            Self::Tencent => &["trtc"],
         }
     }
 }
 
 named_text!(Vendor, "vendor");
 
-/// A token format version, as its prefix reads.
+/// A token format version, as its prefix (or, for Tencent, its shape) reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TokenVersion {
     /// ZEGO token04 (`04…`).
@@ -59,17 +63,30 @@ pub enum TokenVersion {
     /// Agora AccessToken2 (`007…`).
     #[serde(rename = "007")]
     Agora007,
+    /// Tencent UserSig or PrivateMapKey (TLS sig v2), which has no prefix: written
+    /// `usersig`.
+    #[serde(rename = "usersig")]
+    TencentUserSig,
 }
 
 impl TokenVersion {
-    /// The version prefix: `04`, `006` or `007`.
+    /// The version's name: its prefix, `04`, `006` or `007`, or `usersig`.
     #[must_use]
-    pub const fn prefix(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Zego04 => "04",
             Self::Agora006 => "006",
             Self::Agora007 => "007",
+            Self::TencentUserSig => "usersig",
         }
+    }
+
+    /// The version as written: its prefix, `04`, `006` or `007`; for a Tencent
+    /// UserSig, which has no prefix, its name `usersig` (the same as
+    /// [`as_str`](Self::as_str)).
+    #[must_use]
+    pub const fn prefix(self) -> &'static str {
+        self.as_str()
     }
 
     /// The vendor whose format this is.
@@ -78,28 +95,40 @@ impl TokenVersion {
         match self {
             Self::Zego04 => Vendor::Zego,
             Self::Agora006 | Self::Agora007 => Vendor::Agora,
+            Self::TencentUserSig => Vendor::Tencent,
         }
     }
 
-    /// Recognises the vendor and version from a token's prefix. The token is
-    /// taken exactly as given: the vendors' servers refuse one with
-    /// surrounding whitespace (a trailing newline, a leading space), and so
-    /// does this. A tool reading a token from a file or a terminal trims it
+    /// Recognises the vendor and version of a token: by its prefix (`04`,
+    /// `006`, `007`), else by a Tencent UserSig's shape. A UserSig has no
+    /// prefix; it is recognised when it is made only of its base64 variant's
+    /// characters (letters, digits, `*`, `-`, `_`), in groups of four, and its
+    /// first bytes open a zlib stream (in practice it starts with `eJ`; it
+    /// never starts with a digit, so no ZEGO or Agora token can be taken for
+    /// one, nor one for theirs). The prefixes are checked first, and the shape
+    /// check decodes three bytes only: whether the rest is a UserSig is for
+    /// the parser to say (`malformed` if not).
+    ///
+    /// The token is taken exactly as given: the vendors' servers refuse one
+    /// with surrounding whitespace (a trailing newline, a leading space), and
+    /// so does this. A tool reading a token from a file or a terminal trims it
     /// itself, and can say so.
     ///
     /// ```
     /// use rtc_tokens::{ErrorKind, TokenVersion};
     ///
     /// assert_eq!(TokenVersion::detect("007eJxTYBBY").unwrap(), TokenVersion::Agora007);
+    /// assert_eq!(TokenVersion::detect("eJyrVgrxCdYr").unwrap(), TokenVersion::TencentUserSig);
     /// let err = TokenVersion::detect("007eJxTYBBY\n").unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::Malformed);
+    /// assert_eq!(TokenVersion::detect("hello").unwrap_err().kind(), ErrorKind::Version);
     /// ```
     ///
     /// # Errors
     ///
-    /// `version` when the token starts with none of `04`, `006`, `007`
-    /// (or is empty), `malformed` when a known token has surrounding
-    /// whitespace.
+    /// `version` when the token starts with none of `04`, `006`, `007` and
+    /// does not have a UserSig's shape (or is empty), `malformed` when a known
+    /// token has surrounding whitespace.
     pub fn detect(token: &str) -> Result<Self, Error> {
         let trimmed = token.trim();
         let version = if trimmed.starts_with("006") {
@@ -108,11 +137,14 @@ impl TokenVersion {
             Self::Agora007
         } else if trimmed.starts_with("04") {
             Self::Zego04
+        } else if tencent_usersig::usersig::looks_like_usersig(trimmed) {
+            Self::TencentUserSig
         } else {
             return Err(Error::new(
                 ErrorKind::Version,
                 None,
-                "not a known token: expected a 04 (zego), 006 or 007 (agora) prefix",
+                "not a known token: expected a 04 (zego), 006 or 007 (agora) prefix, \
+                 or a tencent usersig",
             ));
         };
         if trimmed.len() != token.len() {
@@ -129,7 +161,7 @@ impl TokenVersion {
 
 impl fmt::Display for TokenVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.prefix())
+        f.write_str(self.as_str())
     }
 }
 
@@ -308,6 +340,11 @@ pub struct TokenRequest {
     /// Agora 007 only: per-privilege validities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privilege_expiries: Option<PrivilegeExpiries>,
+    /// Exactly these room privileges instead of the role's (Tencent only: a
+    /// PrivateMapKey's privilege bits; needs a room). ZEGO and Agora grant by
+    /// role and refuse it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileges: Option<Vec<Privilege>>,
 }
 
 const fn default_validity() -> u32 {
@@ -325,6 +362,7 @@ impl Default for TokenRequest {
             validity_secs: DEFAULT_VALIDITY_SECS,
             stream_ids: Vec::new(),
             privilege_expiries: None,
+            privileges: None,
         }
     }
 }
@@ -492,6 +530,42 @@ impl TokenRequest {
     pub fn with_privilege_expiries(mut self, expiries: PrivilegeExpiries) -> Self {
         self.privilege_expiries = Some(expiries);
         self
+    }
+
+    /// Grants exactly these room privileges instead of the role's (Tencent
+    /// only: ZEGO and Agora grant by role and refuse it).
+    ///
+    /// ```
+    /// use rtc_tokens::{Privilege, TencentProvider, TokenProvider, TokenRequest};
+    ///
+    /// # fn main() -> Result<(), rtc_tokens::Error> {
+    /// let listen = TokenRequest::rtc("alice", "1234")
+    ///     .with_privileges([Privilege::JoinChannel, Privilege::SubscribeAudio]);
+    /// let provider = TencentProvider::demo();
+    /// let parsed = provider.verify(&provider.issue(&listen)?.token, &Default::default())?;
+    /// let names: Vec<_> = parsed.privileges.iter().map(|p| p.name.as_str()).collect();
+    /// assert_eq!(names, ["enter room", "receive audio"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_privileges(mut self, privileges: impl IntoIterator<Item = Privilege>) -> Self {
+        self.privileges = Some(privileges.into_iter().collect());
+        self
+    }
+
+    /// Refuses a privilege list, for the vendors that grant by role.
+    pub(crate) fn no_privilege_list(&self, vendor: Vendor) -> Result<(), Error> {
+        if self.privileges.is_some() {
+            return Err(Error::invalid_input(
+                Some(vendor),
+                format!(
+                    "{vendor} grants privileges by role: drop privileges (a privilege list is \
+                     tencent only)"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Refuses a validity of 0, for every vendor alike (ZEGO refuses it; Agora's

@@ -129,6 +129,7 @@ impl TokenProvider for ZegoProvider {
 
     fn issue_at(&self, request: &TokenRequest, now: u64) -> Result<IssuedToken, Error> {
         request.check_validity(Vendor::Zego)?;
+        request.no_privilege_list(Vendor::Zego)?;
         if request.kind != TokenKind::Rtc {
             return Err(zego_err(&format!(
                 "zego token04 has one kind, rtc; {} tokens are agora only",
@@ -230,9 +231,14 @@ pub(crate) fn held(claims: &Claims, privilege: Privilege) -> Held {
         None if claims.payload.is_empty() => (true, true),
         None => (false, false),
     };
+    // Creating the room and subscribing come with logging in.
     let holds = match privilege {
-        Privilege::JoinChannel => login,
-        Privilege::PublishAudio | Privilege::PublishVideo => publish,
+        Privilege::JoinChannel
+        | Privilege::CreateRoom
+        | Privilege::SubscribeAudio
+        | Privilege::SubscribeVideo
+        | Privilege::SubscribeScreen => login,
+        Privilege::PublishAudio | Privilege::PublishVideo | Privilege::PublishScreen => publish,
         _ => false,
     };
     if holds { Held::WithToken } else { Held::No }

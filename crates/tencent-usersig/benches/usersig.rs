@@ -1,4 +1,5 @@
-//! UserSig build, and parse + verify.
+//! UserSig and PrivateMapKey (numeric and string room) build, and parse + verify, with
+//! the inputs `xtask/bench-node/tls-sig-bench.js` gives npm `tls-sig-api-v2`.
 //!
 //! `cargo bench -p tencent-usersig --features hazmat -- --warm-up-time 1 --measurement-time 3`
 #![allow(missing_docs, clippy::unwrap_used)]
@@ -19,6 +20,12 @@ fn benches(c: &mut Criterion) {
     let builder = UserSigBuilder::new(SDKAPPID, key.clone());
     let user = UserId::new("user_0123456789").unwrap();
     let spec = PrivateMapKeySpec::new(user.clone(), Room::Numeric(1234), Privileges::ALL, 86_400);
+    let str_spec = PrivateMapKeySpec::new(
+        user.clone(),
+        Room::Str("1234".into()),
+        Privileges::ALL,
+        86_400,
+    );
 
     c.bench_function("usersig build", |b| {
         b.iter(|| {
@@ -31,6 +38,14 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             builder
                 .private_map_key_at_time(black_box(NOW), &spec)
+                .unwrap()
+        });
+    });
+
+    c.bench_function("privatemapkey build, string room", |b| {
+        b.iter(|| {
+            builder
+                .private_map_key_at_time(black_box(NOW), &str_spec)
                 .unwrap()
         });
     });

@@ -87,7 +87,13 @@ impl UserSigBuilder {
         self.private_map_key_at(unix_now(), spec)
     }
 
-    pub(crate) fn user_sig_at(
+    /// [`Self::user_sig`] as of `now` (unix seconds) instead of the system clock, for a
+    /// caller that keeps its own clock (a token service issuing "as of" a request time).
+    /// The issue time is written into the token as given.
+    ///
+    /// # Errors
+    /// As [`Self::user_sig`].
+    pub fn user_sig_at(
         &self,
         now: u64,
         user: &UserId,
@@ -98,11 +104,11 @@ impl UserSigBuilder {
         self.issue(&doc)
     }
 
-    pub(crate) fn private_map_key_at(
-        &self,
-        now: u64,
-        spec: &PrivateMapKeySpec,
-    ) -> Result<Issued, Error> {
+    /// [`Self::private_map_key`] as of `now` (unix seconds) instead of the system clock.
+    ///
+    /// # Errors
+    /// As [`Self::private_map_key`].
+    pub fn private_map_key_at(&self, now: u64, spec: &PrivateMapKeySpec) -> Result<Issued, Error> {
         self.check(spec.validity_secs)?;
         check_room(&spec.room)?;
         let expire_at = now

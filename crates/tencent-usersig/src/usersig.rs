@@ -12,14 +12,14 @@
 //! the caller's `now`.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use hmac::{KeyInit, Mac};
-use serde::{Deserialize, Serialize};
+use base64::alphabet::{self, Alphabet};
+use base64::engine::GeneralPurpose;
+use base64::engine::general_purpose::{PAD, STANDARD};
+use hmac::Mac;
+use serde::Deserialize;
 
 use crate::userbuf::PrivateMapKey;
-use crate::{Error, MAX_INFLATED_LEN, MAX_TOKEN_LEN, SecretKey};
-
-type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+use crate::{Error, HmacSha256, MAX_INFLATED_LEN, MAX_TOKEN_LEN, SecretKey};
 
 /// The only document version: `TLS.ver`.
 pub const VERSION: &str = "2.0";
@@ -72,30 +72,53 @@ impl UserSig {
 
     /// The signed JSON document, compact, keys in the Node reference's order.
     ///
+    /// Written directly (the bytes `serde_json::to_vec` gives for the same fields, a test
+    /// checks; see `docs/design/tencent-usersig-speed.md` for why not through serde).
+    ///
     /// # Errors
-    /// None in practice: serializing strings and integers cannot fail; a failure would be
-    /// reported as [`Error::Malformed`] rather than a half-written token.
+    /// None in practice: the result is kept fallible for the callers of its first version.
     pub fn document(&self, key: &SecretKey) -> Result<Vec<u8>, Error> {
-        let userbuf = self.userbuf.as_deref().map(|b| STANDARD.encode(b));
-        let mac = mac(
-            key,
-            &self.identifier,
-            self.sdkappid,
-            self.time,
-            self.expire,
-            userbuf.as_deref(),
+        let userbuf_len = self
+            .userbuf
+            .as_ref()
+            .map_or(0, |b| b.len().div_ceil(3).saturating_mul(4));
+        let mut doc = String::with_capacity(
+            DOC_FIXED_LEN
+                .saturating_add(self.identifier.len().saturating_mul(6))
+                .saturating_add(userbuf_len),
         );
-        let sig = STANDARD.encode(mac.finalize().into_bytes());
-        let doc = DocOut {
-            ver: VERSION,
-            identifier: &self.identifier,
-            sdkappid: self.sdkappid,
-            time: self.time,
-            expire: self.expire,
-            userbuf: userbuf.as_deref(),
-            sig: &sig,
-        };
-        serde_json::to_vec(&doc).map_err(|_| Error::Malformed("document does not serialize"))
+        let (mut a, mut t, mut e) = ([0u8; 20], [0u8; 20], [0u8; 20]);
+        let (sdkappid, time, expire) = (
+            decimal(&mut a, u64::from(self.sdkappid)),
+            decimal(&mut t, self.time),
+            decimal(&mut e, self.expire),
+        );
+        doc.push_str("{\"TLS.ver\":\"");
+        doc.push_str(VERSION);
+        doc.push_str("\",\"TLS.identifier\":\"");
+        push_json_escaped(&mut doc, &self.identifier);
+        doc.push_str("\",\"TLS.sdkappid\":");
+        doc.push_str(sdkappid);
+        doc.push_str(",\"TLS.time\":");
+        doc.push_str(time);
+        doc.push_str(",\"TLS.expire\":");
+        doc.push_str(expire);
+        let mut m = mac_fields(key, &self.identifier, sdkappid, time, expire);
+        if let Some(userbuf) = &self.userbuf {
+            doc.push_str(",\"TLS.userbuf\":\"");
+            let start = doc.len();
+            STANDARD.encode_string(userbuf, &mut doc);
+            mac_userbuf(&mut m, doc.get(start..).unwrap_or_default());
+            doc.push('"');
+        }
+        doc.push_str(",\"TLS.sig\":\"");
+        let mut sig = [0u8; 44];
+        let n = STANDARD
+            .encode_slice(m.finalize().into_bytes(), &mut sig)
+            .unwrap_or(0);
+        doc.push_str(core::str::from_utf8(sig.get(..n).unwrap_or_default()).unwrap_or_default());
+        doc.push_str("\"}");
+        Ok(doc.into_bytes())
     }
 
     /// The token: the signed document, zlib-compressed, in the base64 variant.
@@ -104,8 +127,46 @@ impl UserSig {
     /// As [`Self::document`].
     pub fn to_token(&self, key: &SecretKey) -> Result<String, Error> {
         let z = small_zlib::compress(&self.document(key)?);
-        Ok(to_variant(STANDARD.encode(z)))
+        Ok(VARIANT.encode(z))
     }
+}
+
+/// The document's length without the identifier and the userbuf (the longest numbers).
+const DOC_FIXED_LEN: usize = 160;
+
+/// Appends `s` as the inside of a JSON string, escaped exactly as `serde_json` escapes
+/// (`\"`, `\\`, `\b \t \n \f \r`, other control characters as `\u00xx`, lowercase;
+/// everything else, `/`, DEL and non-ASCII included, as it is).
+fn push_json_escaped(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut plain = 0usize;
+    for (i, b) in s.bytes().enumerate() {
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x09 => "\\t",
+            0x0a => "\\n",
+            0x0c => "\\f",
+            0x0d => "\\r",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(plain..i).unwrap_or_default());
+        plain = i.wrapping_add(1);
+        if short.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(
+                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+            ));
+            out.push(char::from(
+                HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
+            ));
+        } else {
+            out.push_str(short);
+        }
+    }
+    out.push_str(s.get(plain..).unwrap_or_default());
 }
 
 /// A decoded UserSig (or PrivateMapKey), not yet verified.
@@ -248,6 +309,38 @@ impl ParsedUserSig {
     }
 }
 
+/// Whether `token` has a UserSig's shape, decided cheaply and without decoding it: made
+/// only of the base64 variant's characters (letters, digits, `*`, `-`, `_`), a length that
+/// is a multiple of 4, and a first 3 bytes that open a zlib stream (RFC 1950: deflate,
+/// check bits valid, no preset dictionary). Such a token starts with one of `C G K O S W
+/// a e` (`eJ` in practice), never with a digit: no ZEGO (`04`) or Agora (`006`, `007`)
+/// token has this shape. It says nothing of the rest: [`ParsedUserSig::parse`] decides.
+///
+/// ```
+/// assert!(tencent_usersig::usersig::looks_like_usersig("eJyrVgrxCdYrSy1S"));
+/// assert!(!tencent_usersig::usersig::looks_like_usersig("007eJxTYBBY"));
+/// assert!(!tencent_usersig::usersig::looks_like_usersig("eJyrVgrx+dYrSy1S"));
+/// ```
+#[must_use]
+pub fn looks_like_usersig(token: &str) -> bool {
+    let bytes = token.as_bytes();
+    let variant = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'_');
+    if bytes.is_empty() || !bytes.len().is_multiple_of(4) || !bytes.iter().all(variant) {
+        return false;
+    }
+    let head = bytes.get(..4).map(from_variant);
+    let Some(Ok(head)) = head else {
+        return false;
+    };
+    match head.as_slice() {
+        [cmf, flg, ..] => {
+            let check = u16::from(*cmf) << 8 | u16::from(*flg);
+            cmf & 0x0f == 8 && cmf >> 4 <= 7 && flg & 0x20 == 0 && check % 31 == 0
+        }
+        _ => false,
+    }
+}
+
 /// The HMAC over the signed content (spec "Token" 2), ready to finalize or verify.
 fn mac(
     key: &SecretKey,
@@ -257,26 +350,47 @@ fn mac(
     expire: u64,
     userbuf_b64: Option<&str>,
 ) -> HmacSha256 {
-    // HMAC takes keys of any length: `new_from_slice` cannot fail for it.
-    let mut m = <HmacSha256 as KeyInit>::new_from_slice(key.expose())
-        .unwrap_or_else(|_| <HmacSha256 as KeyInit>::new(&Default::default()));
     let (mut a, mut t, mut e) = ([0u8; 20], [0u8; 20], [0u8; 20]);
+    let mut m = mac_fields(
+        key,
+        identifier,
+        decimal(&mut a, u64::from(sdkappid)),
+        decimal(&mut t, time),
+        decimal(&mut e, expire),
+    );
+    if let Some(b64) = userbuf_b64 {
+        mac_userbuf(&mut m, b64);
+    }
+    m
+}
+
+/// The HMAC over the four fields every token signs (numbers in decimal).
+fn mac_fields(
+    key: &SecretKey,
+    identifier: &str,
+    sdkappid: &str,
+    time: &str,
+    expire: &str,
+) -> HmacSha256 {
+    let mut m = key.mac();
     for (label, value) in [
         ("TLS.identifier:", identifier),
-        ("TLS.sdkappid:", decimal(&mut a, u64::from(sdkappid))),
-        ("TLS.time:", decimal(&mut t, time)),
-        ("TLS.expire:", decimal(&mut e, expire)),
+        ("TLS.sdkappid:", sdkappid),
+        ("TLS.time:", time),
+        ("TLS.expire:", expire),
     ] {
         m.update(label.as_bytes());
         m.update(value.as_bytes());
         m.update(b"\n");
     }
-    if let Some(b64) = userbuf_b64 {
-        m.update(b"TLS.userbuf:");
-        m.update(b64.as_bytes());
-        m.update(b"\n");
-    }
     m
+}
+
+/// Adds the userbuf line (its standard base64) to the HMAC.
+fn mac_userbuf(m: &mut HmacSha256, userbuf_b64: &str) {
+    m.update(b"TLS.userbuf:");
+    m.update(userbuf_b64.as_bytes());
+    m.update(b"\n");
 }
 
 /// `n` in decimal, written at the end of `buf`.
@@ -313,39 +427,37 @@ fn refusal(json: &[u8]) -> Error {
     }
 }
 
-/// Standard base64 into Tencent's variant: `+`→`*`, `/`→`-`, `=`→`_`.
-fn to_variant(s: String) -> String {
-    let mut bytes = s.into_bytes();
-    for b in &mut bytes {
-        *b = match *b {
-            b'+' => b'*',
-            b'/' => b'-',
-            b'=' => b'_',
-            other => other,
-        };
+/// Tencent's base64 variant: the standard alphabet with `*` and `-` for `+` and `/`,
+/// padded with `_` for `=`.
+// Evaluated at compile time: an invalid alphabet fails the build, never a run.
+#[allow(clippy::panic)]
+const VARIANT_ALPHABET: Alphabet = {
+    let Some(pad) = alphabet::Symbol::new(b'_') else {
+        panic!("'_' is a base64 symbol")
+    };
+    match Alphabet::new_with_padding(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-",
+        pad,
+    ) {
+        Ok(a) => a,
+        Err(_) => panic!("the variant alphabet is valid"),
     }
-    String::from_utf8(bytes).unwrap_or_default()
-}
+};
 
-/// Tencent's variant decoded strictly: the standard `+`, `/`, `=` are refused, the
-/// variant's characters mapped back, then `STANDARD` (canonical padding, zero trailing
-/// bits) decodes.
+/// The variant's engine, as strict as `STANDARD`: canonical padding, zero trailing bits;
+/// the standard `+`, `/` and `=` are not in its alphabet, so they are refused.
+const VARIANT: GeneralPurpose = GeneralPurpose::new(&VARIANT_ALPHABET, PAD);
+
+/// Tencent's variant decoded strictly (see [`VARIANT`]).
 fn from_variant(token: &[u8]) -> Result<Vec<u8>, Error> {
-    const BAD: Error = Error::Malformed("not tencent's base64 variant");
-    let mut std = Vec::with_capacity(token.len());
-    for &b in token {
-        std.push(match b {
-            b'*' => b'+',
-            b'-' => b'/',
-            b'_' => b'=',
-            b'+' | b'/' | b'=' => return Err(BAD),
-            other => other,
-        });
-    }
-    STANDARD.decode(std).map_err(|_| BAD)
+    VARIANT
+        .decode(token)
+        .map_err(|_| Error::Malformed("not tencent's base64 variant"))
 }
 
-#[derive(Serialize)]
+/// The document as serde writes it: the test oracle of [`UserSig::document`].
+#[cfg(test)]
+#[derive(serde::Serialize)]
 struct DocOut<'a> {
     #[serde(rename = "TLS.ver")]
     ver: &'a str,
@@ -440,6 +552,57 @@ mod tests {
         assert_eq!(doc, reference);
     }
 
+    /// The document as `serde_json` writes it (the writer before `document` wrote it).
+    fn serde_document(doc: &UserSig, key: &SecretKey) -> Vec<u8> {
+        let userbuf = doc.userbuf.as_deref().map(|b| STANDARD.encode(b));
+        let m = mac(
+            key,
+            &doc.identifier,
+            doc.sdkappid,
+            doc.time,
+            doc.expire,
+            userbuf.as_deref(),
+        );
+        let sig = STANDARD.encode(m.finalize().into_bytes());
+        serde_json::to_vec(&DocOut {
+            ver: VERSION,
+            identifier: &doc.identifier,
+            sdkappid: doc.sdkappid,
+            time: doc.time,
+            expire: doc.expire,
+            userbuf: userbuf.as_deref(),
+            sig: &sig,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn document_escapes_every_ascii_character_as_serde_does() {
+        let all: String = (0u8..=0x7f).map(char::from).collect();
+        for identifier in [all.as_str(), "", "a\"b", "\u{2028}日本\u{7f}\u{0}", "\\\\/"] {
+            for userbuf in [None, Some(vec![]), Some(vec![0xfb; 7])] {
+                let mut doc = UserSig::new(identifier, u32::MAX, u64::MAX, 0);
+                doc.userbuf = userbuf;
+                assert_eq!(doc.document(&key()).unwrap(), serde_document(&doc, &key()));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn document_is_what_serde_writes(
+            identifier in proptest::prelude::any::<String>(),
+            sdkappid: u32,
+            time: u64,
+            expire: u64,
+            userbuf in proptest::option::of(proptest::collection::vec(0u8..=255, 0..300)),
+        ) {
+            let mut doc = UserSig::new(identifier, sdkappid, time, expire);
+            doc.userbuf = userbuf;
+            proptest::prop_assert_eq!(doc.document(&key()).unwrap(), serde_document(&doc, &key()));
+        }
+    }
+
     #[test]
     fn decimal_writes_every_width() {
         let mut b = [0u8; 20];
@@ -466,11 +629,12 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
-        assert_eq!(to_variant("+/==".into()), "*-__");
+        assert_eq!(VARIANT.encode([0xfb, 0xff]), "*-8_");
+        assert_eq!(VARIANT.encode([0xfc]), "-A__");
     }
 
     fn token_of(json: &str) -> String {
-        to_variant(STANDARD.encode(small_zlib::compress(json.as_bytes())))
+        VARIANT.encode(small_zlib::compress(json.as_bytes()))
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub(crate) mod agora;
 pub(crate) mod neutral;
 pub(crate) mod ops;
 pub(crate) mod sample;
+pub(crate) mod tencent;
 pub(crate) mod zego;
 
 use std::sync::Arc;

@@ -42,6 +42,7 @@ pub(crate) const TOKEN_REQUEST_KEYS: &[&str] = &[
     "role",
     "validity_secs",
     "stream_ids",
+    "privileges",
     "privilege_expiries",
     "join",
     "publish_audio",
@@ -72,9 +73,9 @@ pub(crate) async fn issue(
         None | Some(Value::Null) => None,
         Some(Value::String(v)) => Some(
             v.parse::<Vendor>()
-                .map_err(|_| ApiError::invalid("vendor: expected zego or agora"))?,
+                .map_err(|_| ApiError::invalid("vendor: expected zego, agora or tencent"))?,
         ),
-        Some(_) => return Err(ApiError::invalid("vendor: expected zego or agora")),
+        Some(_) => return Err(ApiError::invalid("vendor: expected zego, agora or tencent")),
     };
     let request: TokenRequest = crate::json::from_object(map)?;
     let max = state.config().max_validity_secs;

@@ -9,7 +9,7 @@
 //!
 //! | environment (aliases) | TOML key | meaning |
 //! | --- | --- | --- |
-//! | `RTC_VENDOR` | `default_vendor` | `zego` or `agora`: the vendor used when a request names none |
+//! | `RTC_VENDOR` | `default_vendor` | `zego`, `agora` or `tencent`: the vendor used when a request names none |
 //! | `RTC_RENEW_BEFORE_SECS` | `renew_before_secs` | seconds before expiry at which clients should renew (default 30) |
 //! | `ZEGO_APP_ID` (`ZEGOCLOUD_APP_ID`, `APP_ID`¹) | `zego.app_id` | ZEGO app id (a non-zero integer) |
 //! | `ZEGO_SERVER_SECRET` (`ZEGOCLOUD_SERVER_SECRET`, `SERVER_SECRET`) ² | `zego.server_secret` ² | the 32-character ServerSecret |
@@ -17,6 +17,8 @@
 //! | `AGORA_APP_ID` (`APP_ID`¹) | `agora.app_id` | Agora app id (32 hex characters) |
 //! | `AGORA_APP_CERTIFICATE` (`APP_CERTIFICATE`) ² | `agora.app_certificate` ² | the 32-hex-character app certificate |
 //! | `AGORA_TOKEN_VERSION` | `agora.version` | `007` (default) or `006` |
+//! | `TENCENT_SDK_APP_ID` | `tencent.sdk_app_id` | Tencent TRTC SDKAppID (a non-zero integer) |
+//! | `TENCENT_SECRET_KEY` ² | `tencent.secret_key` ² | the secret key from the TRTC console (64 hex characters there; any 1–1024 bytes are taken) |
 //!
 //! ¹ The bare `APP_ID` of the vendors' sample servers is Agora's when an
 //! Agora certificate variable is set, else ZEGO's when a ZEGO secret
@@ -69,7 +71,8 @@ pub use sources::Sources;
 pub use values::Values;
 
 use crate::{
-    AgoraProvider, AgoraVersion, DEFAULT_RENEW_BEFORE_SECS, Error, Providers, Vendor, ZegoProvider,
+    AgoraProvider, AgoraVersion, DEFAULT_RENEW_BEFORE_SECS, Error, Providers, TencentProvider,
+    Vendor, ZegoProvider,
 };
 
 const AGORA_SECRET_VARS: &[&str] = &[
@@ -87,13 +90,13 @@ const ZEGO_SECRET_VARS: &[&str] = &[
     "SERVER_SECRET_FILE",
 ];
 
-/// Settings shared by both vendors.
+/// Settings shared by every vendor.
 pub const COMMON_SETTINGS: &[Setting] = &[
     Setting {
         key: "default_vendor",
         env: &[EnvName::new("RTC_VENDOR")],
         kind: Kind::Text,
-        expect: "zego or agora",
+        expect: "zego, agora or tencent",
     },
     Setting {
         key: "renew_before_secs",
@@ -161,6 +164,22 @@ pub const AGORA_SETTINGS: &[Setting] = &[
     },
 ];
 
+/// The Tencent settings.
+pub const TENCENT_SETTINGS: &[Setting] = &[
+    Setting {
+        key: "tencent.sdk_app_id",
+        env: &[EnvName::new("TENCENT_SDK_APP_ID")],
+        kind: Kind::Text,
+        expect: "a non-zero 32-bit integer",
+    },
+    Setting {
+        key: "tencent.secret_key",
+        env: &[EnvName::new("TENCENT_SECRET_KEY")],
+        kind: Kind::Secret,
+        expect: "the secret key from the trtc console",
+    },
+];
+
 /// Configured providers.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -172,6 +191,8 @@ pub struct Config {
     pub zego: Option<ZegoProvider>,
     /// The Agora provider, when configured.
     pub agora: Option<AgoraProvider>,
+    /// The Tencent provider, when configured.
+    pub tencent: Option<TencentProvider>,
 }
 
 /// Whether a vendor must be configured.
@@ -185,15 +206,20 @@ pub enum Need {
 }
 
 impl Config {
-    /// Every vendor setting: common, ZEGO, Agora.
-    pub const SETTINGS: &'static [&'static [Setting]] =
-        &[COMMON_SETTINGS, ZEGO_SETTINGS, AGORA_SETTINGS];
+    /// Every vendor setting: common, ZEGO, Agora, Tencent.
+    pub const SETTINGS: &'static [&'static [Setting]] = &[
+        COMMON_SETTINGS,
+        ZEGO_SETTINGS,
+        AGORA_SETTINGS,
+        TENCENT_SETTINGS,
+    ];
 
     /// The message for "nothing configured", naming what to set: each
     /// vendor's [`what_to_set`] (a test keeps them equal).
     pub const NOTHING_CONFIGURED: &'static str = "no vendor configured: set ZEGO_APP_ID and \
         ZEGO_SERVER_SECRET_FILE (or ZEGO_SERVER_SECRET), or AGORA_APP_ID and \
-        AGORA_APP_CERTIFICATE_FILE (or AGORA_APP_CERTIFICATE)";
+        AGORA_APP_CERTIFICATE_FILE (or AGORA_APP_CERTIFICATE), or TENCENT_SDK_APP_ID and \
+        TENCENT_SECRET_KEY_FILE (or TENCENT_SECRET_KEY)";
 
     /// Reads the process environment.
     ///
@@ -259,11 +285,13 @@ impl Config {
             .unwrap_or(DEFAULT_RENEW_BEFORE_SECS);
         let zego = zego(values, Need::IfSet)?.map(|z| z.with_renew_before(renew_before_secs));
         let agora = agora(values, Need::IfSet)?.map(|a| a.with_renew_before(renew_before_secs));
+        let tencent = tencent(values, Need::IfSet)?.map(|t| t.with_renew_before(renew_before_secs));
         let default_vendor: Option<Vendor> = values.get("default_vendor")?;
         if let Some(v) = default_vendor {
             let configured = match v {
                 Vendor::Zego => zego.is_some(),
                 Vendor::Agora => agora.is_some(),
+                Vendor::Tencent => tencent.is_some(),
             };
             if !configured {
                 return Err(values.error(
@@ -277,6 +305,7 @@ impl Config {
             renew_before_secs,
             zego,
             agora,
+            tencent,
         })
     }
 
@@ -296,7 +325,7 @@ impl Config {
     /// Whether no vendor is configured.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.zego.is_none() && self.agora.is_none()
+        self.zego.is_none() && self.agora.is_none() && self.tencent.is_none()
     }
 
     /// The configured providers as a [`Providers`] registry.
@@ -308,6 +337,9 @@ impl Config {
         }
         if let Some(a) = &self.agora {
             providers.insert(Arc::new(a.clone()));
+        }
+        if let Some(t) = &self.tencent {
+            providers.insert(Arc::new(t.clone()));
         }
         match self.default_vendor {
             Some(v) => providers.with_default_vendor(v),
@@ -324,6 +356,7 @@ pub fn what_to_set(vendor: Vendor) -> String {
     let (settings, app_id, secret) = match vendor {
         Vendor::Zego => (ZEGO_SETTINGS, "zego.app_id", "zego.server_secret"),
         Vendor::Agora => (AGORA_SETTINGS, "agora.app_id", "agora.app_certificate"),
+        Vendor::Tencent => (TENCENT_SETTINGS, "tencent.sdk_app_id", "tencent.secret_key"),
     };
     let name = |key: &'static str| {
         settings
@@ -426,6 +459,36 @@ pub fn agora(values: &Values, need: Need) -> Result<Option<AgoraProvider>, Error
         .get::<AgoraVersion>("agora.version")?
         .unwrap_or(AgoraVersion::V007);
     Ok(Some(AgoraProvider::new(app_id, cert).with_version(version)))
+}
+
+/// The Tencent provider from loaded `values` (which must include
+/// [`TENCENT_SETTINGS`]), with the default renew margin.
+///
+/// # Errors
+///
+/// `invalid_input` naming the missing or malformed setting, or
+/// [`not_configured`] when `need` is [`Need::Required`] and nothing is set.
+pub fn tencent(values: &Values, need: Need) -> Result<Option<TencentProvider>, Error> {
+    let set = values.is_set("tencent.sdk_app_id") || values.is_set("tencent.secret_key");
+    match (need, set) {
+        (Need::IfSet, false) => return Ok(None),
+        (Need::Required, false) => return Err(not_configured(Vendor::Tencent)),
+        (_, true) => {}
+    }
+    let sdk_app_id = values.parse("tencent.sdk_app_id", |s| {
+        s.parse::<u32>().ok().filter(|&id| id != 0)
+    })?;
+    let sdk_app_id = required(
+        values,
+        "tencent.sdk_app_id",
+        "tencent.secret_key",
+        sdk_app_id,
+    )?;
+    let key = values.secret("tencent.secret_key")?;
+    let key = required(values, "tencent.secret_key", "tencent.sdk_app_id", key)?;
+    let key = tencent_usersig::SecretKey::new(key.expose())
+        .map_err(|_| Error::config(&key.origin().name, "must be 1 to 1024 bytes"))?;
+    Ok(Some(TencentProvider::new(sdk_app_id, key)))
 }
 
 #[cfg(test)]

@@ -498,9 +498,10 @@ fn what_to_set_comes_from_the_settings() {
     assert_eq!(
         Config::NOTHING_CONFIGURED,
         format!(
-            "no vendor configured: set {}, or {}",
+            "no vendor configured: set {}, or {}, or {}",
             what_to_set(Vendor::Zego),
-            what_to_set(Vendor::Agora)
+            what_to_set(Vendor::Agora),
+            what_to_set(Vendor::Tencent)
         )
     );
     let values = Values::load(Config::SETTINGS, &Sources::new().with_env(|_| None)).unwrap();

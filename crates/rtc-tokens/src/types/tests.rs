@@ -55,9 +55,13 @@ fn vendor_spellings_are_one_list_for_from_str_and_serde() {
     }
     let err = serde_json::from_str::<Vendor>("\"twilio\"").unwrap_err();
     assert!(
-        err.to_string().contains("expected `zego` or `agora`"),
+        err.to_string()
+            .contains("expected `zego`, `agora` or `tencent`"),
         "{err}"
     );
     let err = "twilio".parse::<Vendor>().unwrap_err();
-    assert_eq!(err.message(), "unknown vendor: expected zego or agora");
+    assert_eq!(
+        err.message(),
+        "unknown vendor: expected zego, agora or tencent"
+    );
 }

@@ -126,8 +126,34 @@ pub(super) fn huffman_lengths(freq: &[u32], limit: u8, lens: &mut [u8]) {
 /// the optimal code is too deep, the weights are halved (staying non-zero) and it is rebuilt.
 ///
 /// `N` (at least the alphabet size, at most [`MAX_SYMS`]) sizes the stack arrays.
+///
+/// Its work arrays are indexed by the used symbols' ranks, so they are sized for the number
+/// of symbols used (32, 96 or `N`), not for the alphabet: zeroing arrays sized for all 286
+/// literal/length symbols cost more than building the code for a 250-byte document.
 #[inline]
 pub(super) fn huffman_lengths_used<const N: usize>(
+    freq: &[u32],
+    used: &mut [u64; USED_WORDS],
+    limit: u8,
+    lens: &mut [u8],
+) {
+    match used_count(used) {
+        0..=32 if N > 32 => lengths_used_in::<32>(freq, used, limit, lens),
+        33..=96 if N > 96 => lengths_used_in::<96>(freq, used, limit, lens),
+        _ => lengths_used_in::<N>(freq, used, limit, lens),
+    }
+}
+
+/// Number of symbols in a bitset.
+#[inline]
+fn used_count(used: &[u64; USED_WORDS]) -> usize {
+    used.iter()
+        .fold(0usize, |n, w| n.wrapping_add(w.count_ones() as usize))
+}
+
+/// [`huffman_lengths_used`] with work arrays for up to `N` used symbols.
+#[inline]
+fn lengths_used_in<const N: usize>(
     freq: &[u32],
     used: &mut [u64; USED_WORDS],
     limit: u8,
@@ -301,13 +327,34 @@ pub(super) fn data_bits(f: &Freqs, lit_len: &[u8], dist_len: &[u8]) -> u64 {
 /// unspecified, for fewer than two used symbols (zlib then adds fake ones) or when a length
 /// would exceed `limit` (zlib then rebalances): the caller uses [`huffman_lengths_used`].
 /// `lens` must be zero outside the used symbols. Symbols from `N` (the alphabet size) on
-/// are ignored; `H` is `2 * N + 1`, the heap's size.
+/// are ignored; `H` is `2 * N + 1`.
 ///
 /// A heap entry carries its node's key (`freq << 8 | depth`, so zlib's `smaller`, lower
 /// frequency or equal and no deeper, is `<=` on keys) above the node index: a sift step
 /// compares entries it has loaded, without a second load through the node.
+///
+/// Like [`huffman_lengths_used`], its work arrays are sized for the number of symbols used
+/// (32, 96 or `N`); node positions are relative, so the lengths are the same.
 #[inline]
 pub(super) fn zlib_lengths<const N: usize, const H: usize>(
+    freq: &[u32],
+    used: &[u64; USED_WORDS],
+    limit: u8,
+    lens: &mut [u8],
+) -> bool {
+    const { assert!(H == 2 * N + 1) };
+    match used_count(used) {
+        0..=32 if N > 32 => zlib_lengths_in::<32, 65>(N, freq, used, limit, lens),
+        33..=96 if N > 96 => zlib_lengths_in::<96, 193>(N, freq, used, limit, lens),
+        _ => zlib_lengths_in::<N, H>(N, freq, used, limit, lens),
+    }
+}
+
+/// [`zlib_lengths`] for the symbols below `alphabet`, with work arrays for up to `N` used
+/// symbols (`H` is `2 * N + 1`).
+#[inline]
+fn zlib_lengths_in<const N: usize, const H: usize>(
+    alphabet: usize,
     freq: &[u32],
     used: &[u64; USED_WORDS],
     limit: u8,
@@ -323,7 +370,7 @@ pub(super) fn zlib_lengths<const N: usize, const H: usize>(
     let mut dad = [0u16; H];
     let mut m = 0usize;
     for_each_used(used, |n| {
-        if n < N {
+        if n < alphabet {
             let f = freq.get(n).copied().unwrap_or(0).min((1 << 24) - 1);
             if let (Some(s), Some(h)) = (sym.get_mut(m), heap.get_mut(m.wrapping_add(1))) {
                 *s = n as u16;

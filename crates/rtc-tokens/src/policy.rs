@@ -18,8 +18,10 @@
 //!    no user, and only [`TokenKind::ChatApp`] in `kinds` allows it;
 //! 3. **room** — the room, when the request names one, matches one of
 //!    [`Policy::rooms`] (`room_not_allowed`);
-//! 4. **role** — a publisher role is asked only when [`RoleRule`] allows it
-//!    (`role_not_allowed`); kinds without a role (RTM, Chat) are not checked;
+//! 4. **role** — a publisher role, or explicit publishing privileges
+//!    ([`TokenRequest::privileges`]: audio, video, data, screen), are asked
+//!    only when [`RoleRule`] allows publishing (`role_not_allowed`); kinds
+//!    without a role (RTM, Chat) are not checked;
 //! 5. **validity** — neither the validity nor a per-privilege expiry is
 //!    beyond [`Policy::max_validity_secs`] (`validity_exceeded`).
 //!
@@ -53,7 +55,7 @@ use std::str::FromStr;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::{Role, TokenKind, TokenRequest};
+use crate::{Privilege, Role, TokenKind, TokenRequest};
 
 /// A caller's claims: a JWT payload's JSON object.
 pub type Claims = serde_json::Map<String, Value>;
@@ -436,7 +438,17 @@ impl Policy {
             request.kind,
             TokenKind::Rtc | TokenKind::RtcRtm | TokenKind::ConvoAi | TokenKind::Stt
         );
-        if has_role && request.role == Role::Publisher && self.max_role(claims) != Role::Publisher {
+        let publishes = request.role == Role::Publisher
+            || request.privileges.iter().flatten().any(|p| {
+                matches!(
+                    p,
+                    Privilege::PublishAudio
+                        | Privilege::PublishVideo
+                        | Privilege::PublishData
+                        | Privilege::PublishScreen
+                )
+            });
+        if has_role && publishes && self.max_role(claims) != Role::Publisher {
             return Err(Denial::RoleNotAllowed);
         }
         let max = self.max_validity_secs;
@@ -608,6 +620,17 @@ mod tests {
             ..publisher.clone()
         };
         assert_eq!(p.check(&guest, &subscriber), Ok(()));
+        // Explicit privileges (Tencent) publishing under a subscriber role: refused.
+        let sneaky = TokenRequest {
+            privileges: Some(vec![Privilege::JoinChannel, Privilege::PublishScreen]),
+            ..subscriber.clone()
+        };
+        assert_eq!(p.check(&guest, &sneaky), Err(Denial::RoleNotAllowed));
+        let watcher = TokenRequest {
+            privileges: Some(vec![Privilege::JoinChannel, Privilege::SubscribeVideo]),
+            ..subscriber.clone()
+        };
+        assert_eq!(p.check(&guest, &watcher), Ok(()));
         // RTM has no role.
         assert_eq!(p.check(&guest, &TokenRequest::rtm("alice")), Ok(()));
         let long = TokenRequest {

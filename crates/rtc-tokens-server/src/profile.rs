@@ -1,12 +1,12 @@
 //! What a compatibility profile changes at request time, and the 007 tokens
 //! with several services that a neutral `TokenRequest` cannot express.
 //!
-//! - [`no_cache`]: the original servers' cache headers (`Cache-Control:
+//! - `no_cache`: the original servers' cache headers (`Cache-Control:
 //!   private, no-cache, no-store, must-revalidate`, `Expires: -1`,
 //!   `Pragma: no-cache`) on every answer of the `agora-token-service`
 //!   profile and on ZEGO's `/api/access_token`, whose sample sends them too.
-//! - [`agora_error`] and [`text_error`]: the original's error bodies.
-//! - [`multi_service`]: an AccessToken2 from the vendor crate's service
+//! - `agora_error` and `text_error`: the original's error bodies.
+//! - `multi_service`: an AccessToken2 from the vendor crate's service
 //!   types, signed with [`AgoraKeys`], capped at Agora's 24 hours.
 //!
 //! Messages still name the field and never echo a value: where the original

@@ -2,12 +2,12 @@
 //! are served under a per-client-address rate limit, the room patterns and
 //! the validity cap of [`PublicMode`].
 //!
-//! [`gate`] runs before authentication on the token routes. A request that
+//! `gate` runs before authentication on the token routes. A request that
 //! carries a key goes the usual way. One without a key (public mode only)
 //! is charged to its client address (the TCP peer, an IPv6 /64 counting
 //! as one, by the [`crate::auth::AddressLimiter`] the hardening shares;
 //! `X-Forwarded-For` is not trusted) and then runs inside a task-local
-//! scope that [`restrict`] reads: every token the handler issues has its validity lowered to the
+//! scope that `restrict` reads: every token the handler issues has its validity lowered to the
 //! cap and its room checked against the patterns; administrator tokens
 //! (chat app, aPaaS app, FPA) are refused. The Origin allow-list is the
 //! CORS middleware's, as for every request.

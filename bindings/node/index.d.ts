@@ -2,14 +2,14 @@
 // in the test run (test/types.ts).
 
 /** A token vendor. */
-export type Vendor = 'zego' | 'agora'
-/** A token format, as its prefix reads. */
-export type TokenVersion = '04' | '006' | '007'
+export type Vendor = 'zego' | 'agora' | 'tencent'
+/** A token format, as its prefix reads (a Tencent UserSig has none: `usersig`). */
+export type TokenVersion = '04' | '006' | '007' | 'usersig'
 /** What a token is for. */
 export type TokenKind = 'rtc' | 'rtm' | 'rtc_rtm' | 'chat' | 'chat_app' | 'convoai' | 'stt'
 /** The user's role (Agora's host/broadcaster are publishers, audience a subscriber). */
 export type Role = 'publisher' | 'subscriber' | 'host' | 'broadcaster' | 'audience'
-/** A privilege `verify` can require. */
+/** A privilege `verify` can require, and (Tencent) `TokenRequest.privileges` grants. */
 export type Privilege =
   | 'join_channel'
   | 'publish_audio'
@@ -18,6 +18,11 @@ export type Privilege =
   | 'rtm_login'
   | 'chat_user'
   | 'chat_app'
+  | 'create_room'
+  | 'subscribe_audio'
+  | 'subscribe_video'
+  | 'publish_screen'
+  | 'subscribe_screen'
 /** How far a token's integrity was checked. */
 export type Verification = 'verified' | 'decrypted_unauthenticated' | 'signature_invalid' | 'not_checked'
 /** The category of a failure. */
@@ -46,11 +51,11 @@ export interface PrivilegeExpiries {
 export interface TokenRequest {
   /** Default `rtc`. */
   kind?: TokenKind
-  /** ZEGO user id; Agora account or RTM/Chat user id. */
+  /** ZEGO user id; Agora account or RTM/Chat user id; Tencent identifier (required). */
   userId?: string
   /** Agora's numeric uid (0 = any user). */
   uid?: number
-  /** The room (ZEGO) or channel (Agora). */
+  /** The room (ZEGO), channel (Agora) or room (Tencent: makes the token a PrivateMapKey). */
   room?: string
   /** Alias of `room`. */
   channel?: string
@@ -62,6 +67,8 @@ export interface TokenRequest {
   streamIds?: string[]
   /** Agora 007 only. */
   privilegeExpiries?: PrivilegeExpiries
+  /** Tencent only (with a room): exactly these room privileges instead of the role's. */
+  privileges?: Privilege[]
 }
 
 /** A token as issued. */
@@ -137,8 +144,35 @@ export interface Agora007Detail {
   /** Set when parsing stopped at a service type this version does not know. */
   unknown_service_type?: number
 }
+/** A Tencent PrivateMapKey's userbuf, field for field. */
+export interface TencentPrivateMapKey {
+  /** 0: numeric room (`room_id`), 1: string room (`room_str`). */
+  version: number
+  account: string
+  sdkappid: number
+  room_id: number
+  room_str?: string
+  /** Unix seconds. */
+  expire_at: number
+  /** TRTC's privilege bits (1 create room, 2 enter room, 4 send audio, …). */
+  privilege_map: number
+  /** The bits' names (`create_room`, `enter_room`, `send_audio`, …). */
+  privileges: string[]
+  account_type: number
+}
+/** Tencent UserSig (TLS sig v2); a PrivateMapKey when it carries a userbuf. */
+export interface TencentUsersigDetail {
+  format: 'tencent_usersig'
+  identifier: string
+  sdkappid: number
+  /** Issue time, unix seconds. */
+  time: number
+  /** Validity, seconds from `time`. */
+  expire: number
+  private_map_key?: TencentPrivateMapKey
+}
 /** The vendor's own view of a token: the facade's JSON shape, keys as the server writes them. */
-export type VendorDetail = Zego04Detail | Zego04SealedDetail | Agora006Detail | Agora007Detail
+export type VendorDetail = Zego04Detail | Zego04SealedDetail | Agora006Detail | Agora007Detail | TencentUsersigDetail
 
 /** The vendor-neutral view of a parsed token. */
 export interface ParsedToken {
@@ -162,7 +196,7 @@ export interface VerifyOptions {
   now?: number
   /** Do not check expiry. */
   skipExpiry?: boolean
-  /** The app id the token must be for (ZEGO: decimal). */
+  /** The app id the token must be for (ZEGO and Tencent: decimal). */
   appId?: string
   /** The room or channel the token must be for (006: needed to verify). */
   room?: string
@@ -181,6 +215,11 @@ export interface VerifyOptions {
 export interface AgoraOptions {
   /** `"007"` (default) or `"006"`. */
   version?: '006' | '007' | '6' | '7'
+  /** Seconds before expiry at which clients should renew (default 30). */
+  renewBeforeSecs?: number
+}
+
+export interface TencentOptions {
   /** Seconds before expiry at which clients should renew (default 30). */
   renewBeforeSecs?: number
 }
@@ -211,6 +250,8 @@ export declare class Provider {
   static agora(appId: string, certificate: string, options?: AgoraOptions): Provider
   /** @throws InvalidInputError for app id 0 or a secret that is not 32 bytes. */
   static zego(appId: number, serverSecret: string, options?: ZegoOptions): Provider
+  /** @throws InvalidInputError for an empty secret key or one over 1024 bytes. */
+  static tencent(sdkAppId: number, secretKey: string, options?: TencentOptions): Provider
   /** Clearly fake demo credentials, for examples only. */
   static demo(vendor: Vendor): Provider
   readonly vendor: Vendor
@@ -245,6 +286,12 @@ export declare class Providers {
 
 /** Decodes WITHOUT credentials, for debugging only: `verification` is `not_checked`. */
 export declare function insecureDecode(token: string): ParsedToken
+
+/**
+ * The neutral privileges a TRTC privilege map (`privMap`, bits 1 to 128) grants, for `TokenRequest.privileges`.
+ * @throws InvalidInputError for bits Tencent does not define, or none.
+ */
+export declare function tencentPrivilegesOfMap(map: number): Privilege[]
 
 /** Every error this package throws. Messages never contain a secret or a token. */
 export declare class RtcTokensError extends Error {

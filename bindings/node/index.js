@@ -1,5 +1,6 @@
 'use strict'
-// @rtc-tokens/node: ZEGOCLOUD token04 and Agora AccessToken 006/007, issued,
+// @rtc-tokens/node: ZEGOCLOUD token04, Agora AccessToken 006/007 and Tencent
+// TRTC UserSig/PrivateMapKey, issued,
 // verified and inspected by the rtc-tokens Rust crates through one neutral API.
 // This file only wraps the native classes so that errors come out as
 // RtcTokensError subclasses; every token rule runs in Rust.
@@ -17,7 +18,7 @@ function checked(options) {
 
 class Provider {
   #n
-  /** @internal Use Provider.agora, Provider.zego or Provider.demo. */
+  /** @internal Use Provider.agora, Provider.zego, Provider.tencent or Provider.demo. */
   constructor(n) {
     this.#n = n
   }
@@ -27,6 +28,10 @@ class Provider {
   static zego(appId, serverSecret, options) {
     u32(appId, 'app id', { min: 1 })
     return new Provider(wrap(() => native.Provider.zego(appId, serverSecret, checked(options))))
+  }
+  static tencent(sdkAppId, secretKey, options) {
+    u32(sdkAppId, 'sdk app id')
+    return new Provider(wrap(() => native.Provider.tencent(sdkAppId, secretKey, checked(options))))
   }
   static demo(vendor) {
     return new Provider(wrap(() => native.Provider.demo(vendor)))
@@ -98,10 +103,15 @@ function insecureDecode(token) {
   return JSON.parse(wrap(() => native.insecureDecode(token)))
 }
 
+function tencentPrivilegesOfMap(map) {
+  return wrap(() => native.tencentPrivilegesOfMap(u32(map, 'privilege map')))
+}
+
 module.exports = {
   Provider,
   Providers,
   insecureDecode,
+  tencentPrivilegesOfMap,
   RtcTokensError: errors.RtcTokensError,
   InvalidInputError: errors.InvalidInputError,
   MalformedError: errors.MalformedError,

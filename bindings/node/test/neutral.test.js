@@ -77,6 +77,55 @@ test.describe('issue, verify, inspect', () => {
   })
 })
 
+const TENCENT_ID = 1400000001
+const TENCENT_KEY = 'f4bb043bf9d7ea80f8b49cceb79c33b5da6610acba1dd1749f389c26ecc78cff'
+
+test.describe('tencent', () => {
+  const tencent = Provider.tencent(TENCENT_ID, TENCENT_KEY, { renewBeforeSecs: 60 })
+
+  test.it('a plain UserSig without a room, a PrivateMapKey with one', () => {
+    assert.deepEqual([tencent.vendor, tencent.appId], ['tencent', String(TENCENT_ID)])
+    const plain = tencent.issue({ userId: 'alice', validitySecs: 600 }, 1_700_000_000)
+    assert.deepEqual([plain.vendor, plain.version, plain.renewAt], ['tencent', 'usersig', 1_700_000_540])
+    const parsed = tencent.verify(plain.token, { user: 'alice', now: 1_700_000_000 })
+    assert.deepEqual([parsed.user, parsed.room, parsed.detail.format], ['alice', null, 'tencent_usersig'])
+    assert.equal(parsed.detail.private_map_key, undefined)
+    const granted = rt.tencentPrivilegesOfMap(2 | 8)
+    assert.deepEqual(granted, ['join_channel', 'subscribe_audio'])
+    const key = tencent.issue({ userId: 'alice', room: '1234', privileges: granted })
+    const k = tencent.verify(key.token, { room: '1234', require: ['subscribe_audio'] })
+    assert.deepEqual([k.detail.private_map_key.privilege_map, k.detail.private_map_key.room_id], [10, 1234])
+    assert.deepEqual(k.detail.private_map_key.privileges, ['enter_room', 'receive_audio'])
+    assert.throws(() => tencent.verify(key.token, { require: ['publish_audio'] }), rt.MismatchError)
+    assert.equal(insecureDecode(key.token).verification, 'not_checked')
+  })
+
+  test.it('refusals keep their kind; the key never shows', () => {
+    const token = tencent.issue({ userId: 'alice', room: 'lobby' }).token
+    assert.equal(Provider.tencent(TENCENT_ID, '0'.repeat(64)).inspect(token).verification, 'signature_invalid')
+    assert.throws(() => Provider.tencent(TENCENT_ID, '0'.repeat(64)).verify(token), (e) => e instanceof rt.SignatureError && e.vendor === 'tencent')
+    assert.throws(() => Provider.tencent(TENCENT_ID + 1, TENCENT_KEY).verify(token), rt.MismatchError)
+    assert.throws(() => tencent.issue({ userId: 'alice', room: 'lobby', privileges: ['rtm_login'] }), rt.InvalidInputError)
+    assert.throws(() => tencent.issue({ uid: 7, room: 'lobby' }), rt.InvalidInputError)
+    assert.throws(() => rt.tencentPrivilegesOfMap(256), rt.InvalidInputError)
+    assert.throws(() => rt.tencentPrivilegesOfMap(-1), rt.InvalidInputError)
+    assert.throws(() => Provider.tencent(TENCENT_ID, ''), rt.InvalidInputError)
+    assert.throws(() => Provider.tencent(-1, TENCENT_KEY), rt.InvalidInputError)
+    assert.throws(() => Provider.tencent(TENCENT_ID, 1234), rt.InvalidInputError)
+    const shown = [util.inspect(tencent, { showHidden: true, depth: 5 }), JSON.stringify(tencent), JSON.stringify(tencent.verify(token))].join('\n')
+    assert.ok(!shown.includes(TENCENT_KEY))
+  })
+
+  test.it('Providers.load reads the Tencent settings and dispatches a UserSig by its shape', () => {
+    const toml = `[tencent]\nsdk_app_id = ${TENCENT_ID}\nsecret_key = "${TENCENT_KEY}"\n[agora]\napp_id = "${AGORA_ID}"\napp_certificate = "${AGORA_CERT}"\n`
+    const ps = Providers.load({ toml, env: false })
+    assert.deepEqual(ps.vendors.sort(), ['agora', 'tencent'])
+    const t = ps.issue({ userId: 'alice', room: 'lobby' }, 'trtc')
+    assert.equal(ps.verify(t.token).vendor, 'tencent')
+    assert.equal(ps.get('tencent').appId, String(TENCENT_ID))
+  })
+})
+
 test.describe('errors', () => {
   const cases = [
     ['invalid_input', () => agora.issue({ userId: 'a', room: 'r', validitySecs: 0 })],
@@ -183,6 +232,21 @@ test.describe('types', () => {
     const names = require('../native.js').names()
     assert.deepEqual(union('Vendor'), [...names.vendors].sort())
     assert.deepEqual(union('TokenKind'), [...names.kinds].sort())
+  })
+  test.it('index.d.ts names only versions and privileges the facade reads', () => {
+    const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8')
+    const union = (name) => [...dts.match(new RegExp(`export type ${name} =((?:\\s*\\|?\\s*'[^']+')+)`))[1].matchAll(/'([^']+)'/g)].map((m) => m[1])
+    const privileges = union('Privilege')
+    assert.ok(privileges.includes('subscribe_screen') && privileges.length === 12)
+    const versions = union('TokenVersion')
+    assert.deepEqual(versions, ['04', '006', '007', 'usersig'])
+    const token = Provider.demo('tencent').issue({ userId: 'u', room: 'r' }).token
+    // Another vendor's version is read, then refused for a UserSig (an unknown name would be invalid_input).
+    for (const version of versions.filter((v) => v !== 'usersig')) {
+      assert.throws(() => Provider.demo('tencent').inspect(token, { version }), rt.VersionError)
+    }
+    const parsed = Provider.demo('tencent').verify(token, { version: 'usersig', require: privileges.filter((p) => !['publish_data', 'rtm_login', 'chat_user', 'chat_app'].includes(p)) })
+    assert.equal(parsed.version, 'usersig')
   })
 })
 

@@ -15,5 +15,5 @@ test.it('the README example builds and verifies a token of each vendor', () => {
   const block = readme.split('<!-- node-example -->')[1].split('<!-- /node-example -->')[0]
   const code = block.split("node -e '")[1].split("\n'\n")[0]
   const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8' })
-  assert.deepEqual(out.trim().split('\n'), ['agora 007 verified alice lobby', 'zego 04 verified alice lobby'])
+  assert.deepEqual(out.trim().split('\n'), ['agora 007 verified alice lobby', 'zego 04 verified alice lobby', 'tencent usersig verified alice lobby'])
 })

@@ -1,6 +1,6 @@
 // Compiled by `tsc --noEmit` only: the declared types accept real use, and the
 // compatibility layer's types cover npm agora-token's (assignable to them).
-import { Provider, Providers, ParsedToken, IssuedToken, RtcTokensError, ErrorKind } from '../index'
+import { Provider, Providers, ParsedToken, IssuedToken, RtcTokensError, ErrorKind, tencentPrivilegesOfMap } from '../index'
 import * as compat from '../compat'
 import * as agoraToken from 'agora-token'
 import * as zego from '../zego'
@@ -13,7 +13,13 @@ if (parsed.detail.format === 'agora007') {
   const first: string | undefined = parsed.detail.services[0]?.channel_name
   void first
 }
-const providers: Providers = Providers.of([agora, Provider.demo('zego')], 'zego')
+const tencent: Provider = Provider.tencent(1400000001, 'f4bb043bf9d7ea80f8b49cceb79c33b5da6610acba1dd1749f389c26ecc78cff', { renewBeforeSecs: 60 })
+const key: ParsedToken = tencent.verify(tencent.issue({ userId: 'alice', room: '1234', privileges: tencentPrivilegesOfMap(2 | 8) }).token, { version: 'usersig' })
+if (key.detail.format === 'tencent_usersig') {
+  const bits: number | undefined = key.detail.private_map_key?.privilege_map
+  void bits
+}
+const providers: Providers = Providers.of([agora, Provider.demo('zego'), tencent], 'zego')
 const kind: ErrorKind | undefined = (() => {
   try {
     providers.verify('garbage')

@@ -220,13 +220,13 @@ impl IssuedToken {
         &self.0.token
     }
 
-    /// The vendor that accepts it (`zego`, `agora`).
+    /// The vendor that accepts it (`zego`, `agora`, `tencent`).
     #[getter]
     fn vendor(&self) -> &'static str {
         self.0.vendor.name()
     }
 
-    /// The format (`04`, `006`, `007`).
+    /// The format (`04`, `006`, `007`, `usersig`).
     #[getter]
     fn version(&self) -> &'static str {
         self.0.version.prefix()
@@ -312,13 +312,13 @@ struct ParsedToken(rtc_tokens::ParsedToken);
 
 #[pymethods]
 impl ParsedToken {
-    /// The vendor (`zego`, `agora`).
+    /// The vendor (`zego`, `agora`, `tencent`).
     #[getter]
     fn vendor(&self) -> &'static str {
         self.0.vendor.name()
     }
 
-    /// The format (`04`, `006`, `007`).
+    /// The format (`04`, `006`, `007`, `usersig`).
     #[getter]
     fn version(&self) -> &'static str {
         self.0.version.prefix()
@@ -373,7 +373,7 @@ impl ParsedToken {
     }
 
     /// The vendor-specific fields, as a dict tagged by `format`
-    /// (`zego04`, `agora006`, `agora007`, ...).
+    /// (`zego04`, `agora006`, `agora007`, `tencent_usersig`, ...).
     #[getter]
     fn detail<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         write(py, &self.0.detail)
@@ -410,7 +410,7 @@ impl ParsedToken {
 // ---------------------------------------------------------------- providers
 
 /// Issues and checks one vendor's tokens. Built by a vendor's subclass
-/// (`ZegoProvider`, `AgoraProvider`) or by `Config`.
+/// (`ZegoProvider`, `AgoraProvider`, `TencentProvider`) or by `Config`.
 #[pyclass(module = "rtc_tokens", subclass, frozen)]
 struct TokenProvider {
     inner: Arc<dyn rtc_tokens::TokenProvider>,
@@ -460,6 +460,7 @@ struct RequestArgs<'a, 'py> {
     validity_secs: Option<u32>,
     stream_ids: Option<Vec<String>>,
     privilege_expiries: Option<&'a Bound<'py, PyAny>>,
+    privileges: Option<&'a Bound<'py, PyAny>>,
 }
 
 /// A facade enum read by its name, an error naming `field`.
@@ -502,6 +503,10 @@ impl RequestArgs<'_, '_> {
                 .privilege_expiries
                 .map(|p| read("privilege_expiries", p))
                 .transpose()?,
+            privileges: self
+                .privileges
+                .map(|p| read::<Vec<Privilege>>("privileges", p))
+                .transpose()?,
             ..defaults
         })
     }
@@ -522,7 +527,7 @@ fn issue_with(
 
 #[pymethods]
 impl TokenProvider {
-    /// The vendor (`zego`, `agora`).
+    /// The vendor (`zego`, `agora`, `tencent`).
     #[getter]
     fn vendor(&self) -> &'static str {
         self.inner.vendor().name()
@@ -536,10 +541,11 @@ impl TokenProvider {
 
     /// Issues a token for the request given as keywords, named as the
     /// server's JSON fields (`kind`, `user_id`, `uid`, `room` or `channel`,
-    /// `role`, `validity_secs`, `stream_ids`, `privilege_expiries`), as of
+    /// `role`, `validity_secs`, `stream_ids`, `privilege_expiries`,
+    /// `privileges`), as of
     /// `now` (unix seconds; the system clock by default).
     #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
-    #[pyo3(signature = (*, now = None, kind = None, user_id = None, uid = None, room = None, channel = None, role = None, validity_secs = None, stream_ids = None, privilege_expiries = None))]
+    #[pyo3(signature = (*, now = None, kind = None, user_id = None, uid = None, room = None, channel = None, role = None, validity_secs = None, stream_ids = None, privilege_expiries = None, privileges = None))]
     fn issue(
         &self,
         now: Option<u64>,
@@ -552,6 +558,7 @@ impl TokenProvider {
         validity_secs: Option<u32>,
         stream_ids: Option<Vec<String>>,
         privilege_expiries: Option<&Bound<'_, PyAny>>,
+        privileges: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<IssuedToken> {
         let request = RequestArgs {
             kind,
@@ -563,6 +570,7 @@ impl TokenProvider {
             validity_secs,
             stream_ids,
             privilege_expiries,
+            privileges,
         }
         .request()?;
         Ok(issue_with(self.inner.as_ref(), &request, now)?)
@@ -734,6 +742,62 @@ impl AgoraProvider {
     }
 }
 
+/// Tencent Cloud TRTC provider: a UserSig, or a PrivateMapKey (a UserSig
+/// with room privileges) when the request names a room.
+#[pyclass(module = "rtc_tokens", extends = TokenProvider, frozen)]
+struct TencentProvider;
+
+impl TencentProvider {
+    fn base(provider: rtc_tokens::TencentProvider) -> TokenProvider {
+        TokenProvider {
+            settings: String::new(),
+            inner: Arc::new(provider),
+        }
+    }
+
+    fn wrap(py: Python<'_>, provider: rtc_tokens::TencentProvider) -> PyResult<Py<TokenProvider>> {
+        let init = PyClassInitializer::from(Self::base(provider)).add_subclass(Self);
+        Ok(Bound::new(py, init)?.into_super().unbind())
+    }
+}
+
+#[pymethods]
+impl TencentProvider {
+    /// A provider for the application `sdk_app_id` with its secret key (the
+    /// console's 64 hex characters, used as text, as Tencent's references do).
+    #[new]
+    #[pyo3(signature = (sdk_app_id, secret_key, *, renew_before_secs = rtc_tokens::DEFAULT_RENEW_BEFORE_SECS))]
+    fn new(
+        sdk_app_id: u32,
+        secret_key: &Bound<'_, PyAny>,
+        renew_before_secs: u32,
+    ) -> PyResult<PyClassInitializer<Self>> {
+        use rtc_tokens::tencent_usersig::SecretKey;
+        let key = with_secret("secret_key", secret_key, |bytes| {
+            let text =
+                std::str::from_utf8(bytes).map_err(|_| invalid("secret_key", "not utf-8"))?;
+            SecretKey::new(text).map_err(|e| Failure(e.into()))
+        })?;
+        let provider =
+            rtc_tokens::TencentProvider::new(sdk_app_id, key).with_renew_before(renew_before_secs);
+        Ok(PyClassInitializer::from(Self::base(provider)).add_subclass(Self))
+    }
+
+    /// A provider on the built-in, clearly fake demo credentials.
+    #[staticmethod]
+    fn demo(py: Python<'_>) -> PyResult<Py<TokenProvider>> {
+        Self::wrap(py, rtc_tokens::TencentProvider::demo())
+    }
+
+    /// The neutral privileges a TRTC privilege map (`privMap`, bits 1 to 128)
+    /// grants, for `issue(privileges=...)`.
+    #[staticmethod]
+    fn privileges_of_map<'py>(py: Python<'py>, map: u32) -> PyResult<Bound<'py, PyAny>> {
+        let privileges = rtc_tokens::TencentProvider::privileges_of_map(map).map_err(Failure)?;
+        write(py, &privileges)
+    }
+}
+
 // ---------------------------------------------------------------- registry
 
 /// A set of providers, at most one per vendor (a later one replaces an
@@ -805,7 +869,7 @@ impl Providers {
     /// Issues with the provider of `vendor` (the default one when None);
     /// the request as for `TokenProvider.issue`.
     #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
-    #[pyo3(signature = (vendor = None, *, now = None, kind = None, user_id = None, uid = None, room = None, channel = None, role = None, validity_secs = None, stream_ids = None, privilege_expiries = None))]
+    #[pyo3(signature = (vendor = None, *, now = None, kind = None, user_id = None, uid = None, room = None, channel = None, role = None, validity_secs = None, stream_ids = None, privilege_expiries = None, privileges = None))]
     fn issue(
         &self,
         vendor: Option<&str>,
@@ -819,6 +883,7 @@ impl Providers {
         validity_secs: Option<u32>,
         stream_ids: Option<Vec<String>>,
         privilege_expiries: Option<&Bound<'_, PyAny>>,
+        privileges: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<IssuedToken> {
         let vendor = vendor.map(parse::<Vendor>).transpose()?;
         let provider = self.inner.provider(vendor).map_err(Failure)?;
@@ -832,6 +897,7 @@ impl Providers {
             validity_secs,
             stream_ids,
             privilege_expiries,
+            privileges,
         }
         .request()?;
         Ok(issue_with(provider.as_ref(), &request, now)?)
@@ -907,7 +973,8 @@ impl Providers {
 // ---------------------------------------------------------------- config
 
 /// Providers configured by the facade's loader: from the environment
-/// (`ZEGO_APP_ID`, `AGORA_APP_CERTIFICATE_FILE`, ...) or a TOML file, with the
+/// (`ZEGO_APP_ID`, `AGORA_APP_CERTIFICATE_FILE`, `TENCENT_SDK_APP_ID`, ...) or a
+/// TOML file, with the
 /// same settings, aliases and secret-file rules as the CLI and the server.
 #[pyclass(module = "rtc_tokens", frozen)]
 struct Config {
@@ -932,6 +999,9 @@ impl Config {
         }
         if let Some(p) = config.agora.clone() {
             members.push(AgoraProvider::wrap(py, p)?);
+        }
+        if let Some(p) = config.tencent.clone() {
+            members.push(TencentProvider::wrap(py, p)?);
         }
         let providers = Providers::from_members(py, members, config.default_vendor);
         Ok(Self {
@@ -1009,7 +1079,8 @@ impl Config {
 
 // ---------------------------------------------------------------- module
 
-/// The vendor and version a token's prefix names, e.g. `("agora", "007")`.
+/// The vendor and version a token's prefix (or a UserSig's shape) names, e.g.
+/// `("agora", "007")`, `("tencent", "usersig")`.
 #[pyfunction]
 fn detect(token: &str) -> PyResult<(&'static str, &'static str)> {
     let version = TokenVersion::detect(token).map_err(Failure)?;
@@ -1023,6 +1094,7 @@ fn rtc_tokens_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TokenProvider>()?;
     m.add_class::<ZegoProvider>()?;
     m.add_class::<AgoraProvider>()?;
+    m.add_class::<TencentProvider>()?;
     m.add_class::<Providers>()?;
     m.add_class::<Config>()?;
     m.add_class::<IssuedToken>()?;

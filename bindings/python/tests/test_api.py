@@ -125,13 +125,78 @@ def test_every_request_field_and_kind():
     assert '"s1"' in parsed.detail["payload"]
 
 
+TENCENT_KEY = "f4bb043bf9d7ea80f8b49cceb79c33b5da6610acba1dd1749f389c26ecc78cff"
+
+
+def test_tencent_usersig_and_private_map_key():
+    tencent = rt.TencentProvider(1400000001, TENCENT_KEY, renew_before_secs=60)
+    assert (tencent.vendor, tencent.app_id) == ("tencent", "1400000001")
+    assert repr(tencent) == "TencentProvider(app_id='1400000001')"
+    plain = tencent.issue(user_id="alice", now=NOW, validity_secs=600)
+    assert (plain.vendor, plain.version, plain.renew_at) == ("tencent", "usersig", NOW + 540)
+    assert rt.detect(plain.token) == ("tencent", "usersig")
+    parsed = tencent.verify(plain.token, expect_user="alice", now=NOW)
+    assert (parsed.user, parsed.room, parsed.detail["format"]) == ("alice", None, "tencent_usersig")
+    # A room makes a PrivateMapKey; `privileges` grants exactly those.
+    granted = rt.TencentProvider.privileges_of_map(2 | 8)
+    assert granted == ["join_channel", "subscribe_audio"]
+    key = tencent.issue(user_id="alice", room="1234", privileges=granted, now=NOW)
+    parsed = tencent.verify(key.token, expect_room="1234", require=["subscribe_audio"], now=NOW)
+    assert parsed.detail["private_map_key"]["privilege_map"] == 2 | 8
+    assert parsed.detail["private_map_key"]["room_id"] == 1234
+    with pytest.raises(rt.Mismatch):
+        tencent.verify(key.token, require=["publish_audio"], now=NOW)
+    with pytest.raises(rt.InvalidInput, match="privilege map"):
+        rt.TencentProvider.privileges_of_map(256)
+    with pytest.raises(rt.InvalidInput, match="privileges"):
+        tencent.issue(user_id="alice", room="lobby", privileges=["rtm_login"])
+    with pytest.raises(rt.InvalidInput, match="privileges"):
+        tencent.issue(user_id="alice", room="lobby", privileges=["fly"])
+    with pytest.raises(rt.InvalidInput, match="uid"):
+        tencent.issue(uid=7, room="lobby")
+
+
+def test_tencent_secret_never_shows_and_a_wrong_key_is_a_signature_error():
+    tencent = rt.TencentProvider(1400000001, TENCENT_KEY.encode())
+    token = tencent.issue(user_id="alice", room="lobby").token
+    other = rt.TencentProvider(1400000001, "0" * 64)
+    assert other.inspect(token).verification == "signature_invalid"
+    with pytest.raises(rt.Signature) as failed:
+        other.verify(token)
+    assert failed.value.vendor == "tencent"
+    with pytest.raises(rt.Mismatch):
+        rt.TencentProvider(1400000002, TENCENT_KEY).verify(token)
+    with pytest.raises(rt.InvalidInput):
+        rt.TencentProvider(1400000001, "")
+    with pytest.raises(TypeError):
+        rt.TencentProvider(1400000001, 1234)
+    shown = " ".join([repr(tencent), repr(rt.Providers(tencent)), repr(tencent.verify(token)), str(failed.value)])
+    assert TENCENT_KEY not in shown and token not in shown
+
+
+def test_config_reads_tencent(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith(("AGORA_", "ZEGO", "TENCENT_", "APP_", "SERVER_SECRET", "RTC_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("TENCENT_SDK_APP_ID", "1400000001")
+    monkeypatch.setenv("TENCENT_SECRET_KEY", TENCENT_KEY)
+    config = rt.Config.from_env()
+    assert config.vendors == ["tencent"] and config.default_vendor == "tencent"
+    provider = config.providers.get("trtc")
+    assert isinstance(provider, rt.TencentProvider)
+    token = config.providers.issue(user_id="u", room="r").token
+    assert config.providers.verify(token).vendor == "tencent"
+    assert TENCENT_KEY not in repr(config)
+
+
 def test_providers_detect_the_vendor():
-    zego, agora = rt.ZegoProvider.demo(), rt.AgoraProvider.demo()
-    registry = rt.Providers(zego, agora, default_vendor="agora")
-    assert registry.vendors == ["zego", "agora"] and registry.default_vendor == "agora"
+    zego, agora, tencent = rt.ZegoProvider.demo(), rt.AgoraProvider.demo(), rt.TencentProvider.demo()
+    registry = rt.Providers(zego, agora, tencent, default_vendor="agora")
+    assert registry.vendors == ["zego", "agora", "tencent"] and registry.default_vendor == "agora"
+    assert registry.get("trtc") is tencent
     assert registry.get("zegocloud") is zego and registry.get("agora") is agora
     assert registry.issue(user_id="u", room="r").vendor == "agora"
-    for vendor in ("zego", "agora"):
+    for vendor in ("zego", "agora", "tencent"):
         token = registry.issue(vendor, user_id="u", room="r").token
         assert registry.verify(token, expect_user="u").vendor == vendor
         assert registry.inspect(token).vendor == vendor
@@ -190,7 +255,7 @@ def test_config_errors_name_the_setting_not_the_value():
 
 def test_config_from_env(monkeypatch):
     for name in list(os.environ):
-        if name.startswith(("AGORA_", "ZEGO", "APP_", "SERVER_SECRET", "RTC_")):
+        if name.startswith(("AGORA_", "ZEGO", "TENCENT_", "APP_", "SERVER_SECRET", "RTC_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("APP_ID", AGORA_APP_ID)
     monkeypatch.setenv("APP_CERTIFICATE", AGORA_CERT)

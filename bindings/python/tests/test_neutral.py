@@ -1,6 +1,6 @@
 """The neutral cross-vendor suite (tests/neutral), run through the Python API:
 each case's request is issued by every provider (ZEGO, Agora 007, Agora 006,
-on their demo credentials) at the case's `now` and verified, or refused with
+Tencent, on their demo credentials) at the case's `now` and verified, or refused with
 the expected kind, as the Rust runner (tests/src/neutral.rs) does."""
 
 import pytest
@@ -13,6 +13,7 @@ TARGETS = {
     "zego": rt.ZegoProvider.demo,
     "agora007": rt.AgoraProvider.demo,
     "agora006": lambda: rt.AgoraProvider.demo(version="006"),
+    "tencent": rt.TencentProvider.demo,
 }
 
 CASES = [
@@ -59,4 +60,4 @@ def test_neutral(case, target, suite_now):
 
 
 def test_the_neutral_suite_was_found():
-    assert len(CASES) >= 3 * 30
+    assert len(CASES) >= 4 * 30

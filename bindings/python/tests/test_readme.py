@@ -16,6 +16,8 @@ DEMO_ENV = {
     "AGORA_APP_CERTIFICATE": "fedcba9876543210fedcba9876543210",
     "ZEGO_APP_ID": "1234567890",
     "ZEGO_SERVER_SECRET": "demo0000demo0000demo0000demo0000",
+    "TENCENT_SDK_APP_ID": "1400000000",
+    "TENCENT_SECRET_KEY": "demo0000demo0000demo0000demo0000demo0000demo0000demo0000demo0000",
 }
 
 
@@ -40,7 +42,7 @@ def snippets():
 def env():
     clean = {
         k: v for k, v in os.environ.items()
-        if not k.startswith(("AGORA_", "ZEGO", "APP_", "SERVER_SECRET", "RTC_"))
+        if not k.startswith(("AGORA_", "ZEGO", "TENCENT_", "APP_", "SERVER_SECRET", "RTC_"))
     }
     return {**clean, **DEMO_ENV}
 
@@ -62,4 +64,4 @@ def test_the_install_line_verifies_a_token_of_each_vendor(tmp_path):
             [sys.executable, "-c", line], cwd=tmp_path, env=env(),
             capture_output=True, text=True, timeout=60, check=True,
         ).stdout
-        assert out.splitlines() == ["zego verified", "agora verified"], doc
+        assert out.splitlines() == ["zego verified", "agora verified", "tencent verified"], doc

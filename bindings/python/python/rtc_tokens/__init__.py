@@ -1,4 +1,5 @@
-"""Issue and verify ZEGOCLOUD token04 and Agora AccessToken 006/007 RTC tokens.
+"""Issue and verify ZEGOCLOUD token04, Agora AccessToken 006/007 and Tencent
+Cloud TRTC UserSig/PrivateMapKey RTC tokens.
 
 A thin binding of the Rust ``rtc-tokens`` facade: every rule lives in Rust;
 this package converts types. See ``help(rtc_tokens.TokenProvider)``.
@@ -23,6 +24,7 @@ from ._rtc_tokens import (
     Providers,
     RtcTokensError,
     Signature,
+    TencentProvider,
     TokenProvider,
     Version,
     ZegoProvider,
@@ -49,6 +51,7 @@ __all__ = [
     "Providers",
     "RtcTokensError",
     "Signature",
+    "TencentProvider",
     "TokenProvider",
     "Version",
     "ZegoProvider",

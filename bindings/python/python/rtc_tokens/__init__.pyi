@@ -7,16 +7,18 @@ __version__: str
 
 DEFAULT_VALIDITY_SECS: int
 DEFAULT_RENEW_BEFORE_SECS: int
-#: Every vendor name the binding knows: ("zego", "agora").
+#: Every vendor name the binding knows: ("zego", "agora", "tencent").
 VENDORS: Tuple[str, ...]
 #: Every error kind: ("invalid_input", "malformed", ...).
 ERROR_KINDS: Tuple[str, ...]
 
-VendorName = Literal["zego", "zegocloud", "agora"]
+VendorName = Literal["zego", "zegocloud", "agora", "tencent", "trtc"]
 TokenKindName = Literal["rtc", "rtm", "rtc_rtm", "chat", "chat_app", "convoai", "stt"]
 RoleName = Literal["publisher", "subscriber", "host", "broadcaster", "audience"]
-VersionName = Literal["04", "006", "007"]
-RequirableName = Literal[
+VersionName = Literal["04", "006", "007", "usersig"]
+#: A neutral privilege: what `verify(require=...)` checks and
+#: `issue(privileges=...)` grants (Tencent only).
+PrivilegeName = Literal[
     "join_channel",
     "publish_audio",
     "publish_video",
@@ -24,7 +26,14 @@ RequirableName = Literal[
     "rtm_login",
     "chat_user",
     "chat_app",
+    "create_room",
+    "subscribe_audio",
+    "subscribe_video",
+    "publish_screen",
+    "subscribe_screen",
 ]
+#: The former name of PrivilegeName.
+RequirableName = PrivilegeName
 Secret = Union[str, bytes]
 
 class PrivilegeExpiries(TypedDict, total=False):
@@ -152,6 +161,7 @@ class TokenProvider:
         validity_secs: Optional[int] = None,
         stream_ids: Optional[Iterable[str]] = None,
         privilege_expiries: Optional[PrivilegeExpiries] = None,
+        privileges: Optional[Iterable[PrivilegeName]] = None,
     ) -> IssuedToken: ...
     def inspect(
         self,
@@ -170,7 +180,7 @@ class TokenProvider:
         expect_room: Optional[str] = None,
         expect_user: Optional[str] = None,
         version: Optional[VersionName] = None,
-        require: Optional[Iterable[RequirableName]] = None,
+        require: Optional[Iterable[PrivilegeName]] = None,
         now: Optional[int] = None,
         check_expiry: bool = True,
     ) -> ParsedToken: ...
@@ -203,6 +213,22 @@ class AgoraProvider(TokenProvider):
     @staticmethod
     def demo(*, version: Literal["007", "006", "7", "6"] = "007") -> "AgoraProvider": ...
 
+class TencentProvider(TokenProvider):
+    """Tencent Cloud TRTC provider: a UserSig, or a PrivateMapKey when a room is given."""
+
+    def __init__(
+        self,
+        sdk_app_id: int,
+        secret_key: Secret,
+        *,
+        renew_before_secs: int = 30,
+    ) -> None: ...
+    @staticmethod
+    def demo() -> "TencentProvider": ...
+    @staticmethod
+    def privileges_of_map(map: int) -> List[PrivilegeName]:
+        """The neutral privileges a TRTC privilege map (bits 1 to 128) grants."""
+
 class Providers:
     """At most one provider per vendor, with a default; detects a token's vendor."""
 
@@ -226,6 +252,7 @@ class Providers:
         validity_secs: Optional[int] = None,
         stream_ids: Optional[Iterable[str]] = None,
         privilege_expiries: Optional[PrivilegeExpiries] = None,
+        privileges: Optional[Iterable[PrivilegeName]] = None,
     ) -> IssuedToken: ...
     def inspect(
         self,
@@ -244,7 +271,7 @@ class Providers:
         expect_room: Optional[str] = None,
         expect_user: Optional[str] = None,
         version: Optional[VersionName] = None,
-        require: Optional[Iterable[RequirableName]] = None,
+        require: Optional[Iterable[PrivilegeName]] = None,
         now: Optional[int] = None,
         check_expiry: bool = True,
     ) -> ParsedToken: ...
@@ -270,4 +297,4 @@ class Config:
     def warnings(self) -> List[str]: ...
 
 def detect(token: str) -> Tuple[str, str]:
-    """The (vendor, version) a token's prefix names, e.g. ("agora", "007")."""
+    """The (vendor, version) a token's prefix (or a UserSig's shape) names, e.g. ("agora", "007")."""

@@ -24,6 +24,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 mod json;
+pub mod jwt;
 pub mod metrics;
 mod middleware;
 pub mod profile;
@@ -61,6 +62,7 @@ struct Inner {
     providers: Providers,
     config: ServerConfig,
     limiter: Option<RateLimiter>,
+    jwt: Option<jwt::JwtAuth>,
     address_limiter: Option<AddressLimiter>,
     auth_failures: Option<AddressLimiter>,
     public_limiter: Option<AddressLimiter>,
@@ -74,11 +76,18 @@ impl AppState {
     pub fn new(providers: Providers, config: ServerConfig) -> Self {
         let per_address =
             |r: AddressLimit| AddressLimiter::new(r.per_minute, r.burst, MAX_TRACKED_ADDRESSES);
+        // JWT callers share `JWT_BUCKETS` buckets after the keys' ones.
+        let jwt = config.jwt.clone().map(jwt::JwtAuth::new);
+        let jwt_buckets = jwt.as_ref().map_or(0, |_| jwt::JWT_BUCKETS);
         let (limiter, address_limiter, auth_failures) = match &config.auth {
             Auth::ApiKeys(keys) => (
-                config
-                    .rate_limit
-                    .map(|r| RateLimiter::new(r.per_minute, r.burst, keys.len())),
+                config.rate_limit.map(|r| {
+                    RateLimiter::new(
+                        r.per_minute,
+                        r.burst,
+                        keys.len().saturating_add(jwt_buckets),
+                    )
+                }),
                 None,
                 config.limits.auth_failures.map(per_address),
             ),
@@ -102,6 +111,7 @@ impl AppState {
                 providers,
                 config,
                 limiter,
+                jwt,
                 address_limiter,
                 auth_failures,
                 public_limiter,
@@ -138,6 +148,12 @@ impl AppState {
     #[must_use]
     pub fn is_shutting_down(&self) -> bool {
         self.inner.shutting_down.load(Ordering::Relaxed)
+    }
+
+    /// The JWT verifier, when JWT authentication is on.
+    #[must_use]
+    pub fn jwt(&self) -> Option<&jwt::JwtAuth> {
+        self.inner.jwt.as_ref()
     }
 
     fn limiter(&self) -> Option<&RateLimiter> {

@@ -244,7 +244,24 @@ async fn main() -> ExitCode {
         );
     }
     let auth = match &settings.server.auth {
-        Auth::ApiKeys(keys) => format!("{} api key(s)", keys.len()),
+        Auth::ApiKeys(keys) => {
+            let mode = settings.server.auth_mode();
+            let mut active = Vec::new();
+            if let Some(jwt) = &settings.server.jwt {
+                let algorithms: Vec<String> =
+                    jwt.algorithms.iter().map(|a| format!("{a:?}")).collect();
+                active.push(format!(
+                    "jwt ({}; {} room pattern(s))",
+                    algorithms.join(","),
+                    jwt.policy.rooms.len()
+                ));
+            }
+            if mode.api_keys {
+                active.push(format!("{} api key(s)", keys.len()));
+            }
+            tracing::info!(mode = %mode, "authentication: {}", active.join(" + "));
+            active.join(" + ")
+        }
         Auth::Disabled => {
             tracing::warn!(
                 "AUTHENTICATION DISABLED (--insecure-no-auth): anyone who can reach this port \

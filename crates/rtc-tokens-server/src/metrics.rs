@@ -13,7 +13,10 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use rtc_tokens::policy::Denial;
 use rtc_tokens::{TokenKind, Vendor};
+
+use crate::jwt::Rejection;
 
 /// The route templates requests are counted by (never the raw path, which
 /// holds user ids). Trailing-slash variants count as the same route.
@@ -91,6 +94,10 @@ fn shard_index() -> usize {
 /// The server's counters.
 pub struct Metrics {
     shards: Box<[Shard]>,
+    /// Policy decisions: allowed, then one per [`Denial::ALL`].
+    policy: Box<[AtomicU64]>,
+    /// JWT rejections, one per [`Rejection::ALL`].
+    jwt_rejections: Box<[AtomicU64]>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -129,6 +136,10 @@ impl Metrics {
     pub fn new() -> Self {
         Self {
             shards: (0..SHARDS).map(|_| Shard::new()).collect(),
+            policy: (0..=Denial::ALL.len()).map(|_| AtomicU64::new(0)).collect(),
+            jwt_rejections: (0..Rejection::ALL.len())
+                .map(|_| AtomicU64::new(0))
+                .collect(),
         }
     }
 
@@ -165,6 +176,66 @@ impl Metrics {
         let k = KINDS.iter().position(|x| *x == kind).unwrap_or(0);
         if let Some(c) = shard.tokens.get(v * KINDS.len() + k) {
             c.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts a policy decision: allowed (`None`) or denied for a reason.
+    pub fn record_policy(&self, denial: Option<Denial>) {
+        let i = denial
+            .and_then(|d| Denial::ALL.iter().position(|x| *x == d))
+            .map_or(0, |i| i.saturating_add(1));
+        if let Some(c) = self.policy.get(i) {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts a refused bearer JWT.
+    pub fn record_jwt_rejection(&self, rejection: Rejection) {
+        let i = Rejection::ALL.iter().position(|x| *x == rejection);
+        if let Some(c) = i.and_then(|i| self.jwt_rejections.get(i)) {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Policy decisions counted with `decision` (`allowed` or a denial code).
+    #[must_use]
+    pub fn policy_decisions(&self, decision: &str) -> u64 {
+        let i = if decision == "allowed" {
+            Some(0)
+        } else {
+            Denial::ALL
+                .iter()
+                .position(|d| d.code() == decision)
+                .map(|i| i.saturating_add(1))
+        };
+        i.and_then(|i| self.policy.get(i))
+            .map_or(0, |c| c.load(Ordering::Relaxed))
+    }
+
+    fn render_identity(&self, out: &mut String) {
+        out.push_str(
+            "# HELP rtc_tokens_policy_decisions_total Policy decisions on JWT callers' token requests.\n\
+             # TYPE rtc_tokens_policy_decisions_total counter\n",
+        );
+        let labels = std::iter::once("allowed").chain(Denial::ALL.iter().map(|d| d.code()));
+        for (label, c) in labels.zip(self.policy.iter()) {
+            let _ = writeln!(
+                out,
+                "rtc_tokens_policy_decisions_total{{decision=\"{label}\"}} {}",
+                c.load(Ordering::Relaxed)
+            );
+        }
+        out.push_str(
+            "# HELP rtc_tokens_jwt_rejections_total Bearer JWTs refused, by reason.\n\
+             # TYPE rtc_tokens_jwt_rejections_total counter\n",
+        );
+        for (r, c) in Rejection::ALL.iter().zip(self.jwt_rejections.iter()) {
+            let _ = writeln!(
+                out,
+                "rtc_tokens_jwt_rejections_total{{reason=\"{}\"}} {}",
+                r.code(),
+                c.load(Ordering::Relaxed)
+            );
         }
     }
 
@@ -256,6 +327,7 @@ impl Metrics {
             out,
             "rtc_tokens_http_request_duration_seconds_count {cumulative}"
         );
+        self.render_identity(&mut out);
         out
     }
 }

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use crate::AppState;
 use crate::config::Auth;
 use crate::error::ApiError;
+use crate::jwt::{self, Caller};
 use crate::metrics::{route_index, route_label};
 
 /// The API key a request was authenticated with (index into the key list),
@@ -54,7 +55,10 @@ pub(crate) async fn observe(
             response.extensions().get::<CallerKey>(),
             &state.config().auth,
         ) {
-            (Some(CallerKey(i)), Auth::ApiKeys(keys)) => keys.fingerprint(*i),
+            // JWT callers' buckets follow the keys': logged as "jwt".
+            (Some(CallerKey(i)), Auth::ApiKeys(keys)) => keys
+                .fingerprint(*i)
+                .or_else(|| (*i >= keys.len()).then_some("jwt")),
             _ => None,
         };
         tracing::info!(
@@ -177,8 +181,9 @@ fn client_ip(request: &Request) -> Option<IpAddr> {
         .map(|ConnectInfo(addr)| addr.ip())
 }
 
-/// `Authorization: Bearer <key>` against the configured keys, then the
-/// key's rate limit. Failed authentications are rate limited per client
+/// `Authorization: Bearer <key>` against the configured keys — or, when
+/// JWT authentication is on, a bearer JWT, whose claims the route layer's
+/// policy then checks (see [`crate::jwt`]) — then the caller's rate limit. Failed authentications are rate limited per client
 /// address: once an address has used up its allowance, its requests are
 /// refused with 429 before their key is even checked. Without keys
 /// (`--insecure-no-auth`), the rate limit applies per client address.
@@ -195,6 +200,7 @@ pub(crate) async fn authenticate(
         // Public mode: charged to its address by `public::gate` instead.
         return next.run(request).await;
     }
+    let mut caller = Caller::Service;
     let ip = client_ip(&request);
     let key = match &state.config().auth {
         Auth::Disabled => {
@@ -232,9 +238,27 @@ pub(crate) async fn authenticate(
             let Some(presented) = presented else {
                 return refuse("expected Authorization: Bearer <api key>");
             };
-            match keys.check(presented) {
-                Some(index) => Some(index),
-                None => return refuse("invalid api key"),
+            match (keys.check(presented), state.jwt()) {
+                (Some(index), _) => Some(index),
+                (None, Some(verifier)) if jwt::looks_like_jwt(presented) => {
+                    match verifier.authenticate(presented).await {
+                        Ok(claims) => {
+                            let bucket = keys.len().saturating_add(verifier.bucket(&claims));
+                            caller = Caller::User(claims);
+                            Some(bucket)
+                        }
+                        Err(rejection) => {
+                            state.metrics().record_jwt_rejection(rejection);
+                            if rejection != jwt::Rejection::KeysUnavailable
+                                && let Some((limiter, ip)) = failures
+                            {
+                                let _ = limiter.check(ip);
+                            }
+                            return closing(rejection.to_api_error());
+                        }
+                    }
+                }
+                (None, _) => return refuse("invalid api key"),
             }
         }
     };
@@ -247,7 +271,7 @@ pub(crate) async fn authenticate(
         }
         return response;
     }
-    let mut response = next.run(request).await;
+    let mut response = jwt::with_caller(caller, next.run(request)).await;
     if let Some(i) = key {
         response.extensions_mut().insert(CallerKey(i));
     }

@@ -133,6 +133,8 @@ pub(crate) fn multi_service(
     validity: u32,
     services: Vec<Service>,
 ) -> Result<String, ApiError> {
+    // Not expressible as one neutral request: JWT callers get none.
+    crate::jwt::enforce_unbound(state)?;
     let validity = capped_validity(validity).min(state.config().max_validity_secs);
     let now = u32::try_from(rtc_tokens::unix_now()).unwrap_or(u32::MAX);
     let mut token = AccessToken2::new(keys.app_id.clone(), now, validity);

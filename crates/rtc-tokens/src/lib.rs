@@ -17,6 +17,7 @@ mod detail;
 pub mod diagnostics;
 mod error;
 mod named;
+pub mod policy;
 mod privilege;
 mod provider;
 mod tencent;

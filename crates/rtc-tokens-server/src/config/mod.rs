@@ -7,6 +7,12 @@
 //! address: the higher source wins, `bind` on a tie. Secrets (vendor
 //! credentials and API keys) come from the environment or files, never from
 //! a flag value; errors name the setting, never a value.
+//!
+//! The authentication mode and JWT settings are in [`jwt`], the issuance
+//! policy for JWT callers in [`policy`].
+
+pub mod jwt;
+pub mod policy;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -20,6 +26,7 @@ use rtc_tokens::config::{self, EnvName, Kind, Setting, Sources, Values};
 use rtc_tokens::{AgoraProvider, Config, Providers, Vendor, ZegoProvider};
 
 use crate::auth::ApiKeys;
+pub use jwt::{AuthMode, JwtConfig};
 
 mod compat;
 pub mod limits;
@@ -188,6 +195,8 @@ pub struct ServerConfig {
     /// The drain deadline: how long in-flight requests may take to finish
     /// after the pre-stop period; connections still open then are cut.
     pub shutdown_timeout: Duration,
+    /// JWT bearer authentication of app users and their policy (`None`: off).
+    pub jwt: Option<JwtConfig>,
     /// Timeouts, the connection cap, the failed-authentication limit and
     /// the pre-stop period.
     pub limits: Limits,
@@ -220,6 +229,7 @@ impl ServerConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_validity_secs: DEFAULT_MAX_VALIDITY_SECS,
             shutdown_timeout: Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
+            jwt: None,
             limits: Limits {
                 pre_stop: Duration::ZERO,
                 ..Limits::default()
@@ -228,6 +238,15 @@ impl ServerConfig {
             public: None,
             agora_keys: None,
             bind_from_platform_port: false,
+        }
+    }
+
+    /// The active authentication modes (for the startup log).
+    #[must_use]
+    pub fn auth_mode(&self) -> AuthMode {
+        AuthMode {
+            api_keys: matches!(&self.auth, Auth::ApiKeys(keys) if !keys.is_empty()),
+            jwt: self.jwt.is_some(),
         }
     }
 }
@@ -256,6 +275,10 @@ pub enum StartupWarning {
     Config(config::Warning),
     /// `--insecure-no-auth` was given although API keys are configured.
     KeysIgnored,
+    /// `--insecure-no-auth` was given although JWT settings are configured.
+    JwtIgnored,
+    /// API keys are configured but `AUTH_MODE` does not accept them.
+    KeysUnused,
 }
 
 impl fmt::Display for StartupWarning {
@@ -265,6 +288,12 @@ impl fmt::Display for StartupWarning {
             Self::KeysIgnored => {
                 f.write_str("--insecure-no-auth given: the configured API keys are ignored")
             }
+            Self::JwtIgnored => {
+                f.write_str("--insecure-no-auth given: the JWT and policy settings are ignored")
+            }
+            Self::KeysUnused => f.write_str(
+                "API keys are configured but AUTH_MODE does not name api_keys: they are ignored",
+            ),
         }
     }
 }
@@ -302,6 +331,8 @@ pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> R
     let mut tables: Vec<&[Setting]> = Config::SETTINGS.to_vec();
     tables.extend([
         SERVER_SETTINGS,
+        jwt::JWT_SETTINGS,
+        policy::POLICY_SETTINGS,
         limits::SETTINGS,
         COMPAT_SETTINGS,
         PUBLIC_SETTINGS,
@@ -330,7 +361,6 @@ fn server_config(
     warnings: &mut Vec<StartupWarning>,
 ) -> Result<ServerConfig> {
     let (bind, bind_from_platform_port) = bind(values)?;
-    let auth = auth(options, values, warnings)?;
     // In --demo (worthless credentials), browsers are not turned away unless
     // an allow-list is configured.
     let cors = values.text("server.cors_allow_origin").map_or(
@@ -369,6 +399,13 @@ fn server_config(
             .get("server.shutdown_timeout_secs")?
             .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
     );
+    let (auth, jwt) = auth(options, values, max_validity_secs, warnings)?;
+    if jwt.is_some() && public.is_some() {
+        bail!(
+            "public mode and JWT authentication exclude each other: a caller omitting its JWT \
+             would get a public token; turn one off"
+        );
+    }
     let limits = limits::load(values)?;
     Ok(ServerConfig {
         bind,
@@ -378,6 +415,7 @@ fn server_config(
         max_body_bytes,
         max_validity_secs,
         shutdown_timeout,
+        jwt,
         limits,
         profile,
         public,
@@ -386,27 +424,71 @@ fn server_config(
     })
 }
 
-/// API keys, unless `--insecure-no-auth` (which warns if keys are configured
-/// anyway). No key and no `--insecure-no-auth` is an error.
+/// The authentication mode: `server.auth_mode` (API keys when unset), or
+/// none with `--insecure-no-auth` (which warns if credentials are configured
+/// anyway). Refused, so that token routes are never open by accident: no
+/// key for a mode naming API keys (the default), JWT or policy settings
+/// without a mode naming `jwt`, mode `none` without `--insecure-no-auth`, and
+/// a mode contradicting `--insecure-no-auth`.
 fn auth(
     options: &LoadOptions,
     values: &Values,
+    max_validity_secs: u32,
     warnings: &mut Vec<StartupWarning>,
-) -> Result<Auth> {
+) -> Result<(Auth, Option<JwtConfig>)> {
     let keys = api_keys(values)?;
+    let mode = jwt::auth_mode(values)?;
+    let jwt_given = jwt::any_set(values) || policy::any_set(values);
     if options.insecure_no_auth {
+        if mode.is_some_and(|m| !m.is_none()) {
+            bail!(
+                "setting {}: contradicts --insecure-no-auth (remove one)",
+                values.name("server.auth_mode")
+            );
+        }
         if !keys.is_empty() {
             warnings.push(StartupWarning::KeysIgnored);
         }
-        Ok(Auth::Disabled)
-    } else if keys.is_empty() {
+        if jwt_given {
+            warnings.push(StartupWarning::JwtIgnored);
+        }
+        return Ok((Auth::Disabled, None));
+    }
+    let mode = match mode {
+        Some(m) => m,
+        None if jwt_given => bail!(
+            "JWT or policy settings are given but AUTH_MODE (server.auth_mode) is not set: set it \
+             to jwt (app users only) or jwt,api_keys (and server-to-server callers)"
+        ),
+        None => AuthMode::API_KEYS,
+    };
+    if mode.is_none() {
+        bail!(
+            "setting {}: none also needs --insecure-no-auth (only on a trusted network)",
+            values.name("server.auth_mode")
+        );
+    }
+    if mode.api_keys && keys.is_empty() {
         bail!(
             "no API key configured: set API_KEYS or API_KEYS_FILE (or run with --insecure-no-auth \
              on a trusted network only)"
         );
-    } else {
-        Ok(Auth::ApiKeys(keys))
     }
+    if !mode.api_keys && !keys.is_empty() {
+        warnings.push(StartupWarning::KeysUnused);
+    }
+    let jwt = if mode.jwt {
+        let policy = policy::policy(values, max_validity_secs)?;
+        Some(jwt::jwt_config(values, policy)?)
+    } else {
+        None
+    };
+    let keys = if mode.api_keys {
+        keys
+    } else {
+        ApiKeys::default()
+    };
+    Ok((Auth::ApiKeys(keys), jwt))
 }
 
 /// The per-key rate limit; a rate of 0 turns it off, a burst of 0 or none

@@ -57,8 +57,9 @@ pub(crate) fn provider(
         .ok_or_else(|| ApiError::not_found(format!("{vendor} is not configured on this server")))
 }
 
-/// Issues a token and counts it. A public-mode caller's request is first
-/// restricted ([`crate::public::restrict`]).
+/// Issues a token and counts it, after the JWT caller's policy allows the
+/// request (every token route funnels through here). A public-mode
+/// caller's request is first restricted ([`crate::public::restrict`]).
 pub(crate) fn issue(
     state: &AppState,
     provider: &Arc<dyn TokenProvider>,
@@ -66,6 +67,7 @@ pub(crate) fn issue(
 ) -> Result<IssuedToken, ApiError> {
     let restricted = crate::public::restrict(request)?;
     let request = restricted.as_ref().unwrap_or(request);
+    crate::jwt::enforce(state, request)?;
     let issued = provider.issue(request)?;
     state.metrics().record_token(issued.vendor, request.kind);
     Ok(issued)

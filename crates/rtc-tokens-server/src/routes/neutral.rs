@@ -42,6 +42,7 @@ pub(crate) const TOKEN_REQUEST_KEYS: &[&str] = &[
     "role",
     "validity_secs",
     "stream_ids",
+    "privileges",
     "privilege_expiries",
     "join",
     "publish_audio",

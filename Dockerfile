@@ -21,6 +21,10 @@ COPY tests tests
 # Another member (the Node binding's Rust half, not built here): its manifest and sources only, no node_modules.
 COPY bindings/node/Cargo.toml bindings/node/build.rs bindings/node/
 COPY bindings/node/src bindings/node/src
+# And the Python binding's Rust half (a member, not built here): manifest, the
+# README it names, and sources; no Python package, tests or virtualenvs.
+COPY bindings/python/Cargo.toml bindings/python/README.md bindings/python/
+COPY bindings/python/src bindings/python/src
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
     cargo build --release --locked -p rtc-tokens-server \
@@ -35,4 +39,10 @@ ENV BIND_HOST=0.0.0.0 \
     LOG_FORMAT=json
 EXPOSE 8080
 STOPSIGNAL SIGTERM
+# No curl in the image: the binary GETs its own /healthz on 127.0.0.1 and the
+# port it would listen on (PORT, SERVER_PORT, BIND_ADDR; 8080). Docker and
+# Compose use this; OCI-format images (podman, buildah) and Kubernetes ignore
+# it (the manifests have their own probes).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+    CMD ["/usr/local/bin/rtc-tokens-server", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/rtc-tokens-server"]

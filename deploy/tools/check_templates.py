@@ -13,8 +13,11 @@ is an unknown field). For every file, Kubernetes and Compose included, it also
 checks what the schemas cannot know:
 
 - the shutdown timing: the platform's kill deadline exceeds the server's
-  pre-stop + drain, and no Kubernetes preStop hook adds a sleep in front;
-- health checks use /healthz (alive) or /readyz (ready, 503 while stopping);
+  pre-stop + drain (PRE_STOP_SECS + SHUTDOWN_TIMEOUT_SECS, defaults read from
+  its sources) + the 1 s it gives cut connections, and no Kubernetes preStop
+  hook adds a sleep in front;
+- health checks use /healthz (alive) or /readyz (ready, 503 while stopping),
+  Compose's through `rtc-tokens-server healthcheck` (the image has no curl);
 - every environment variable set is one the server reads (found as a string
   in its configuration sources), and no secret is written as a plain value;
 - every *_FILE path points into a mounted secret, the Secret is mounted 0400;
@@ -35,20 +38,20 @@ import yaml
 
 ROOT = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else Path.cwd()
 
-# The server's defaults, used where a template leaves them unset.
-DEFAULT_PRESTOP_SECS = 5
-DEFAULT_DRAIN_SECS = 10
+# The server's shutdown settings and their defaults, read from its sources
+# (config/limits.rs, config/mod.rs) so the arithmetic follows them.
+PRE_STOP = "PRE_STOP_SECS"
+DRAIN = "SHUTDOWN_TIMEOUT_SECS"
+# After the drain deadline the server gives the connections it cut up to 1 s
+# to close (transport.rs) before it exits.
+CUT_SECS = 1
 HEALTH_PATHS = {"/healthz", "/readyz"}
 # Names whose value is a secret: never a literal in a template.
 SECRET_NAME = re.compile(r"^(API_KEYS|.*CERTIFICATE|.*SECRET)$")
-# Settings another branch is adding to the server right now (issue 16 item 1);
-# remove a name from here once the server reads it.
-PENDING_NAMES = {"RTC_TOKENS_PRESTOP_SECS", "RTC_TOKENS_DRAIN_SECS"}
 # Read by the runtime rather than the configuration loader.
 RUNTIME_NAMES = {"RUST_LOG"}
 
 problems: list[str] = []
-notes: list[str] = []
 
 
 def problem(path: Path, message: str) -> None:
@@ -95,16 +98,25 @@ def server_env_names() -> set[str]:
 KNOWN_NAMES = server_env_names()
 
 
+def server_default(const: str) -> int:
+    """`pub const <const>: u64 = N;` in the server's configuration sources."""
+    for source in sorted((ROOT / "crates" / "rtc-tokens-server" / "src" / "config").rglob("*.rs")):
+        m = re.search(rf"pub const {const}: u64 = (\d+);", source.read_text(encoding="utf-8"))
+        if m:
+            return int(m.group(1))
+    problems.append(f"check_templates.py: {const} not found in the server's configuration sources")
+    return 0
+
+
+DEFAULT_PRESTOP_SECS = server_default("DEFAULT_PRE_STOP_SECS")
+DEFAULT_DRAIN_SECS = server_default("DEFAULT_SHUTDOWN_TIMEOUT_SECS")
+
+
 def check_env_name(path: Path, name: str) -> None:
     if name in KNOWN_NAMES or name in RUNTIME_NAMES:
         return
     # `<NAME>_FILE` is derived from a secret setting's `<NAME>`.
     if name.endswith("_FILE") and name[: -len("_FILE")] in KNOWN_NAMES:
-        return
-    if name in PENDING_NAMES:
-        note = f"{name} is not read by the server on this branch yet (being added elsewhere)"
-        if note not in notes:
-            notes.append(note)
         return
     problem(path, f"environment variable {name} is not one the server reads")
 
@@ -121,9 +133,10 @@ def check_env(path: Path, env: dict[str, object], secret_mounts: set[str] | None
 
 
 def shutdown_budget(env: dict[str, object]) -> int:
-    prestop = int(env.get("RTC_TOKENS_PRESTOP_SECS", DEFAULT_PRESTOP_SECS))
-    drain = int(env.get("RTC_TOKENS_DRAIN_SECS", DEFAULT_DRAIN_SECS))
-    return prestop + drain
+    """Seconds from SIGTERM to exit at most: pre-stop, drain, and the cut."""
+    prestop = int(env.get(PRE_STOP, DEFAULT_PRESTOP_SECS))
+    drain = int(env.get(DRAIN, DEFAULT_DRAIN_SECS))
+    return prestop + drain + CUT_SECS
 
 
 # --- Docker Compose ---------------------------------------------------------
@@ -166,13 +179,16 @@ def check_compose() -> None:
             user = str(service.get("user", ""))
             if not user or user.split(":")[0] in ("0", "root"):
                 problem(p, f"{where}: must run as a non-root user")
-            test = " ".join(map(str, (service.get("healthcheck") or {}).get("test") or []))
-            if "/healthz" not in test:
+            test = (service.get("healthcheck") or {}).get("test") or []
+            words = [str(w) for w in ([test] if isinstance(test, str) else test)]
+            # `rtc-tokens-server healthcheck` GETs /healthz unless given --url.
+            builtin = any(w.endswith("rtc-tokens-server") for w in words) and "healthcheck" in words
+            if not ("/healthz" in " ".join(words) or (builtin and "--url" not in words)):
                 problem(p, f"{where}: healthcheck must probe /healthz")
             grace = seconds(service.get("stop_grace_period"))
             budget = shutdown_budget(env)
             if grace is None or grace <= budget:
-                problem(p, f"{where}: stop_grace_period must exceed pre-stop + drain ({budget} s)")
+                problem(p, f"{where}: stop_grace_period must exceed pre-stop + drain + cut ({budget} s)")
 
 
 # --- Kubernetes -------------------------------------------------------------
@@ -225,7 +241,7 @@ def check_kubernetes() -> None:
     budget = shutdown_budget(env)
     grace = pod.get("terminationGracePeriodSeconds", 30)
     if grace <= budget:
-        problem(deployment_path, f"terminationGracePeriodSeconds {grace} must exceed pre-stop + drain ({budget})")
+        problem(deployment_path, f"terminationGracePeriodSeconds {grace} must exceed pre-stop + drain + cut ({budget})")
     if (container.get("lifecycle") or {}).get("preStop"):
         problem(deployment_path, "no preStop hook: the server keeps serving with /readyz 503 on SIGTERM itself")
     probes = {
@@ -238,7 +254,7 @@ def check_kubernetes() -> None:
             problem(deployment_path, f"{probe} must GET {want}, not {got}")
     readiness = container.get("readinessProbe") or {}
     seen_after = readiness.get("periodSeconds", 10) * readiness.get("failureThreshold", 3)
-    prestop = int(env.get("RTC_TOKENS_PRESTOP_SECS", DEFAULT_PRESTOP_SECS))
+    prestop = int(env.get(PRE_STOP, DEFAULT_PRESTOP_SECS))
     if seen_after > prestop:
         problem(
             deployment_path,
@@ -302,7 +318,7 @@ def check_render() -> None:
         delay = service.get("maxShutdownDelaySeconds", 30)
         budget = shutdown_budget(env)
         if not isinstance(delay, int) or not 1 <= delay <= 300 or delay <= budget:
-            problem(path, f"{where}: maxShutdownDelaySeconds must be 1..300 and exceed pre-stop + drain ({budget})")
+            problem(path, f"{where}: maxShutdownDelaySeconds must be 1..300 and exceed pre-stop + drain + cut ({budget})")
 
 
 # --- Railway ----------------------------------------------------------------
@@ -338,7 +354,7 @@ def check_railway() -> None:
     draining = deploy.get("drainingSeconds")
     budget = shutdown_budget({})
     if not isinstance(draining, int) or draining <= budget:
-        problem(path, f"deploy.drainingSeconds must exceed pre-stop + drain ({budget})")
+        problem(path, f"deploy.drainingSeconds must exceed pre-stop + drain + cut ({budget})")
 
 
 # --- Fly.io -----------------------------------------------------------------
@@ -368,7 +384,7 @@ def check_fly() -> None:
     budget = shutdown_budget(env)
     timeout = seconds(doc.get("kill_timeout", 5))
     if timeout is None or timeout <= budget or timeout > 300:
-        problem(path, f"kill_timeout must exceed pre-stop + drain ({budget} s) and be at most 300 s")
+        problem(path, f"kill_timeout must exceed pre-stop + drain + cut ({budget} s) and be at most 300 s")
     dockerfile = (doc.get("build") or {}).get("dockerfile")
     if not dockerfile or not (path.parent / dockerfile).is_file():
         problem(path, f"build.dockerfile {dockerfile!r} does not exist (relative to fly.toml)")
@@ -414,8 +430,6 @@ def main() -> int:
             check()
         except (KeyError, TypeError, ValueError, OSError, yaml.YAMLError, tomllib.TOMLDecodeError) as e:
             problems.append(f"{check.__name__}: cannot read the file: {e!r}")
-    for note in notes:
-        print(f"note: {note}")
     for p in problems:
         print(p)
     if problems:

@@ -1,11 +1,13 @@
 //! `rtc-tokens-server`: the HTTP token service binary. See the crate README.
 
+mod healthcheck;
+
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use rtc_tokens::config::DotEnv;
 use rtc_tokens_server::config::{self, LoadOptions};
 use rtc_tokens_server::{AppState, Auth, Profile, serve};
@@ -48,6 +50,23 @@ struct Args {
     /// Log format: json, text, or auto (json unless stdout is a terminal).
     #[arg(long, env = "LOG_FORMAT", default_value = "auto", value_parser = ["auto", "json", "text"])]
     log_format: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Instead of serving.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// GET the running server's /healthz over loopback (2 s timeout): exit 0
+    /// on 200, 1 otherwise. For container health checks (the image has no
+    /// curl).
+    Healthcheck {
+        /// The URL to GET (http:// only). Default: /healthz on 127.0.0.1 and
+        /// the port the server would use (--bind, BIND_ADDR, SERVER_PORT,
+        /// PORT, .env; 8080).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
 }
 
 fn init_logging(format: &str) {
@@ -145,9 +164,42 @@ fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
+/// `healthcheck`: the default URL from the same `--bind`, environment and
+/// `.env` the server would read (nothing else, no secret), then one GET.
+async fn healthcheck(args: &Args, url: Option<&str>) -> ExitCode {
+    let url = match url {
+        Some(url) => url.to_owned(),
+        None => {
+            let dotenv = match DotEnv::load(&args.env_file) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("healthcheck: invalid .env file: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let env = |name: &str| std::env::var(name).ok();
+            let lookup = |name: &str| match &dotenv {
+                Some(d) => d.lookup(&env, name),
+                None => env(name),
+            };
+            match config::listen_address(args.bind, &lookup) {
+                Ok(addr) => healthcheck::default_url(addr),
+                Err(e) => {
+                    eprintln!("healthcheck: invalid configuration: {e:#}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    };
+    healthcheck::run(&url).await
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::Healthcheck { url }) = &args.command {
+        return healthcheck(&args, url.as_deref()).await;
+    }
     init_logging(&args.log_format);
     let options = LoadOptions {
         config_file: args.config,

@@ -525,6 +525,30 @@ fn providers(options: &LoadOptions, values: &Values) -> Result<Providers> {
     Ok(config.providers())
 }
 
+/// The address [`load`] would listen on, from the `--bind` flag and the
+/// environment `lookup` alone: no other setting and no file is read, so no
+/// secret is touched. What `rtc-tokens-server healthcheck` connects to.
+///
+/// # Errors
+///
+/// A message naming the bad setting (never a value).
+pub fn listen_address(
+    bind_flag: Option<SocketAddr>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<SocketAddr> {
+    let table: Vec<Setting> = SERVER_SETTINGS
+        .iter()
+        .filter(|s| matches!(s.key, "server.bind" | "server.port" | "server.host"))
+        .copied()
+        .collect();
+    let mut sources = Sources::new().with_env(lookup);
+    if let Some(addr) = bind_flag {
+        sources = sources.with_flag("server.bind", "--bind", &addr.to_string());
+    }
+    let values = Values::load(&[&table], &sources)?;
+    Ok(bind(&values)?.0)
+}
+
 /// The listening address: `bind` or `host:port`, whichever comes from the
 /// higher source (`bind` on a tie). A port from the platform variable `PORT`
 /// (Render, Railway, Heroku, Cloud Run) without a configured host listens on

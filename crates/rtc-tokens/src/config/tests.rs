@@ -238,6 +238,36 @@ fn readable_secret_file_warns() {
     fs::remove_dir_all(&d).unwrap();
 }
 
+/// Kubernetes mounts a Secret `root:<fsGroup>` `0440` and runs the process in
+/// `fsGroup`: a file readable by one of the process's own groups is fine.
+#[cfg(unix)]
+#[test]
+fn secret_file_readable_by_own_group_does_not_warn() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = dir("perm-group");
+    let path = d.join("cert");
+    fs::write(&path, DEMO_AGORA_APP_CERTIFICATE).unwrap();
+    // A new file gets the process's effective group (or the directory's,
+    // which the process is then in only by chance: skip that case).
+    let gid = std::os::unix::fs::MetadataExt::gid(&fs::metadata(&path).unwrap());
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o440)).unwrap();
+    let file = path.display().to_string();
+    let (c, w) = load(
+        &[
+            ("AGORA_APP_ID", DEMO_AGORA_APP_ID),
+            ("AGORA_APP_CERTIFICATE_FILE", &file),
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(c.agora.is_some());
+    if gid == rustix::process::getegid().as_raw() {
+        assert!(w.is_empty(), "{w:?}");
+    }
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+    fs::remove_dir_all(&d).unwrap();
+}
+
 #[test]
 fn toml_with_secret_files_relative_to_the_file() {
     let d = dir("toml");

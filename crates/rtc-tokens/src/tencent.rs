@@ -1,7 +1,7 @@
 //! The Tencent Cloud TRTC provider: UserSig and PrivateMapKey (TLS sig v2).
 
 use tencent_usersig::{
-    ParsedUserSig, PrivateMapKeySpec, Privileges, Room, SecretKey, UserId, UserSigBuilder,
+    ParsedUserSig, PrivateMapKeySpec, Privileges, Room, SdkAppId, SecretKey, UserId, UserSigBuilder,
 };
 
 use crate::privilege::Held;
@@ -45,7 +45,7 @@ pub struct TencentProvider {
 impl TencentProvider {
     /// A provider for the application `sdk_app_id` with its secret key.
     #[must_use]
-    pub fn new(sdk_app_id: u32, key: SecretKey) -> Self {
+    pub fn new(sdk_app_id: SdkAppId, key: SecretKey) -> Self {
         Self {
             builder: UserSigBuilder::new(sdk_app_id, key.clone()),
             key,
@@ -60,8 +60,9 @@ impl TencentProvider {
         reason = "constant demo credentials, checked by a unit test"
     )]
     pub fn demo() -> Self {
+        let app = SdkAppId::new(DEMO_TENCENT_SDK_APP_ID).expect("demo sdkappid is valid");
         let key = SecretKey::new(DEMO_TENCENT_SECRET_KEY).expect("demo key is valid");
-        Self::new(DEMO_TENCENT_SDK_APP_ID, key)
+        Self::new(app, key)
     }
 
     /// Sets how long before expiry clients are told to renew.
@@ -377,6 +378,7 @@ mod tests {
 
     #[test]
     fn demo_credentials_are_valid() {
+        assert!(SdkAppId::new(DEMO_TENCENT_SDK_APP_ID).is_ok());
         assert!(SecretKey::new(DEMO_TENCENT_SECRET_KEY).is_ok());
         let p = TencentProvider::demo();
         assert!(p.issue(&TokenRequest::rtc("alice", "lobby")).is_ok());
@@ -428,7 +430,7 @@ mod tests {
     #[test]
     fn a_token_for_another_sdkappid_is_a_mismatch() {
         let other = TencentProvider::new(
-            1_400_000_001,
+            SdkAppId::new(1_400_000_001).unwrap(),
             SecretKey::new(DEMO_TENCENT_SECRET_KEY).unwrap(),
         );
         let token = other

@@ -7,10 +7,15 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tencent_usersig::{ErrorKind, MAX_TOKEN_LEN, ParsedUserSig, PrivateMapKey, SecretKey, UserSig};
+use tencent_usersig::{
+    ErrorKind, MAX_TOKEN_LEN, ParsedUserSig, PrivateMapKey, SdkAppId, SecretKey, UserSig,
+};
 
 const KEY: &str = "19d516b61b135f0afb8549dc19c471fbc0fb57412998ef06f6f5e02128ee72a2";
-const SDKAPPID: u32 = 1_559_208_632;
+const SDKAPPID: SdkAppId = match SdkAppId::new(1_559_208_632) {
+    Ok(id) => id,
+    Err(_) => panic!("a non-zero sdkappid"),
+};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(token) = std::str::from_utf8(data) else {

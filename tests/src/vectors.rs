@@ -396,8 +396,8 @@ mod tencent {
     use base64::Engine as _;
     use base64::engine::general_purpose::STANDARD;
     use rtc_tokens::tencent_usersig::{
-        self, PrivateMapKey, PrivateMapKeySpec, Privileges, Room, SecretKey, UserId, UserSig,
-        UserSigBuilder,
+        self, PrivateMapKey, PrivateMapKeySpec, Privileges, Room, SdkAppId, SecretKey, UserId,
+        UserSig, UserSigBuilder,
     };
     use rtc_tokens::{ParseOptions, TencentProvider, TokenProvider, Verification};
     use serde_json::Value;
@@ -433,8 +433,9 @@ mod tencent {
 
     /// The provider on the case's credentials.
     fn provider(input: &TencentTokenInput) -> Result<Box<dyn TokenProvider>, rtc_tokens::Error> {
+        let app = SdkAppId::new(input.sdkappid)?;
         let key = SecretKey::new(&input.key)?;
-        Ok(Box::new(TencentProvider::new(input.sdkappid, key)))
+        Ok(Box::new(TencentProvider::new(app, key)))
     }
 
     /// Verify through the provider: the HMAC and the SDKAppID; neither expiry (as for
@@ -480,7 +481,7 @@ mod tencent {
     /// identifier and its expiry `time + expire`.
     fn build_everyday(i: &TencentBuild) -> Option<String> {
         let key = SecretKey::new(&i.key).ok()?;
-        let builder = UserSigBuilder::new(i.sdkappid, key);
+        let builder = UserSigBuilder::new(SdkAppId::new(i.sdkappid).ok()?, key);
         let user = UserId::new(&i.identifier).ok()?;
         let validity = u32::try_from(i.expire).ok()?;
         let issued = match &i.userbuf {

@@ -299,7 +299,7 @@ impl Provider {
     ///
     /// # Errors
     ///
-    /// `invalid_input` for an empty key or one over 1024 bytes.
+    /// `invalid_input` for an SDKAppID of 0, an empty key or one over 1024 bytes.
     #[napi(factory)]
     pub fn tencent(
         sdk_app_id: u32,
@@ -308,6 +308,8 @@ impl Provider {
     ) -> Result<Self> {
         let secret_key = secret(secret_key);
         let options = options.unwrap_or_default();
+        let sdk_app_id =
+            js(rtc_tokens::tencent_usersig::SdkAppId::new(sdk_app_id).map_err(Into::into))?;
         let key = js(rtc_tokens::tencent_usersig::SecretKey::new(&secret_key).map_err(Into::into))?;
         let mut p = TencentProvider::new(sdk_app_id, key);
         if let Some(secs) = options.renew_before_secs {

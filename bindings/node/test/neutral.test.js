@@ -110,6 +110,7 @@ test.describe('tencent', () => {
     assert.throws(() => rt.tencentPrivilegesOfMap(256), rt.InvalidInputError)
     assert.throws(() => rt.tencentPrivilegesOfMap(-1), rt.InvalidInputError)
     assert.throws(() => Provider.tencent(TENCENT_ID, ''), rt.InvalidInputError)
+    assert.throws(() => Provider.tencent(0, TENCENT_KEY), (e) => e instanceof rt.InvalidInputError && /sdkappid/.test(e.message))
     assert.throws(() => Provider.tencent(-1, TENCENT_KEY), rt.InvalidInputError)
     assert.throws(() => Provider.tencent(TENCENT_ID, 1234), rt.InvalidInputError)
     const shown = [util.inspect(tencent, { showHidden: true, depth: 5 }), JSON.stringify(tencent), JSON.stringify(tencent.verify(token))].join('\n')

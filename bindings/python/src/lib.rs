@@ -772,7 +772,8 @@ impl TencentProvider {
         secret_key: &Bound<'_, PyAny>,
         renew_before_secs: u32,
     ) -> PyResult<PyClassInitializer<Self>> {
-        use rtc_tokens::tencent_usersig::SecretKey;
+        use rtc_tokens::tencent_usersig::{SdkAppId, SecretKey};
+        let sdk_app_id = SdkAppId::new(sdk_app_id).map_err(|e| invalid("sdk_app_id", e))?;
         let key = with_secret("secret_key", secret_key, |bytes| {
             let text =
                 std::str::from_utf8(bytes).map_err(|_| invalid("secret_key", "not utf-8"))?;

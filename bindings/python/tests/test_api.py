@@ -168,6 +168,8 @@ def test_tencent_secret_never_shows_and_a_wrong_key_is_a_signature_error():
         rt.TencentProvider(1400000002, TENCENT_KEY).verify(token)
     with pytest.raises(rt.InvalidInput):
         rt.TencentProvider(1400000001, "")
+    with pytest.raises(rt.InvalidInput, match="sdk_app_id"):
+        rt.TencentProvider(0, TENCENT_KEY)
     with pytest.raises(TypeError):
         rt.TencentProvider(1400000001, 1234)
     shown = " ".join([repr(tencent), repr(rt.Providers(tencent)), repr(tencent.verify(token)), str(failed.value)])

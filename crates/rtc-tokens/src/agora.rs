@@ -8,11 +8,10 @@ use agora_dynamic_key::{AppCertificate, AppId, Principal, capped_validity};
 
 use crate::named::named_text;
 use crate::privilege::Held;
-use crate::provider::renew_at;
+use crate::provider::{self, Renewal, no_stream_ids, required_user_id, signature_checked};
 use crate::{
-    DEFAULT_RENEW_BEFORE_SECS, Error, ErrorKind, IssuedToken, Named, ParseOptions, ParsedToken,
-    Privilege, PrivilegeView, Role, TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
-    VendorDetail, Verification,
+    Error, ErrorKind, IssuedToken, Named, ParseOptions, ParsedToken, Privilege, PrivilegeView,
+    Role, TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor, VendorDetail, Verification,
 };
 
 /// Clearly fake demo app id, for examples and `rtc-tokens demo` only.
@@ -72,7 +71,7 @@ pub struct AgoraProvider {
     app_id: AppId,
     certificate: AppCertificate,
     version: AgoraVersion,
-    renew_before: u32,
+    renewal: Renewal,
     /// Kept so that its clones share the builder's per-second signing-key cache.
     builder: TokenBuilder,
 }
@@ -86,20 +85,18 @@ impl AgoraProvider {
             app_id,
             certificate,
             version: AgoraVersion::V007,
-            renew_before: DEFAULT_RENEW_BEFORE_SECS,
+            renewal: Renewal::default(),
         }
     }
 
     /// A provider on the built-in, clearly fake demo credentials.
     #[must_use]
-    #[allow(
-        clippy::expect_used,
-        reason = "constant demo credentials, checked by a unit test"
-    )]
     pub fn demo() -> Self {
-        let app_id = AppId::new(DEMO_AGORA_APP_ID).expect("demo app id is valid");
-        let cert = AppCertificate::new(DEMO_AGORA_APP_CERTIFICATE).expect("demo cert is valid");
-        Self::new(app_id, cert)
+        provider::demo(|| {
+            let app_id = AppId::new(DEMO_AGORA_APP_ID)?;
+            let cert = AppCertificate::new(DEMO_AGORA_APP_CERTIFICATE)?;
+            Ok(Self::new(app_id, cert))
+        })
     }
 
     /// Issues tokens of `version` (007 by default).
@@ -112,7 +109,7 @@ impl AgoraProvider {
     /// Sets how long before expiry clients are told to renew.
     #[must_use]
     pub fn with_renew_before(mut self, secs: u32) -> Self {
-        self.renew_before = secs;
+        self.renewal = Renewal::before(secs);
         self
     }
 
@@ -244,11 +241,7 @@ fn agora_err(message: &str) -> Error {
 
 /// The channel name (`room`), within Agora's limits for one.
 fn channel(r: &TokenRequest) -> Result<&str, Error> {
-    if !r.stream_ids.is_empty() {
-        return Err(agora_err(
-            "stream_ids are a zego restriction that agora cannot express",
-        ));
-    }
+    no_stream_ids(r, Vendor::Agora)?;
     let room = r
         .room
         .as_deref()
@@ -259,10 +252,7 @@ fn channel(r: &TokenRequest) -> Result<&str, Error> {
 
 /// The `user_id`, within Agora's limits for the `name` it is used as.
 fn user_id(r: &TokenRequest, name: Name) -> Result<&str, Error> {
-    let user_id = r
-        .user_id
-        .as_deref()
-        .ok_or_else(|| agora_err("user_id is required"))?;
+    let user_id = required_user_id(r, Vendor::Agora)?;
     name.check(user_id)
         .map_err(|e| Error::from(e).in_field("user_id"))?;
     Ok(user_id)
@@ -285,11 +275,7 @@ fn no_room_uid_or_role(r: &TokenRequest) -> Result<(), Error> {
             "{what} tokens have no roles: drop role"
         )));
     }
-    if !r.stream_ids.is_empty() {
-        return Err(agora_err(
-            "stream_ids are a zego restriction that agora cannot express",
-        ));
-    }
+    no_stream_ids(r, Vendor::Agora)?;
     if r.privilege_expiries.is_some() {
         return Err(agora_err(&format!(
             "{what} tokens have no per-privilege expiries"
@@ -319,15 +305,9 @@ impl TokenProvider for AgoraProvider {
         let issued_at = u64::from(issued.issued_at);
         // The builder reports when the token stops working (for 006, its privileges'
         // expiry, earlier than the token's own `ts`); parsing reports the same.
-        let expires_at = issued.expires_at;
-        Ok(IssuedToken {
-            token: issued.token,
-            vendor: Vendor::Agora,
-            version,
-            issued_at,
-            expires_at,
-            renew_at: renew_at(issued_at, expires_at, self.renew_before),
-        })
+        Ok(self
+            .renewal
+            .issued(version, issued.token, issued_at, issued.expires_at))
     }
 
     fn inspect(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
@@ -347,26 +327,19 @@ impl TokenProvider for AgoraProvider {
 impl AgoraProvider {
     fn inspect_007(&self, token: &str) -> Result<ParsedToken, Error> {
         let parsed = ParsedAccessToken2::parse(token)?;
-        let verification = match parsed.verify(&self.certificate) {
-            Ok(()) => Verification::Verified,
-            Err(e) if e.kind() == agora_dynamic_key::ErrorKind::Signature => {
-                Verification::SignatureInvalid
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let verification =
+            signature_checked(parsed.verify(&self.certificate).map_err(Error::from))?;
         Ok(view_007(parsed, verification))
     }
 
     fn inspect_006(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
         let parsed = ParsedAccessToken::parse(token)?;
         let verification = match (&options.channel, &options.uid) {
-            (Some(channel), Some(uid)) => match parsed.verify(&self.certificate, channel, uid) {
-                Ok(()) => Verification::Verified,
-                Err(e) if e.kind() == agora_dynamic_key::ErrorKind::Signature => {
-                    Verification::SignatureInvalid
-                }
-                Err(e) => return Err(e.into()),
-            },
+            (Some(channel), Some(uid)) => signature_checked(
+                parsed
+                    .verify(&self.certificate, channel, uid)
+                    .map_err(Error::from),
+            )?,
             _ => Verification::NotChecked,
         };
         Ok(view_006(

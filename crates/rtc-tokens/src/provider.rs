@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::{
-    Error, ErrorKind, ExpiryCheck, IssuedToken, Note, ParseOptions, ParsedToken, TokenRequest,
-    TokenVersion, Vendor, Verification, check_privileges,
+    DEFAULT_RENEW_BEFORE_SECS, Error, ErrorKind, ExpiryCheck, IssuedToken, Note, ParseOptions,
+    ParsedToken, TokenKind, TokenRequest, TokenVersion, Vendor, Verification, check_privileges,
 };
 
 /// The current unix time in seconds (0 if the clock is before 1970).
@@ -219,6 +219,126 @@ pub fn renew_at(issued_at: u64, expires_at: u64, renew_before: u32) -> u64 {
     expires_at
         .saturating_sub(u64::from(renew_before))
         .max(issued_at)
+}
+
+/// What the three providers share when they issue: how long before expiry
+/// clients are told to renew, and the one assembly of an [`IssuedToken`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Renewal {
+    before: u32,
+}
+
+impl Default for Renewal {
+    fn default() -> Self {
+        Self::before(DEFAULT_RENEW_BEFORE_SECS)
+    }
+}
+
+impl Renewal {
+    /// Renew `secs` seconds before expiry.
+    pub(crate) const fn before(secs: u32) -> Self {
+        Self { before: secs }
+    }
+
+    /// The issued token of `version` (whose vendor it names), valid from
+    /// `issued_at` until `expires_at`, with its renew time.
+    pub(crate) fn issued(
+        self,
+        version: TokenVersion,
+        token: String,
+        issued_at: u64,
+        expires_at: u64,
+    ) -> IssuedToken {
+        IssuedToken {
+            token,
+            vendor: version.vendor(),
+            version,
+            issued_at,
+            expires_at,
+            renew_at: renew_at(issued_at, expires_at, self.before),
+        }
+    }
+}
+
+/// A provider on its constant, clearly fake demo credentials: `build` cannot
+/// fail (each provider's unit test builds its demo), so a failure is a bug in
+/// a constant.
+#[allow(
+    clippy::expect_used,
+    reason = "constant demo credentials, checked by each provider's unit test"
+)]
+pub(crate) fn demo<P>(build: impl FnOnce() -> Result<P, Error>) -> P {
+    build().expect("the demo credentials are valid")
+}
+
+/// The request checks of a vendor whose every token is an RTC token for one
+/// user named by `user_id` (ZEGO, Tencent): a validity, kind `rtc`, no
+/// numeric uid, no per-privilege expiries. Returns the user id.
+///
+/// # Errors
+///
+/// `invalid_input` naming what `vendor` cannot express.
+pub(crate) fn rtc_user_id(request: &TokenRequest, vendor: Vendor) -> Result<&str, Error> {
+    request.check_validity(vendor)?;
+    let refuse = |message: String| Err(Error::invalid_input(Some(vendor), message));
+    if request.kind != TokenKind::Rtc {
+        return refuse(format!(
+            "{vendor} has one kind of token, rtc; {} tokens are agora only",
+            request.kind
+        ));
+    }
+    if request.uid.is_some() {
+        return refuse(format!(
+            "{vendor} has no numeric uid: pass the user as user_id"
+        ));
+    }
+    if request.privilege_expiries.is_some() {
+        return refuse(format!(
+            "{vendor} cannot express per-privilege expiries: its privileges last as the token"
+        ));
+    }
+    required_user_id(request, vendor)
+}
+
+/// The request's `user_id`, which `vendor` requires.
+///
+/// # Errors
+///
+/// `invalid_input` when it is missing.
+pub(crate) fn required_user_id(request: &TokenRequest, vendor: Vendor) -> Result<&str, Error> {
+    request
+        .user_id
+        .as_deref()
+        .ok_or_else(|| Error::invalid_input(Some(vendor), "user_id is required"))
+}
+
+/// Refuses `stream_ids` for a vendor other than ZEGO.
+///
+/// # Errors
+///
+/// `invalid_input` when the request lists stream ids.
+pub(crate) fn no_stream_ids(request: &TokenRequest, vendor: Vendor) -> Result<(), Error> {
+    if request.stream_ids.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid_input(
+        Some(vendor),
+        format!("stream_ids are a zego restriction that {vendor} cannot express"),
+    ))
+}
+
+/// The verification outcome of a signature check: a signature that does not
+/// match is reported, not failed on; any other error is.
+///
+/// # Errors
+///
+/// The check's error when it is not a signature mismatch.
+pub(crate) fn signature_checked(result: Result<(), Error>) -> Result<Verification, Error> {
+    match result {
+        Ok(()) => Ok(Verification::Verified),
+        Err(e) if e.kind() == ErrorKind::Signature => Ok(Verification::SignatureInvalid),
+        Err(e) => Err(e),
+    }
 }
 
 /// A set of providers, at most one per vendor, with a default.

@@ -1,15 +1,16 @@
 //! The Tencent Cloud TRTC provider: UserSig and PrivateMapKey (TLS sig v2).
 
 use tencent_usersig::{
-    ParsedUserSig, PrivateMapKeySpec, Privileges, Room, SecretKey, UserId, UserSigBuilder,
+    ParsedUserSig, PrivateMapKeySpec, Privileges, Room, SdkAppId, SecretKey, UserId, UserSigBuilder,
 };
 
 use crate::privilege::Held;
-use crate::provider::{renew_at, verify_parsed};
+use crate::provider::{
+    self, Renewal, no_stream_ids, rtc_user_id, signature_checked, verify_parsed,
+};
 use crate::{
-    DEFAULT_RENEW_BEFORE_SECS, Error, ErrorKind, IssuedToken, ParseOptions, ParsedToken, Privilege,
-    PrivilegeView, Role, TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
-    VendorDetail, Verification,
+    Error, ErrorKind, IssuedToken, ParseOptions, ParsedToken, Privilege, PrivilegeView, Role,
+    TokenProvider, TokenRequest, TokenVersion, Vendor, VendorDetail, Verification,
 };
 
 /// Clearly fake demo SDKAppID, for examples and `rtc-tokens demo` only.
@@ -39,35 +40,33 @@ const SERVICE: &str = "trtc";
 pub struct TencentProvider {
     builder: UserSigBuilder,
     key: SecretKey,
-    renew_before: u32,
+    renewal: Renewal,
 }
 
 impl TencentProvider {
     /// A provider for the application `sdk_app_id` with its secret key.
     #[must_use]
-    pub fn new(sdk_app_id: u32, key: SecretKey) -> Self {
+    pub fn new(sdk_app_id: SdkAppId, key: SecretKey) -> Self {
         Self {
             builder: UserSigBuilder::new(sdk_app_id, key.clone()),
             key,
-            renew_before: DEFAULT_RENEW_BEFORE_SECS,
+            renewal: Renewal::default(),
         }
     }
 
     /// A provider on the built-in, clearly fake demo credentials.
     #[must_use]
-    #[allow(
-        clippy::expect_used,
-        reason = "constant demo credentials, checked by a unit test"
-    )]
     pub fn demo() -> Self {
-        let key = SecretKey::new(DEMO_TENCENT_SECRET_KEY).expect("demo key is valid");
-        Self::new(DEMO_TENCENT_SDK_APP_ID, key)
+        provider::demo(|| {
+            let app = SdkAppId::new(DEMO_TENCENT_SDK_APP_ID)?;
+            Ok(Self::new(app, SecretKey::new(DEMO_TENCENT_SECRET_KEY)?))
+        })
     }
 
     /// Sets how long before expiry clients are told to renew.
     #[must_use]
     pub fn with_renew_before(mut self, secs: u32) -> Self {
-        self.renew_before = secs;
+        self.renewal = Renewal::before(secs);
         self
     }
 
@@ -206,32 +205,8 @@ impl TokenProvider for TencentProvider {
     }
 
     fn issue_at(&self, request: &TokenRequest, now: u64) -> Result<IssuedToken, Error> {
-        request.check_validity(Vendor::Tencent)?;
-        if request.kind != TokenKind::Rtc {
-            return Err(tencent_err(&format!(
-                "tencent usersig has one kind, rtc; {} tokens are agora only",
-                request.kind
-            )));
-        }
-        if request.uid.is_some() {
-            return Err(tencent_err(
-                "tencent has no numeric uid: pass the user as user_id",
-            ));
-        }
-        if !request.stream_ids.is_empty() {
-            return Err(tencent_err(
-                "stream_ids are a zego restriction that tencent cannot express",
-            ));
-        }
-        if request.privilege_expiries.is_some() {
-            return Err(tencent_err(
-                "tencent cannot express per-privilege expiries: its privileges last as the token",
-            ));
-        }
-        let user = request
-            .user_id
-            .as_deref()
-            .ok_or_else(|| tencent_err("user_id is required"))?;
+        let user = rtc_user_id(request, Vendor::Tencent)?;
+        no_stream_ids(request, Vendor::Tencent)?;
         let user = UserId::new(user).map_err(|e| Error::from(e).in_field("user_id"))?;
         let room_name = request.room.as_deref().filter(|r| !r.is_empty());
         let issued = match room_name {
@@ -257,23 +232,19 @@ impl TokenProvider for TencentProvider {
                 .builder
                 .user_sig_at(now, &user, request.validity_secs)?,
         };
-        Ok(IssuedToken {
-            token: issued.token,
-            vendor: Vendor::Tencent,
-            version: TokenVersion::TencentUserSig,
-            issued_at: issued.issued_at,
-            expires_at: issued.expires_at,
-            renew_at: renew_at(issued.issued_at, issued.expires_at, self.renew_before),
-        })
+        Ok(self.renewal.issued(
+            TokenVersion::TencentUserSig,
+            issued.token,
+            issued.issued_at,
+            issued.expires_at,
+        ))
     }
 
     fn inspect(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
         check_version(token, options)?;
         let parsed = ParsedUserSig::parse(token)?;
-        let verification = match parsed.verify_signature(&self.key) {
-            Ok(()) => Verification::Verified,
-            Err(_) => Verification::SignatureInvalid,
-        };
+        let verification =
+            signature_checked(parsed.verify_signature(&self.key).map_err(Error::from))?;
         Ok(view(parsed, verification))
     }
 
@@ -374,9 +345,11 @@ pub(crate) fn usable(t: &ParsedUserSig) -> Vec<Privilege> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::TokenKind;
 
     #[test]
     fn demo_credentials_are_valid() {
+        assert!(SdkAppId::new(DEMO_TENCENT_SDK_APP_ID).is_ok());
         assert!(SecretKey::new(DEMO_TENCENT_SECRET_KEY).is_ok());
         let p = TencentProvider::demo();
         assert!(p.issue(&TokenRequest::rtc("alice", "lobby")).is_ok());
@@ -428,7 +401,7 @@ mod tests {
     #[test]
     fn a_token_for_another_sdkappid_is_a_mismatch() {
         let other = TencentProvider::new(
-            1_400_000_001,
+            SdkAppId::new(1_400_000_001).unwrap(),
             SecretKey::new(DEMO_TENCENT_SECRET_KEY).unwrap(),
         );
         let token = other

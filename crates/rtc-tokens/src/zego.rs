@@ -4,11 +4,10 @@ use zego_token04::limits::Id;
 use zego_token04::{AppId, Claims, Header, Mode, PrivilegePayload, ServerSecret, UserId};
 
 use crate::privilege::Held;
-use crate::provider::renew_at;
+use crate::provider::{self, Renewal, rtc_user_id};
 use crate::{
-    DEFAULT_RENEW_BEFORE_SECS, Error, IssuedToken, ParseOptions, ParsedToken, Privilege,
-    PrivilegeView, Role, TokenKind, TokenProvider, TokenRequest, TokenVersion, Vendor,
-    VendorDetail, Verification,
+    Error, IssuedToken, ParseOptions, ParsedToken, Privilege, PrivilegeView, Role, TokenProvider,
+    TokenRequest, TokenVersion, Vendor, VendorDetail, Verification,
 };
 
 /// Clearly fake demo app id, for examples and `rtc-tokens demo` only.
@@ -30,7 +29,7 @@ pub struct ZegoProvider {
     app_id: AppId,
     secret: ServerSecret,
     mode: Mode,
-    renew_before: u32,
+    renewal: Renewal,
 }
 
 impl ZegoProvider {
@@ -41,20 +40,18 @@ impl ZegoProvider {
             app_id,
             secret,
             mode: Mode::Gcm,
-            renew_before: DEFAULT_RENEW_BEFORE_SECS,
+            renewal: Renewal::default(),
         }
     }
 
     /// A provider on the built-in, clearly fake demo credentials.
     #[must_use]
-    #[allow(
-        clippy::expect_used,
-        reason = "constant demo credentials, checked by a unit test"
-    )]
     pub fn demo() -> Self {
-        let app_id = AppId::new(DEMO_ZEGO_APP_ID).expect("demo app id is valid");
-        let secret = ServerSecret::new(DEMO_ZEGO_SERVER_SECRET).expect("demo secret is valid");
-        Self::new(app_id, secret)
+        provider::demo(|| {
+            let app_id = AppId::new(DEMO_ZEGO_APP_ID)?;
+            let secret = ServerSecret::new(DEMO_ZEGO_SERVER_SECRET)?;
+            Ok(Self::new(app_id, secret))
+        })
     }
 
     /// Issues tokens in `mode` (GCM by default; CBC is legacy).
@@ -67,7 +64,7 @@ impl ZegoProvider {
     /// Sets how long before expiry clients are told to renew.
     #[must_use]
     pub fn with_renew_before(mut self, secs: u32) -> Self {
-        self.renew_before = secs;
+        self.renewal = Renewal::before(secs);
         self
     }
 
@@ -128,26 +125,8 @@ impl TokenProvider for ZegoProvider {
     }
 
     fn issue_at(&self, request: &TokenRequest, now: u64) -> Result<IssuedToken, Error> {
-        request.check_validity(Vendor::Zego)?;
+        let user_id = rtc_user_id(request, Vendor::Zego)?;
         request.no_privilege_list(Vendor::Zego)?;
-        if request.kind != TokenKind::Rtc {
-            return Err(zego_err(&format!(
-                "zego token04 has one kind, rtc; {} tokens are agora only",
-                request.kind
-            )));
-        }
-        if request.uid.is_some() {
-            return Err(zego_err(
-                "zego has no numeric uid: pass the user as user_id",
-            ));
-        }
-        if request.privilege_expiries.is_some() {
-            return Err(zego_err("zego cannot express per-privilege expiries"));
-        }
-        let user_id = request
-            .user_id
-            .as_deref()
-            .ok_or_else(|| zego_err("user_id is required"))?;
         let user_id = UserId::new(user_id)?;
         checked(Id::User, "user_id", user_id.as_str())?;
         let now = i64::try_from(now).map_err(|_| zego_err("the clock is out of range"))?;
@@ -160,14 +139,9 @@ impl TokenProvider for ZegoProvider {
         let issued = zego_token04::build_at(&self.secret, &zreq, now)?;
         let issued_at = u64::try_from(issued.ctime).unwrap_or(0);
         let expires_at = u64::try_from(issued.expire).unwrap_or(0);
-        Ok(IssuedToken {
-            token: issued.token,
-            vendor: Vendor::Zego,
-            version: TokenVersion::Zego04,
-            issued_at,
-            expires_at,
-            renew_at: renew_at(issued_at, expires_at, self.renew_before),
-        })
+        Ok(self
+            .renewal
+            .issued(TokenVersion::Zego04, issued.token, issued_at, expires_at))
     }
 
     fn inspect(&self, token: &str, options: &ParseOptions) -> Result<ParsedToken, Error> {
@@ -286,6 +260,7 @@ fn privilege_views(
 mod tests {
     use super::*;
     use crate::ErrorKind;
+    use crate::TokenKind;
 
     #[test]
     fn demo_credentials_are_valid() {

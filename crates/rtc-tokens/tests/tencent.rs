@@ -8,7 +8,7 @@ use std::sync::Arc;
 use proptest::prelude::*;
 use rtc_tokens::config::Config;
 use rtc_tokens::diagnostics::{Mangling, Note, mangling};
-use rtc_tokens::tencent_usersig::{PrivateMapKey, Privileges, Room, SecretKey, UserSig};
+use rtc_tokens::tencent_usersig::{PrivateMapKey, Privileges, Room, SdkAppId, SecretKey, UserSig};
 use rtc_tokens::{
     AgoraProvider, DEMO_TENCENT_SDK_APP_ID, DEMO_TENCENT_SECRET_KEY, ErrorKind, ParseOptions,
     Privilege, Providers, Role, TencentProvider, TokenProvider, TokenRequest, TokenVersion, Vendor,
@@ -111,7 +111,8 @@ fn wrong_key_expiry_and_whitespace() {
         .issue_at(&TokenRequest::rtc("alice", "lobby"), NOW)
         .unwrap()
         .token;
-    let other = TencentProvider::new(DEMO_TENCENT_SDK_APP_ID, SecretKey::new("other").unwrap());
+    let app = SdkAppId::new(DEMO_TENCENT_SDK_APP_ID).unwrap();
+    let other = TencentProvider::new(app, SecretKey::new("other").unwrap());
     let seen = other.inspect(&token, &ParseOptions::default()).unwrap();
     assert_eq!(seen.verification, Verification::SignatureInvalid);
     assert_eq!(

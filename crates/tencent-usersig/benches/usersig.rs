@@ -8,10 +8,13 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tencent_usersig::{
-    ParsedUserSig, PrivateMapKeySpec, Privileges, Room, SecretKey, UserId, UserSigBuilder,
+    ParsedUserSig, PrivateMapKeySpec, Privileges, Room, SdkAppId, SecretKey, UserId, UserSigBuilder,
 };
 
-const SDKAPPID: u32 = 1_400_000_000;
+const SDKAPPID: SdkAppId = match SdkAppId::new(1_400_000_000) {
+    Ok(id) => id,
+    Err(_) => panic!("a non-zero sdkappid"),
+};
 const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 const NOW: u64 = 1_700_000_000;
 

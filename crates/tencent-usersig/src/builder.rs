@@ -4,14 +4,14 @@
 //! [`UserSigBuilder::private_map_key`] is `genPrivateMapKey` (numeric room) and
 //! `genPrivateMapKeyWithStringRoomID` (string room), described by a [`PrivateMapKeySpec`].
 //! Unlike the references, they refuse a user id or room that breaks Tencent's documented
-//! limits ([`limits`](crate::limits)), a zero sdkappid and a zero validity
-//! (`invalid_input`), and they read the clock once, so the userbuf's expiry is exactly
+//! limits ([`limits`](crate::limits)) and a zero validity (`invalid_input`; a zero
+//! sdkappid cannot reach them: [`SdkAppId`] refuses it), and they read the clock once, so the userbuf's expiry is exactly
 //! `TLS.time + TLS.expire`.
 
 use crate::limits::{UserId, check_room};
 use crate::userbuf::{PrivateMapKey, Privileges, Room};
 use crate::usersig::UserSig;
-use crate::{Error, SecretKey, unix_now};
+use crate::{Error, SdkAppId, SecretKey, unix_now};
 
 /// What a builder issued.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,27 +53,27 @@ impl PrivateMapKeySpec {
 /// Issues UserSigs and PrivateMapKeys for one application.
 #[derive(Debug, Clone)]
 pub struct UserSigBuilder {
-    sdkappid: u32,
+    sdkappid: SdkAppId,
     key: SecretKey,
 }
 
 impl UserSigBuilder {
     /// A builder for the application `sdkappid` with its secret key.
     #[must_use]
-    pub const fn new(sdkappid: u32, key: SecretKey) -> Self {
+    pub const fn new(sdkappid: SdkAppId, key: SecretKey) -> Self {
         Self { sdkappid, key }
     }
 
     /// The application this builder issues for.
     #[must_use]
-    pub const fn sdkappid(&self) -> u32 {
+    pub const fn sdkappid(&self) -> SdkAppId {
         self.sdkappid
     }
 
     /// A UserSig for `user`, valid `validity_secs` seconds from now.
     ///
     /// # Errors
-    /// [`Error::InvalidValidity`] for a zero validity or sdkappid.
+    /// [`Error::InvalidValidity`] for a zero validity.
     pub fn user_sig(&self, user: &UserId, validity_secs: u32) -> Result<Issued, Error> {
         self.user_sig_at(unix_now(), user, validity_secs)
     }
@@ -82,7 +82,7 @@ impl UserSigBuilder {
     ///
     /// # Errors
     /// [`Error::InvalidRoom`] for a room beyond Tencent's limits; [`Error::InvalidValidity`]
-    /// for a zero validity or sdkappid, or an expiry beyond the userbuf's 32 bits.
+    /// for a zero validity, or an expiry beyond the userbuf's 32 bits.
     pub fn private_map_key(&self, spec: &PrivateMapKeySpec) -> Result<Issued, Error> {
         self.private_map_key_at(unix_now(), spec)
     }
@@ -99,8 +99,13 @@ impl UserSigBuilder {
         user: &UserId,
         validity_secs: u32,
     ) -> Result<Issued, Error> {
-        self.check(validity_secs)?;
-        let doc = UserSig::new(user.as_str(), self.sdkappid, now, u64::from(validity_secs));
+        Self::check(validity_secs)?;
+        let doc = UserSig::new(
+            user.as_str(),
+            self.sdkappid.get(),
+            now,
+            u64::from(validity_secs),
+        );
         self.issue(&doc)
     }
 
@@ -109,7 +114,7 @@ impl UserSigBuilder {
     /// # Errors
     /// As [`Self::private_map_key`].
     pub fn private_map_key_at(&self, now: u64, spec: &PrivateMapKeySpec) -> Result<Issued, Error> {
-        self.check(spec.validity_secs)?;
+        Self::check(spec.validity_secs)?;
         check_room(&spec.room)?;
         let expire_at = now
             .checked_add(u64::from(spec.validity_secs))
@@ -119,7 +124,7 @@ impl UserSigBuilder {
             ))?;
         let userbuf = PrivateMapKey {
             account: spec.user.as_str().to_owned(),
-            sdkappid: self.sdkappid,
+            sdkappid: self.sdkappid.get(),
             room: spec.room.clone(),
             expire_at,
             privileges: spec.privileges,
@@ -127,7 +132,7 @@ impl UserSigBuilder {
         };
         let doc = UserSig::new(
             spec.user.as_str(),
-            self.sdkappid,
+            self.sdkappid.get(),
             now,
             u64::from(spec.validity_secs),
         )
@@ -135,10 +140,7 @@ impl UserSigBuilder {
         self.issue(&doc)
     }
 
-    fn check(&self, validity_secs: u32) -> Result<(), Error> {
-        if self.sdkappid == 0 {
-            return Err(Error::InvalidValidity("the sdkappid must not be 0"));
-        }
+    fn check(validity_secs: u32) -> Result<(), Error> {
         if validity_secs == 0 {
             return Err(Error::InvalidValidity("must be at least 1 second"));
         }
@@ -159,8 +161,13 @@ mod tests {
     use super::*;
     use crate::{ErrorKind, ParsedUserSig, Privilege};
 
+    const APP: SdkAppId = match SdkAppId::new(1_400_000_000) {
+        Ok(id) => id,
+        Err(_) => panic!("a non-zero sdkappid"),
+    };
+
     fn builder() -> UserSigBuilder {
-        UserSigBuilder::new(1_400_000_000, SecretKey::new("demo-key").unwrap())
+        UserSigBuilder::new(APP, SecretKey::new("demo-key").unwrap())
     }
 
     #[test]
@@ -175,12 +182,8 @@ mod tests {
         let p = ParsedUserSig::parse(&issued.token).unwrap();
         assert_eq!(p.identifier, "alice");
         assert!(p.private_map_key.is_none());
-        p.verify(
-            &SecretKey::new("demo-key").unwrap(),
-            1_400_000_000,
-            1_700_000_599,
-        )
-        .unwrap();
+        p.verify(&SecretKey::new("demo-key").unwrap(), APP, 1_700_000_599)
+            .unwrap();
         assert!(b.user_sig(&user, 60).is_ok());
     }
 
@@ -216,7 +219,5 @@ mod tests {
         }
         let late = b.private_map_key_at(u64::from(u32::MAX), &spec(Room::Numeric(1), 60));
         assert!(late.is_err());
-        let zero = UserSigBuilder::new(0, SecretKey::new("k").unwrap());
-        assert!(zero.user_sig_at(1, &user, 60).is_err());
     }
 }

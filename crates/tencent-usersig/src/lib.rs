@@ -11,6 +11,8 @@
 )]
 
 use core::fmt;
+use core::num::NonZeroU32;
+use core::str::FromStr;
 
 use hmac::KeyInit;
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -83,6 +85,9 @@ pub enum Error {
     /// The secret key is empty or longer than [`SecretKey::MAX_LEN`] bytes.
     #[error("invalid secret key: expected 1 to 1024 bytes")]
     InvalidKey,
+    /// The SDKAppID is 0 or not a decimal number that fits 32 bits (see [`SdkAppId`]).
+    #[error("invalid sdkappid: expected a decimal number from 1 to 4294967295")]
+    InvalidSdkAppId,
     /// A user id breaks Tencent's documented limit (see [`limits`]).
     #[error("invalid user id: {}", limits::USER_ID_RULE)]
     InvalidUserId,
@@ -129,6 +134,7 @@ impl Error {
     pub const fn kind(&self) -> ErrorKind {
         match self {
             Self::InvalidKey
+            | Self::InvalidSdkAppId
             | Self::InvalidUserId
             | Self::InvalidRoom(_)
             | Self::InvalidValidity(_)
@@ -139,6 +145,74 @@ impl Error {
             Self::Mismatch { .. } => ErrorKind::Mismatch,
             Self::Expired { .. } => ErrorKind::Expired,
         }
+    }
+}
+
+/// A Tencent SDKAppID: any `u32` except 0 (the console's are 10-digit numbers such as
+/// `1400000000`).
+///
+/// Validated on construction, so a builder or a verification expectation never holds 0.
+///
+/// ```
+/// use tencent_usersig::SdkAppId;
+///
+/// let id: SdkAppId = "1400000000".parse().unwrap();
+/// assert_eq!(id.get(), 1_400_000_000);
+/// assert_eq!(id.to_string(), "1400000000");
+/// assert!(SdkAppId::new(0).is_err());
+/// assert!("0".parse::<SdkAppId>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SdkAppId(NonZeroU32);
+
+impl SdkAppId {
+    /// Wraps an SDKAppID.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSdkAppId`] if `id` is 0.
+    pub const fn new(id: u32) -> Result<Self, Error> {
+        match NonZeroU32::new(id) {
+            Some(v) => Ok(Self(v)),
+            None => Err(Error::InvalidSdkAppId),
+        }
+    }
+
+    /// The numeric value.
+    #[must_use]
+    pub const fn get(self) -> u32 {
+        self.0.get()
+    }
+}
+
+impl TryFrom<u32> for SdkAppId {
+    type Error = Error;
+
+    fn try_from(id: u32) -> Result<Self, Error> {
+        Self::new(id)
+    }
+}
+
+impl From<SdkAppId> for u32 {
+    fn from(id: SdkAppId) -> Self {
+        id.get()
+    }
+}
+
+impl FromStr for SdkAppId {
+    type Err = Error;
+
+    /// Parses a decimal number from 1 to 4294967295 (Rust's `u32` syntax: an optional
+    /// `+`, leading zeros allowed).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        s.parse::<u32>()
+            .map_err(|_| Error::InvalidSdkAppId)
+            .and_then(Self::new)
+    }
+}
+
+impl fmt::Display for SdkAppId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
@@ -257,9 +331,24 @@ mod tests {
     }
 
     #[test]
+    fn sdkappids_are_never_zero() {
+        assert_eq!(SdkAppId::new(0), Err(Error::InvalidSdkAppId));
+        assert_eq!(SdkAppId::try_from(7).map(u32::from), Ok(7));
+        assert_eq!(
+            "4294967295".parse::<SdkAppId>().map(SdkAppId::get),
+            Ok(u32::MAX)
+        );
+        for bad in ["", "0", "-1", "4294967296", "14e8", " 1"] {
+            let e = bad.parse::<SdkAppId>().unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidInput, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn error_messages_are_lowercase() {
         let errs = [
             Error::InvalidKey,
+            Error::InvalidSdkAppId,
             Error::InvalidUserId,
             Error::InvalidRoom("x"),
             Error::InvalidValidity("x"),

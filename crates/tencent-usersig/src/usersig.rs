@@ -19,7 +19,7 @@ use hmac::Mac;
 use serde::Deserialize;
 
 use crate::userbuf::PrivateMapKey;
-use crate::{Error, HmacSha256, MAX_INFLATED_LEN, MAX_TOKEN_LEN, SecretKey};
+use crate::{Error, HmacSha256, MAX_INFLATED_LEN, MAX_TOKEN_LEN, SdkAppId, SecretKey};
 
 /// The only document version: `TLS.ver`.
 pub const VERSION: &str = "2.0";
@@ -300,9 +300,9 @@ impl ParsedUserSig {
     /// # Errors
     /// [`Error::Signature`], [`Error::Mismatch`] (`sdkappid`) or [`Error::Expired`], the
     /// first that applies in that order.
-    pub fn verify(&self, key: &SecretKey, sdkappid: u32, now: u64) -> Result<(), Error> {
+    pub fn verify(&self, key: &SecretKey, sdkappid: SdkAppId, now: u64) -> Result<(), Error> {
         self.verify_signature(key)?;
-        if self.sdkappid != sdkappid {
+        if self.sdkappid != sdkappid.get() {
             return Err(Error::Mismatch { field: "sdkappid" });
         }
         self.check_expiry(now)
@@ -516,15 +516,17 @@ mod tests {
         );
         assert_eq!(p.expires_at(), 1_786_429_736);
         assert!(p.identifier_meets_limits());
-        p.verify(&key(), 1_559_208_632, 1_786_343_337).unwrap();
+        p.verify(&key(), SdkAppId::new(1_559_208_632).unwrap(), 1_786_343_337)
+            .unwrap();
         assert_eq!(
-            p.verify(&key(), 1_400_000_000, 1_786_343_337)
+            p.verify(&key(), SdkAppId::new(1_400_000_000).unwrap(), 1_786_343_337)
                 .unwrap_err()
                 .kind(),
             ErrorKind::Mismatch
         );
         assert_eq!(
-            p.verify(&key(), 1_559_208_632, 1_786_429_736).unwrap_err(),
+            p.verify(&key(), SdkAppId::new(1_559_208_632).unwrap(), 1_786_429_736)
+                .unwrap_err(),
             Error::Expired {
                 expired_at: 1_786_429_736,
                 now: 1_786_429_736
@@ -532,7 +534,8 @@ mod tests {
         );
         let other = SecretKey::new("0e764ef7").unwrap();
         assert_eq!(
-            p.verify(&other, 1_559_208_632, 0).unwrap_err(),
+            p.verify(&other, SdkAppId::new(1_559_208_632).unwrap(), 0)
+                .unwrap_err(),
             Error::Signature
         );
     }
@@ -703,6 +706,7 @@ mod tests {
             r#"{{"TLS.ver": "2.0", "TLS.identifier": "u1", "TLS.sdkappid": 1400000000, "TLS.expire": 600, "TLS.time": 1700000000, "TLS.sig": "{sig}"}}"#
         );
         let p = ParsedUserSig::parse(&token_of(&py)).unwrap();
-        p.verify(&k, 1_400_000_000, 1_700_000_000).unwrap();
+        p.verify(&k, SdkAppId::new(1_400_000_000).unwrap(), 1_700_000_000)
+            .unwrap();
     }
 }

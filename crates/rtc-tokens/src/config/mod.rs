@@ -476,7 +476,7 @@ pub fn tencent(values: &Values, need: Need) -> Result<Option<TencentProvider>, E
         (_, true) => {}
     }
     let sdk_app_id = values.parse("tencent.sdk_app_id", |s| {
-        s.parse::<u32>().ok().filter(|&id| id != 0)
+        s.parse::<tencent_usersig::SdkAppId>().ok()
     })?;
     let sdk_app_id = required(
         values,

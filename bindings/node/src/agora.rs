@@ -106,32 +106,13 @@ fn i16_of(n: i32, field: &str) -> Result<i16> {
         .map_err(|_| invalid_input(format!("{field}: must be between -32768 and 32767")))
 }
 
-/// An RTC spec with every privilege's validity given, as `agora-token` passes them.
-#[allow(clippy::too_many_arguments)] // agora-token's positional order, kept on purpose
-const fn spec<'a>(
-    channel: &'a str,
-    principal: Principal<'a>,
-    role: u32,
-    token_expire: u32,
-    join: u32,
-    audio: u32,
-    video: u32,
-    data: u32,
-) -> RtcSpec<'a> {
-    RtcSpec::new(channel, principal, token_expire)
-        .with_role(token2_role(role))
-        .with_privileges(RtcPrivilegeExpiries {
-            join,
-            publish_audio: audio,
-            publish_video: video,
-            publish_data: data,
-        })
-}
-
-/// Which extra service an RTC-and-RTM token carries.
+/// Which services an RTC token carries beside RTC.
 #[napi]
 #[derive(Debug, PartialEq, Eq)]
 pub enum RtcRtmKind {
+    /// RTC only (`buildTokenWithUid`, `buildTokenWithUserAccount`, …): the
+    /// RTM user and validity are not read.
+    Rtc,
     /// RTC and RTM only (`buildTokenWithRtm2`).
     Rtm,
     /// Plus Conversational AI (`ConvoAITokenBuilder.buildToken`).
@@ -163,74 +144,11 @@ impl AgoraBuilder {
         })
     }
 
-    /// 007 RTC token for a numeric uid (0 = any user), per-privilege validities.
-    ///
-    /// # Errors
-    ///
-    /// `invalid_input` for a channel outside Agora's limits; `internal` when
-    /// the OS random number generator fails.
-    #[napi]
-    #[allow(clippy::too_many_arguments)] // agora-token's positional order
-    pub fn rtc_uid(
-        &self,
-        channel: String,
-        uid: u32,
-        role: u32,
-        token_expire: u32,
-        join: u32,
-        audio: u32,
-        video: u32,
-        data: u32,
-    ) -> Result<String> {
-        let s = spec(
-            &channel,
-            Principal::Uid(uid),
-            role,
-            token_expire,
-            join,
-            audio,
-            video,
-            data,
-        );
-        Ok(js(self.inner.rtc(&s).map_err(Into::into))?.token)
-    }
-
-    /// 007 RTC token for a user account, per-privilege validities.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::rtc_uid`].
-    #[napi]
-    #[allow(clippy::too_many_arguments)] // agora-token's positional order
-    pub fn rtc_account(
-        &self,
-        channel: String,
-        account: String,
-        role: u32,
-        token_expire: u32,
-        join: u32,
-        audio: u32,
-        video: u32,
-        data: u32,
-    ) -> Result<String> {
-        let s = spec(
-            &channel,
-            Principal::Account(&account),
-            role,
-            token_expire,
-            join,
-            audio,
-            video,
-            data,
-        );
-        Ok(js(self.inner.rtc(&s).map_err(Into::into))?.token)
-    }
-
     /// 007 RTC and RTM token (`buildTokenWithRtm`): the account in both services.
     ///
     /// # Errors
     ///
-    /// As [`Self::rtc_uid`].
+    /// As [`Self::rtc_rtm`].
     #[napi]
     pub fn rtc_with_rtm(
         &self,
@@ -250,13 +168,15 @@ impl AgoraBuilder {
         Ok(js(issued.map_err(Into::into))?.token)
     }
 
-    /// 007 RTC and RTM token with separate users and validities
-    /// (`buildTokenWithRtm2`), optionally with the Conversational AI or
-    /// speech-to-text service. `uid` is used when `account` is `null`.
+    /// 007 RTC token with per-privilege validities, for `account`, or the
+    /// numeric `uid` (0 = any user) when `account` is `null`; with `kind`
+    /// other than `Rtc`, also RTM for `rtm_user_id` (`buildTokenWithRtm2`),
+    /// optionally with the Conversational AI or speech-to-text service.
     ///
     /// # Errors
     ///
-    /// As [`Self::rtc_uid`].
+    /// `invalid_input` for a channel or user outside Agora's limits;
+    /// `internal` when the OS random number generator fails.
     #[napi]
     #[allow(clippy::too_many_arguments)] // agora-token's positional order
     pub fn rtc_rtm(
@@ -278,17 +198,16 @@ impl AgoraBuilder {
             Some(a) => Principal::Account(a),
             None => Principal::Uid(uid),
         };
-        let s = spec(
-            &channel,
-            principal,
-            role,
-            token_expire,
-            join,
-            audio,
-            video,
-            data,
-        );
+        let s = RtcSpec::new(&channel, principal, token_expire)
+            .with_role(token2_role(role))
+            .with_privileges(RtcPrivilegeExpiries {
+                join,
+                publish_audio: audio,
+                publish_video: video,
+                publish_data: data,
+            });
         let issued = match kind {
+            RtcRtmKind::Rtc => self.inner.rtc(&s),
             RtcRtmKind::Rtm => self.inner.rtc_rtm(&s, &rtm_user_id, Some(rtm_expire)),
             RtcRtmKind::ConvoAi => self.inner.convoai(&s, &rtm_user_id, Some(rtm_expire)),
             RtcRtmKind::Stt => self.inner.stt(&s, &rtm_user_id, Some(rtm_expire)),

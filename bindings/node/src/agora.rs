@@ -11,8 +11,8 @@
 
 use napi_derive::napi;
 use rtc_tokens::agora_dynamic_key::access_token2::{Permissions, ServiceApaas};
-use rtc_tokens::agora_dynamic_key::builder::{RtcPrivilegeExpiries, RtcSpec, TokenBuilder};
-use rtc_tokens::agora_dynamic_key::{AppCertificate, AppId, Principal, Role};
+use rtc_tokens::agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcSpec, TokenBuilder};
+use rtc_tokens::agora_dynamic_key::{AppCertificate, AppId, Error, Principal, Role};
 
 use crate::{Result, invalid_input, js, secret};
 
@@ -97,6 +97,12 @@ pub fn agora_constants() -> AgoraConstants {
     }
 }
 
+/// A builder's result as JavaScript gets it: the token, or the error of its
+/// kind.
+fn token(issued: std::result::Result<Issued, Error>) -> Result<String> {
+    Ok(js(issued.map_err(Into::into))?.token)
+}
+
 fn u16_of(n: u32, field: &str) -> Result<u16> {
     u16::try_from(n).map_err(|_| invalid_input(format!("{field}: must be at most 65535")))
 }
@@ -158,14 +164,13 @@ impl AgoraBuilder {
         token_expire: u32,
         privilege_expire: u32,
     ) -> Result<String> {
-        let issued = self.inner.rtc_with_rtm(
+        token(self.inner.rtc_with_rtm(
             &channel,
             &account,
             token2_role(role),
             token_expire,
             privilege_expire,
-        );
-        Ok(js(issued.map_err(Into::into))?.token)
+        ))
     }
 
     /// 007 RTC token with per-privilege validities, for `account`, or the
@@ -206,13 +211,12 @@ impl AgoraBuilder {
                 publish_video: video,
                 publish_data: data,
             });
-        let issued = match kind {
+        token(match kind {
             RtcRtmKind::Rtc => self.inner.rtc(&s),
             RtcRtmKind::Rtm => self.inner.rtc_rtm(&s, &rtm_user_id, Some(rtm_expire)),
             RtcRtmKind::ConvoAi => self.inner.convoai(&s, &rtm_user_id, Some(rtm_expire)),
             RtcRtmKind::Stt => self.inner.stt(&s, &rtm_user_id, Some(rtm_expire)),
-        };
-        Ok(js(issued.map_err(Into::into))?.token)
+        })
     }
 
     /// 007 RTM token.
@@ -222,7 +226,7 @@ impl AgoraBuilder {
     /// `invalid_input` for a user id over the wire's limit; `internal`.
     #[napi]
     pub fn rtm(&self, user_id: String, expire: u32) -> Result<String> {
-        Ok(js(self.inner.rtm(&user_id, expire).map_err(Into::into))?.token)
+        token(self.inner.rtm(&user_id, expire))
     }
 
     /// 007 RTM2 token with resource-level permissions.
@@ -245,8 +249,7 @@ impl AgoraBuilder {
                 e.resources,
             );
         }
-        let issued = self.inner.rtm_with_permissions(&user_id, &p, expire);
-        Ok(js(issued.map_err(Into::into))?.token)
+        token(self.inner.rtm_with_permissions(&user_id, &p, expire))
     }
 
     /// 007 Chat user token.
@@ -256,7 +259,7 @@ impl AgoraBuilder {
     /// As [`Self::rtm`].
     #[napi]
     pub fn chat_user(&self, user_id: String, expire: u32) -> Result<String> {
-        Ok(js(self.inner.chat_user(&user_id, expire).map_err(Into::into))?.token)
+        token(self.inner.chat_user(&user_id, expire))
     }
 
     /// 007 Chat app token.
@@ -266,7 +269,7 @@ impl AgoraBuilder {
     /// `internal`.
     #[napi]
     pub fn chat_app(&self, expire: u32) -> Result<String> {
-        Ok(js(self.inner.chat_app(expire).map_err(Into::into))?.token)
+        token(self.inner.chat_app(expire))
     }
 
     /// 007 FPA token (24 hours).
@@ -276,7 +279,7 @@ impl AgoraBuilder {
     /// `internal`.
     #[napi]
     pub fn fpa(&self) -> Result<String> {
-        Ok(js(self.inner.fpa().map_err(Into::into))?.token)
+        token(self.inner.fpa())
     }
 
     /// 007 aPaaS (Flexible Classroom) room-user token: aPaaS, RTM and Chat
@@ -299,10 +302,10 @@ impl AgoraBuilder {
             Some(r) => i16_of(r, "role")?,
             None => ServiceApaas::default().role,
         };
-        let issued = self
-            .inner
-            .apaas_room_user(&room_uuid, &user_uuid, role, expire);
-        Ok(js(issued.map_err(Into::into))?.token)
+        token(
+            self.inner
+                .apaas_room_user(&room_uuid, &user_uuid, role, expire),
+        )
     }
 
     /// 007 aPaaS user token.
@@ -312,11 +315,7 @@ impl AgoraBuilder {
     /// As [`Self::rtm`].
     #[napi]
     pub fn apaas_user(&self, user_uuid: String, expire: u32) -> Result<String> {
-        Ok(js(self
-            .inner
-            .apaas_user(&user_uuid, expire)
-            .map_err(Into::into))?
-        .token)
+        token(self.inner.apaas_user(&user_uuid, expire))
     }
 
     /// 007 aPaaS app token.
@@ -326,7 +325,7 @@ impl AgoraBuilder {
     /// `internal`.
     #[napi]
     pub fn apaas_app(&self, expire: u32) -> Result<String> {
-        Ok(js(self.inner.apaas_app(expire).map_err(Into::into))?.token)
+        token(self.inner.apaas_app(expire))
     }
 
     /// 006 RTC token for a numeric uid, `privilegeExpiredTs` absolute (0 = 24 hours).
@@ -343,10 +342,10 @@ impl AgoraBuilder {
         privilege_expired_ts: u32,
     ) -> Result<String> {
         let role = token006_role(role)?;
-        let issued = self
-            .inner
-            .rtc006_with_uid(&channel, uid, role, privilege_expired_ts);
-        Ok(js(issued.map_err(Into::into))?.token)
+        token(
+            self.inner
+                .rtc006_with_uid(&channel, uid, role, privilege_expired_ts),
+        )
     }
 
     /// 006 RTC token for a user account.
@@ -363,10 +362,10 @@ impl AgoraBuilder {
         privilege_expired_ts: u32,
     ) -> Result<String> {
         let role = token006_role(role)?;
-        let issued = self
-            .inner
-            .rtc006_with_account(&channel, &account, role, privilege_expired_ts);
-        Ok(js(issued.map_err(Into::into))?.token)
+        token(
+            self.inner
+                .rtc006_with_account(&channel, &account, role, privilege_expired_ts),
+        )
     }
 
     /// 006 RTM token.
@@ -376,8 +375,7 @@ impl AgoraBuilder {
     /// As [`Self::rtm`].
     #[napi]
     pub fn rtm006(&self, account: String, privilege_expired_ts: u32) -> Result<String> {
-        let issued = self.inner.rtm006(&account, privilege_expired_ts);
-        Ok(js(issued.map_err(Into::into))?.token)
+        token(self.inner.rtm006(&account, privilege_expired_ts))
     }
 }
 

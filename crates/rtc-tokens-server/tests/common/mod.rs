@@ -214,6 +214,16 @@ pub fn verify(token: &str) -> ParsedToken {
         .unwrap()
 }
 
+/// The token of a ZEGO sample route's answer (`{"token"}`, its only key),
+/// verified as a ZEGO token.
+pub fn zego_sample_token(r: &Resp) -> ParsedToken {
+    let v = r.json();
+    assert_eq!(v.as_object().unwrap().len(), 1, "{v}");
+    let parsed = verify(v["token"].as_str().unwrap());
+    assert_eq!(parsed.vendor, rtc_tokens::Vendor::Zego);
+    parsed
+}
+
 pub fn validity(parsed: &ParsedToken) -> u64 {
     parsed.expires_at - parsed.issued_at.unwrap()
 }

@@ -53,11 +53,8 @@ function rtc(appId, appCertificate, channelName, uid, role, tokenExpire, join, a
   const b = builder(appId, appCertificate)
   const t = secs(tokenExpire, 'tokenExpire')
   const r = roleNum(role)
-  return wrap(() =>
-    isUid(uid)
-      ? b.rtcUid(channelName, uid, r, t, join, audio, video, data)
-      : b.rtcAccount(channelName, rtcAccount(uid), r, t, join, audio, video, data),
-  )
+  const account = isUid(uid) ? null : rtcAccount(uid)
+  return wrap(() => b.rtcRtm(native.RtcRtmKind.Rtc, channelName, account === null ? uid : 0, account, r, t, join, audio, video, data, '', 0))
 }
 
 const PUBLISHER = constants.publisher

@@ -11,8 +11,8 @@
 
 use napi_derive::napi;
 use rtc_tokens::agora_dynamic_key::access_token2::{Permissions, ServiceApaas};
-use rtc_tokens::agora_dynamic_key::builder::{RtcPrivilegeExpiries, RtcSpec, TokenBuilder};
-use rtc_tokens::agora_dynamic_key::{AppCertificate, AppId, Principal, Role};
+use rtc_tokens::agora_dynamic_key::builder::{Issued, RtcPrivilegeExpiries, RtcSpec, TokenBuilder};
+use rtc_tokens::agora_dynamic_key::{AppCertificate, AppId, Error, Principal, Role};
 
 use crate::{Result, invalid_input, js, secret};
 
@@ -97,6 +97,12 @@ pub fn agora_constants() -> AgoraConstants {
     }
 }
 
+/// A builder's result as JavaScript gets it: the token, or the error of its
+/// kind.
+fn token(issued: std::result::Result<Issued, Error>) -> Result<String> {
+    Ok(js(issued.map_err(Into::into))?.token)
+}
+
 fn u16_of(n: u32, field: &str) -> Result<u16> {
     u16::try_from(n).map_err(|_| invalid_input(format!("{field}: must be at most 65535")))
 }
@@ -106,32 +112,13 @@ fn i16_of(n: i32, field: &str) -> Result<i16> {
         .map_err(|_| invalid_input(format!("{field}: must be between -32768 and 32767")))
 }
 
-/// An RTC spec with every privilege's validity given, as `agora-token` passes them.
-#[allow(clippy::too_many_arguments)] // agora-token's positional order, kept on purpose
-const fn spec<'a>(
-    channel: &'a str,
-    principal: Principal<'a>,
-    role: u32,
-    token_expire: u32,
-    join: u32,
-    audio: u32,
-    video: u32,
-    data: u32,
-) -> RtcSpec<'a> {
-    RtcSpec::new(channel, principal, token_expire)
-        .with_role(token2_role(role))
-        .with_privileges(RtcPrivilegeExpiries {
-            join,
-            publish_audio: audio,
-            publish_video: video,
-            publish_data: data,
-        })
-}
-
-/// Which extra service an RTC-and-RTM token carries.
+/// Which services an RTC token carries beside RTC.
 #[napi]
 #[derive(Debug, PartialEq, Eq)]
 pub enum RtcRtmKind {
+    /// RTC only (`buildTokenWithUid`, `buildTokenWithUserAccount`, …): the
+    /// RTM user and validity are not read.
+    Rtc,
     /// RTC and RTM only (`buildTokenWithRtm2`).
     Rtm,
     /// Plus Conversational AI (`ConvoAITokenBuilder.buildToken`).
@@ -163,74 +150,11 @@ impl AgoraBuilder {
         })
     }
 
-    /// 007 RTC token for a numeric uid (0 = any user), per-privilege validities.
-    ///
-    /// # Errors
-    ///
-    /// `invalid_input` for a channel outside Agora's limits; `internal` when
-    /// the OS random number generator fails.
-    #[napi]
-    #[allow(clippy::too_many_arguments)] // agora-token's positional order
-    pub fn rtc_uid(
-        &self,
-        channel: String,
-        uid: u32,
-        role: u32,
-        token_expire: u32,
-        join: u32,
-        audio: u32,
-        video: u32,
-        data: u32,
-    ) -> Result<String> {
-        let s = spec(
-            &channel,
-            Principal::Uid(uid),
-            role,
-            token_expire,
-            join,
-            audio,
-            video,
-            data,
-        );
-        Ok(js(self.inner.rtc(&s).map_err(Into::into))?.token)
-    }
-
-    /// 007 RTC token for a user account, per-privilege validities.
-    ///
-    /// # Errors
-    ///
-    /// As [`Self::rtc_uid`].
-    #[napi]
-    #[allow(clippy::too_many_arguments)] // agora-token's positional order
-    pub fn rtc_account(
-        &self,
-        channel: String,
-        account: String,
-        role: u32,
-        token_expire: u32,
-        join: u32,
-        audio: u32,
-        video: u32,
-        data: u32,
-    ) -> Result<String> {
-        let s = spec(
-            &channel,
-            Principal::Account(&account),
-            role,
-            token_expire,
-            join,
-            audio,
-            video,
-            data,
-        );
-        Ok(js(self.inner.rtc(&s).map_err(Into::into))?.token)
-    }
-
     /// 007 RTC and RTM token (`buildTokenWithRtm`): the account in both services.
     ///
     /// # Errors
     ///
-    /// As [`Self::rtc_uid`].
+    /// As [`Self::rtc_rtm`].
     #[napi]
     pub fn rtc_with_rtm(
         &self,
@@ -240,23 +164,24 @@ impl AgoraBuilder {
         token_expire: u32,
         privilege_expire: u32,
     ) -> Result<String> {
-        let issued = self.inner.rtc_with_rtm(
+        token(self.inner.rtc_with_rtm(
             &channel,
             &account,
             token2_role(role),
             token_expire,
             privilege_expire,
-        );
-        Ok(js(issued.map_err(Into::into))?.token)
+        ))
     }
 
-    /// 007 RTC and RTM token with separate users and validities
-    /// (`buildTokenWithRtm2`), optionally with the Conversational AI or
-    /// speech-to-text service. `uid` is used when `account` is `null`.
+    /// 007 RTC token with per-privilege validities, for `account`, or the
+    /// numeric `uid` (0 = any user) when `account` is `null`; with `kind`
+    /// other than `Rtc`, also RTM for `rtm_user_id` (`buildTokenWithRtm2`),
+    /// optionally with the Conversational AI or speech-to-text service.
     ///
     /// # Errors
     ///
-    /// As [`Self::rtc_uid`].
+    /// `invalid_input` for a channel or user outside Agora's limits;
+    /// `internal` when the OS random number generator fails.
     #[napi]
     #[allow(clippy::too_many_arguments)] // agora-token's positional order
     pub fn rtc_rtm(
@@ -278,22 +203,20 @@ impl AgoraBuilder {
             Some(a) => Principal::Account(a),
             None => Principal::Uid(uid),
         };
-        let s = spec(
-            &channel,
-            principal,
-            role,
-            token_expire,
-            join,
-            audio,
-            video,
-            data,
-        );
-        let issued = match kind {
+        let s = RtcSpec::new(&channel, principal, token_expire)
+            .with_role(token2_role(role))
+            .with_privileges(RtcPrivilegeExpiries {
+                join,
+                publish_audio: audio,
+                publish_video: video,
+                publish_data: data,
+            });
+        token(match kind {
+            RtcRtmKind::Rtc => self.inner.rtc(&s),
             RtcRtmKind::Rtm => self.inner.rtc_rtm(&s, &rtm_user_id, Some(rtm_expire)),
             RtcRtmKind::ConvoAi => self.inner.convoai(&s, &rtm_user_id, Some(rtm_expire)),
             RtcRtmKind::Stt => self.inner.stt(&s, &rtm_user_id, Some(rtm_expire)),
-        };
-        Ok(js(issued.map_err(Into::into))?.token)
+        })
     }
 
     /// 007 RTM token.
@@ -303,7 +226,7 @@ impl AgoraBuilder {
     /// `invalid_input` for a user id over the wire's limit; `internal`.
     #[napi]
     pub fn rtm(&self, user_id: String, expire: u32) -> Result<String> {
-        Ok(js(self.inner.rtm(&user_id, expire).map_err(Into::into))?.token)
+        token(self.inner.rtm(&user_id, expire))
     }
 
     /// 007 RTM2 token with resource-level permissions.
@@ -326,8 +249,7 @@ impl AgoraBuilder {
                 e.resources,
             );
         }
-        let issued = self.inner.rtm_with_permissions(&user_id, &p, expire);
-        Ok(js(issued.map_err(Into::into))?.token)
+        token(self.inner.rtm_with_permissions(&user_id, &p, expire))
     }
 
     /// 007 Chat user token.
@@ -337,7 +259,7 @@ impl AgoraBuilder {
     /// As [`Self::rtm`].
     #[napi]
     pub fn chat_user(&self, user_id: String, expire: u32) -> Result<String> {
-        Ok(js(self.inner.chat_user(&user_id, expire).map_err(Into::into))?.token)
+        token(self.inner.chat_user(&user_id, expire))
     }
 
     /// 007 Chat app token.
@@ -347,7 +269,7 @@ impl AgoraBuilder {
     /// `internal`.
     #[napi]
     pub fn chat_app(&self, expire: u32) -> Result<String> {
-        Ok(js(self.inner.chat_app(expire).map_err(Into::into))?.token)
+        token(self.inner.chat_app(expire))
     }
 
     /// 007 FPA token (24 hours).
@@ -357,7 +279,7 @@ impl AgoraBuilder {
     /// `internal`.
     #[napi]
     pub fn fpa(&self) -> Result<String> {
-        Ok(js(self.inner.fpa().map_err(Into::into))?.token)
+        token(self.inner.fpa())
     }
 
     /// 007 aPaaS (Flexible Classroom) room-user token: aPaaS, RTM and Chat
@@ -380,10 +302,10 @@ impl AgoraBuilder {
             Some(r) => i16_of(r, "role")?,
             None => ServiceApaas::default().role,
         };
-        let issued = self
-            .inner
-            .apaas_room_user(&room_uuid, &user_uuid, role, expire);
-        Ok(js(issued.map_err(Into::into))?.token)
+        token(
+            self.inner
+                .apaas_room_user(&room_uuid, &user_uuid, role, expire),
+        )
     }
 
     /// 007 aPaaS user token.
@@ -393,11 +315,7 @@ impl AgoraBuilder {
     /// As [`Self::rtm`].
     #[napi]
     pub fn apaas_user(&self, user_uuid: String, expire: u32) -> Result<String> {
-        Ok(js(self
-            .inner
-            .apaas_user(&user_uuid, expire)
-            .map_err(Into::into))?
-        .token)
+        token(self.inner.apaas_user(&user_uuid, expire))
     }
 
     /// 007 aPaaS app token.
@@ -407,7 +325,7 @@ impl AgoraBuilder {
     /// `internal`.
     #[napi]
     pub fn apaas_app(&self, expire: u32) -> Result<String> {
-        Ok(js(self.inner.apaas_app(expire).map_err(Into::into))?.token)
+        token(self.inner.apaas_app(expire))
     }
 
     /// 006 RTC token for a numeric uid, `privilegeExpiredTs` absolute (0 = 24 hours).
@@ -424,10 +342,10 @@ impl AgoraBuilder {
         privilege_expired_ts: u32,
     ) -> Result<String> {
         let role = token006_role(role)?;
-        let issued = self
-            .inner
-            .rtc006_with_uid(&channel, uid, role, privilege_expired_ts);
-        Ok(js(issued.map_err(Into::into))?.token)
+        token(
+            self.inner
+                .rtc006_with_uid(&channel, uid, role, privilege_expired_ts),
+        )
     }
 
     /// 006 RTC token for a user account.
@@ -444,10 +362,10 @@ impl AgoraBuilder {
         privilege_expired_ts: u32,
     ) -> Result<String> {
         let role = token006_role(role)?;
-        let issued = self
-            .inner
-            .rtc006_with_account(&channel, &account, role, privilege_expired_ts);
-        Ok(js(issued.map_err(Into::into))?.token)
+        token(
+            self.inner
+                .rtc006_with_account(&channel, &account, role, privilege_expired_ts),
+        )
     }
 
     /// 006 RTM token.
@@ -457,8 +375,7 @@ impl AgoraBuilder {
     /// As [`Self::rtm`].
     #[napi]
     pub fn rtm006(&self, account: String, privilege_expired_ts: u32) -> Result<String> {
-        let issued = self.inner.rtm006(&account, privilege_expired_ts);
-        Ok(js(issued.map_err(Into::into))?.token)
+        token(self.inner.rtm006(&account, privilege_expired_ts))
     }
 }
 

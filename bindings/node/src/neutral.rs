@@ -169,6 +169,20 @@ fn to_options(options: Option<Value>) -> Result<ParseOptions> {
     Ok(p)
 }
 
+/// Issues `request` with `provider` as of `now` (unix seconds; the clock
+/// when `None`).
+fn issue_with(
+    provider: &dyn TokenProvider,
+    request: &TokenRequest,
+    now: Option<u32>,
+) -> Result<Issued> {
+    let issued = js(match now {
+        Some(now) => provider.issue_at(request, u64::from(now)),
+        None => provider.issue(request),
+    })?;
+    Ok(issued.into())
+}
+
 fn vendor(name: &str) -> Result<Vendor> {
     js(name.parse::<Vendor>())
 }
@@ -353,12 +367,7 @@ impl Provider {
     /// when the OS random number generator fails.
     #[napi]
     pub fn issue(&self, request: Value, now: Option<u32>) -> Result<Issued> {
-        let request = to_request(request)?;
-        let issued = js(match now {
-            Some(now) => self.inner.issue_at(&request, u64::from(now)),
-            None => self.inner.issue(&request),
-        })?;
-        Ok(issued.into())
+        issue_with(self.inner.as_ref(), &to_request(request)?, now)
     }
 
     /// Decodes and verifies a token (see the facade's `TokenProvider::verify`).
@@ -369,8 +378,7 @@ impl Provider {
     /// `invalid_input` (bad options; a 006 token without channel and uid).
     #[napi]
     pub fn verify(&self, token: String, options: Option<Value>) -> Result<String> {
-        let options = to_options(options)?;
-        to_json(&js(self.inner.verify(&token, &options))?)
+        to_json(&js(self.inner.verify(&token, &to_options(options)?))?)
     }
 
     /// Decodes a token and reports how far it could be checked, without
@@ -381,8 +389,7 @@ impl Provider {
     /// `version`, `malformed`, `decrypt`, `invalid_input` (bad options).
     #[napi]
     pub fn inspect(&self, token: String, options: Option<Value>) -> Result<String> {
-        let options = to_options(options)?;
-        to_json(&js(self.inner.inspect(&token, &options))?)
+        to_json(&js(self.inner.inspect(&token, &to_options(options)?))?)
     }
 }
 
@@ -510,12 +517,7 @@ impl Providers {
     ) -> Result<Issued> {
         let v = vendor_name.as_deref().map(vendor).transpose()?;
         let request = to_request(request)?;
-        let provider = js(self.inner.provider(v))?;
-        let issued = js(match now {
-            Some(now) => provider.issue_at(&request, u64::from(now)),
-            None => provider.issue(&request),
-        })?;
-        Ok(issued.into())
+        issue_with(js(self.inner.provider(v))?.as_ref(), &request, now)
     }
 
     /// Verifies a token with the provider its prefix names.
@@ -525,8 +527,7 @@ impl Providers {
     /// As `Provider.verify`, or `invalid_input` when its vendor is not configured.
     #[napi]
     pub fn verify(&self, token: String, options: Option<Value>) -> Result<String> {
-        let options = to_options(options)?;
-        to_json(&js(self.inner.verify(&token, &options))?)
+        to_json(&js(self.inner.verify(&token, &to_options(options)?))?)
     }
 
     /// Inspects a token with the provider its prefix names.
@@ -536,8 +537,7 @@ impl Providers {
     /// As `Provider.inspect`, or `invalid_input` when its vendor is not configured.
     #[napi]
     pub fn inspect(&self, token: String, options: Option<Value>) -> Result<String> {
-        let options = to_options(options)?;
-        to_json(&js(self.inner.inspect(&token, &options))?)
+        to_json(&js(self.inner.inspect(&token, &to_options(options)?))?)
     }
 }
 

@@ -418,13 +418,19 @@ struct TokenProvider {
     settings: String,
 }
 
-/// The keyword arguments of `verify` and `inspect`, as [`ParseOptions`].
-#[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
+/// The keyword arguments `inspect` and `verify` share, in their order:
+/// `expect_app_id`, `expect_room`, `expect_user`, `version`.
+type Expect<'a, 'py> = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<&'a Bound<'py, PyAny>>,
+);
+
+/// The keyword arguments of `verify` and `inspect`, as [`ParseOptions`]
+/// (`inspect`: no `require`, no expiry check).
 fn parse_options(
-    expect_app_id: Option<String>,
-    expect_room: Option<String>,
-    expect_user: Option<String>,
-    version: Option<&Bound<'_, PyAny>>,
+    (expect_app_id, expect_room, expect_user, version): Expect<'_, '_>,
     require: Option<&Bound<'_, PyAny>>,
     now: Option<u64>,
     check_expiry: bool,
@@ -512,6 +518,15 @@ impl RequestArgs<'_, '_> {
     }
 }
 
+/// `base` as an instance of its vendor's subclass `S` (`demo`, `Config`).
+fn subclassed<S>(py: Python<'_>, base: TokenProvider, subclass: S) -> PyResult<Py<TokenProvider>>
+where
+    S: pyo3::PyClass<BaseType = TokenProvider>,
+{
+    let init = PyClassInitializer::from(base).add_subclass(subclass);
+    Ok(Bound::new(py, init)?.into_super().unbind())
+}
+
 /// Issues `request` as of `now` (the system clock when `None`).
 fn issue_with(
     provider: &dyn rtc_tokens::TokenProvider,
@@ -587,15 +602,8 @@ impl TokenProvider {
         expect_user: Option<String>,
         version: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ParsedToken> {
-        let options = parse_options(
-            expect_app_id,
-            expect_room,
-            expect_user,
-            version,
-            None,
-            None,
-            false,
-        )?;
+        let expect = (expect_app_id, expect_room, expect_user, version);
+        let options = parse_options(expect, None, None, false)?;
         Ok(ParsedToken(
             self.inner.inspect(token, &options).map_err(Failure)?,
         ))
@@ -617,15 +625,8 @@ impl TokenProvider {
         now: Option<u64>,
         check_expiry: bool,
     ) -> PyResult<ParsedToken> {
-        let options = parse_options(
-            expect_app_id,
-            expect_room,
-            expect_user,
-            version,
-            require,
-            now,
-            check_expiry,
-        )?;
+        let expect = (expect_app_id, expect_room, expect_user, version);
+        let options = parse_options(expect, require, now, check_expiry)?;
         Ok(ParsedToken(
             self.inner.verify(token, &options).map_err(Failure)?,
         ))
@@ -655,8 +656,7 @@ impl ZegoProvider {
     }
 
     fn wrap(py: Python<'_>, provider: rtc_tokens::ZegoProvider) -> PyResult<Py<TokenProvider>> {
-        let init = PyClassInitializer::from(Self::base(provider)).add_subclass(Self);
-        Ok(Bound::new(py, init)?.into_super().unbind())
+        subclassed(py, Self::base(provider), Self)
     }
 }
 
@@ -703,8 +703,7 @@ impl AgoraProvider {
     }
 
     fn wrap(py: Python<'_>, provider: rtc_tokens::AgoraProvider) -> PyResult<Py<TokenProvider>> {
-        let init = PyClassInitializer::from(Self::base(provider)).add_subclass(Self);
-        Ok(Bound::new(py, init)?.into_super().unbind())
+        subclassed(py, Self::base(provider), Self)
     }
 }
 
@@ -756,8 +755,7 @@ impl TencentProvider {
     }
 
     fn wrap(py: Python<'_>, provider: rtc_tokens::TencentProvider) -> PyResult<Py<TokenProvider>> {
-        let init = PyClassInitializer::from(Self::base(provider)).add_subclass(Self);
-        Ok(Bound::new(py, init)?.into_super().unbind())
+        subclassed(py, Self::base(provider), Self)
     }
 }
 
@@ -914,15 +912,8 @@ impl Providers {
         expect_user: Option<String>,
         version: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ParsedToken> {
-        let options = parse_options(
-            expect_app_id,
-            expect_room,
-            expect_user,
-            version,
-            None,
-            None,
-            false,
-        )?;
+        let expect = (expect_app_id, expect_room, expect_user, version);
+        let options = parse_options(expect, None, None, false)?;
         Ok(ParsedToken(
             self.inner.inspect(token, &options).map_err(Failure)?,
         ))
@@ -942,15 +933,8 @@ impl Providers {
         now: Option<u64>,
         check_expiry: bool,
     ) -> PyResult<ParsedToken> {
-        let options = parse_options(
-            expect_app_id,
-            expect_room,
-            expect_user,
-            version,
-            require,
-            now,
-            check_expiry,
-        )?;
+        let expect = (expect_app_id, expect_room, expect_user, version);
+        let options = parse_options(expect, require, now, check_expiry)?;
         Ok(ParsedToken(
             self.inner.verify(token, &options).map_err(Failure)?,
         ))

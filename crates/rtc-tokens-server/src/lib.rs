@@ -187,6 +187,20 @@ fn both<S: Clone + Send + Sync + 'static>(
         .route(&format!("{path}/"), handler)
 }
 
+/// `routes` behind authentication (API keys or JWTs) and the public-mode
+/// gate.
+fn guarded(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    routes
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::authenticate,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            public::gate,
+        ))
+}
+
 /// The service's router.
 ///
 /// Open routes: `/healthz`, `/readyz`, `/metrics`, `/ping`. Every other
@@ -246,30 +260,15 @@ pub fn app(state: AppState) -> Router {
     );
     protected = both(protected, "/access_token", get(routes::zego::access_token));
     protected = both(protected, "/sxb_dev", post(routes::tencent::auth_priv_map));
-    let protected = protected
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::authenticate,
-        ))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            public::gate,
-        ));
+    let protected = guarded(protected, &state);
     // ZEGO's easy_server sample answers any origin: outside the CORS allow-list.
     let zego_sample = both(
         Router::new(),
         profile::ZEGO_SAMPLE_PATH,
         get(routes::sample::zego_access_token),
-    )
-    .route_layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        middleware::authenticate,
-    ))
-    .route_layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        public::gate,
-    ))
-    .layer(axum::middleware::from_fn(routes::sample::any_origin));
+    );
+    let zego_sample =
+        guarded(zego_sample, &state).layer(axum::middleware::from_fn(routes::sample::any_origin));
 
     let body_limit = state.config().max_body_bytes;
     open.merge(protected)

@@ -87,26 +87,8 @@ pub(crate) async fn cors(State(state): State<AppState>, request: Request, next: 
         return ApiError::forbidden("origin not allowed: add it to CORS_ALLOW_ORIGIN")
             .into_response();
     }
-    let preflight = request.method() == Method::OPTIONS
-        && request
-            .headers()
-            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    let mut response = if preflight {
-        let mut r = StatusCode::NO_CONTENT.into_response();
-        let h = r.headers_mut();
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static(ALLOW_METHODS),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static(ALLOW_HEADERS),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-        r
+    let mut response = if is_preflight(&request) {
+        preflight(ALLOW_METHODS)
     } else {
         let mut r = next.run(request).await;
         r.headers_mut().insert(
@@ -119,6 +101,35 @@ pub(crate) async fn cors(State(state): State<AppState>, request: Request, next: 
     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     h.append(header::VARY, HeaderValue::from_static("origin"));
     response
+}
+
+/// Whether `request` is a CORS preflight: `OPTIONS` with
+/// `Access-Control-Request-Method`.
+pub(crate) fn is_preflight(request: &Request) -> bool {
+    request.method() == Method::OPTIONS
+        && request
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+}
+
+/// A preflight's answer: 204 allowing `methods` and the headers clients
+/// send (`authorization`, `content-type`), cached for 10 minutes.
+pub(crate) fn preflight(methods: &'static str) -> Response {
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(methods),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static(ALLOW_HEADERS),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    r
 }
 
 /// A response that also closes the connection (after a refusal whose

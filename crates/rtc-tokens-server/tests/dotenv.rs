@@ -10,62 +10,21 @@
 
 mod common;
 
-use std::io::BufRead;
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
+use common::spawned::Spawned;
 use common::*;
 
-struct Running {
-    child: Child,
-    addr: SocketAddr,
-    log: Vec<String>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn run(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rtc-tokens-server"))
-        .args(args)
-        .args(["--log-format", "text"])
-        .current_dir(dir)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut log = Vec::new();
-    let addr = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the server did not log that it listens");
-        log.push(line.clone());
-        if line.contains("listening") {
-            let addr = line
-                .split_whitespace()
-                .find_map(|w| w.strip_prefix("addr="))
-                .expect("no addr= in the listening line");
-            break addr.parse().unwrap();
-        }
-    };
-    Running { child, addr, log }
+fn run(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Spawned {
+    Spawned::start(
+        Command::new(env!("CARGO_BIN_EXE_rtc-tokens-server"))
+            .args(args)
+            .args(["--log-format", "text"])
+            .current_dir(dir)
+            .env_clear()
+            .envs(env.iter().copied())
+            .stderr(Stdio::piped()),
+    )
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::{Instant, timeout};
 
+use common::spawned::Spawned;
 use common::*;
 
 /// Well above every timeout configured here: a connection not closed by then
@@ -104,23 +105,7 @@ async fn request_from(local: IpAddr, addr: SocketAddr, path: &str, auth: Option<
 async fn start_with_backlog(config: ServerConfig) -> Server {
     let socket = TcpSocket::new_v4().unwrap();
     socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let listener = socket.listen(2048).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = rtc_tokens_server::AppState::new(demo_providers(), config);
-    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let handle = tokio::spawn(rtc_tokens_server::serve(
-        listener,
-        state.clone(),
-        async move {
-            let _ = rx.await;
-        },
-    ));
-    Server {
-        addr,
-        state,
-        stop: Some(stop),
-        handle,
-    }
+    start_on(socket.listen(2048).unwrap(), demo_providers(), config).await
 }
 
 #[tokio::test]
@@ -338,7 +323,7 @@ async fn without_keys_the_rate_limit_is_per_client_address() {
 /// log has no ANSI colours.
 #[tokio::test]
 async fn sigterm_drains_and_exits_0_with_a_stalled_connection() {
-    let mut bin = Binary::start(
+    let mut bin = binary(
         None,
         &[
             ("API_KEYS", KEY),
@@ -402,7 +387,7 @@ async fn sigterm_drains_and_exits_0_with_a_stalled_connection() {
 /// answers.
 #[tokio::test]
 async fn under_a_low_file_limit_idle_floods_do_not_starve_healthz() {
-    let mut bin = Binary::start(
+    let mut bin = binary(
         Some(100),
         &[
             ("API_KEYS", KEY),
@@ -436,103 +421,22 @@ async fn under_a_low_file_limit_idle_floods_do_not_starve_healthz() {
 
 /// The built binary with `--demo --log-format text` on a free loopback port,
 /// optionally under an open-file limit, its log read line by line.
-struct Binary {
-    child: std::process::Child,
-    addr: SocketAddr,
-    log: Vec<String>,
-    lines: std::sync::mpsc::Receiver<String>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
+fn binary(file_limit: Option<u32>, env: &[(&str, &str)]) -> Spawned {
+    use std::process::{Command, Stdio};
 
-impl Binary {
-    fn start(file_limit: Option<u32>, env: &[(&str, &str)]) -> Self {
-        use std::io::BufRead;
-        use std::process::{Command, Stdio};
-
-        let bin = env!("CARGO_BIN_EXE_rtc-tokens-server");
-        let mut cmd = match file_limit {
-            Some(n) => {
-                let mut c = Command::new("sh");
-                c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), bin]);
-                c
-            }
-            None => Command::new(bin),
-        };
-        cmd.args(["--demo", "--bind", "127.0.0.1:0", "--log-format", "text"])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        let mut child = cmd.spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = std::sync::mpsc::channel::<String>();
-        let reader = std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut log = Vec::new();
-        let addr = loop {
-            let line = lines
-                .recv_timeout(Duration::from_secs(30))
-                .expect("the server did not log that it listens");
-            log.push(line.clone());
-            if line.contains("listening") {
-                let addr = line
-                    .split_whitespace()
-                    .find_map(|w| w.strip_prefix("addr="))
-                    .expect("no addr= in the listening line");
-                break addr.parse().unwrap();
-            }
-        };
-        Self {
-            child,
-            addr,
-            log,
-            lines,
-            reader: Some(reader),
+    let bin = env!("CARGO_BIN_EXE_rtc-tokens-server");
+    let mut cmd = match file_limit {
+        Some(n) => {
+            let mut c = Command::new("sh");
+            c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), bin]);
+            c
         }
-    }
-
-    fn sigterm(&self) {
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    /// Waits for the exit (at most `bound`); the status and the whole log.
-    fn wait(&mut self, bound: Duration) -> (std::process::ExitStatus, String) {
-        let deadline = std::time::Instant::now() + bound;
-        let exit = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            if std::time::Instant::now() > deadline {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("the server did not exit within {bound:?}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        if let Some(reader) = self.reader.take() {
-            reader.join().unwrap();
-        }
-        self.log.extend(self.lines.try_iter());
-        (exit, self.log.join("\n"))
-    }
-}
-
-impl Drop for Binary {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+        None => Command::new(bin),
+    };
+    cmd.args(["--demo", "--bind", "127.0.0.1:0", "--log-format", "text"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .stderr(Stdio::null());
+    Spawned::start(&mut cmd)
 }

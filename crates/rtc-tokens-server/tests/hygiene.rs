@@ -14,17 +14,16 @@
     missing_docs
 )]
 
-use std::io::Write;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, OnceLock};
+mod common;
 
+use std::net::SocketAddr;
+
+use common::logs::{captured, logs};
 use rtc_tokens_server::config::{LoadOptions, load};
 use rtc_tokens_server::{AppState, serve};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tracing_subscriber::filter::LevelFilter;
-use tracing_subscriber::prelude::*;
 
 const ZEGO_SECRET: &str = "5ecre75ecre75ecre75ecre75ecre7aa";
 const AGORA_CERT: &str = "c0ffeec0ffeec0ffeec0ffeec0ffee12";
@@ -33,47 +32,6 @@ const KEY: &str = "k3y-alpha-7d9e2f1c4b6a8e0d";
 const OTHER_KEY: &str = "k3y-bravo-19c7e5a3f1d2b4c6";
 /// A key that is not configured: it must not be logged either.
 const WRONG_KEY: &str = "k3y-wrong-0f1e2d3c4b5a6978";
-
-/// Every event, as text and as JSON.
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buf = Arc::new(Mutex::new(Vec::new()));
-        let (a, b) = (buf.clone(), buf.clone());
-        let subscriber = tracing_subscriber::registry()
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .with_ansi(false)
-                    .with_target(true)
-                    .with_writer(move || Sink(a.clone())),
-            )
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .json()
-                    .flatten_event(true)
-                    .with_writer(move || Sink(b.clone())),
-            )
-            .with(LevelFilter::TRACE);
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-        buf
-    })
-}
-
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(data);
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn captured() -> String {
-    String::from_utf8_lossy(&logs().lock().unwrap()).into_owned()
-}
 
 fn lookup(pairs: Vec<(&'static str, String)>) -> impl Fn(&str) -> Option<String> {
     move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())

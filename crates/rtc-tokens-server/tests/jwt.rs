@@ -13,16 +13,16 @@
 
 mod common;
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use base64::Engine as _;
+use common::logs::{captured, logs};
 use common::{Resp, demo_providers, request, start_with};
 use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -31,8 +31,6 @@ use rtc_tokens_server::config::jwt::{HsSecret, JwksSource, JwtConfig};
 use rtc_tokens_server::jwt::jwks::JwksUrl;
 use rtc_tokens_server::{AgoraKeys, ServerConfig};
 use serde_json::{Value, json};
-use tracing_subscriber::filter::LevelFilter;
-use tracing_subscriber::prelude::*;
 
 const ISS: &str = "https://issuer.test/";
 const AUD: &str = "rtc-tokens-test";
@@ -43,44 +41,6 @@ const RSA_A_PUB: &[u8] = include_bytes!("keys/rsa-a.pub.pem");
 const RSA_B: &[u8] = include_bytes!("keys/rsa-b.pem");
 const EC: &[u8] = include_bytes!("keys/ec.pem");
 const ED: &[u8] = include_bytes!("keys/ed25519.pem");
-
-// ---------------------------------------------------------------------------
-// Log capture (process-global: this file is its own test binary).
-
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buf = Arc::new(Mutex::new(Vec::new()));
-        let (a, b) = (buf.clone(), buf.clone());
-        let subscriber = tracing_subscriber::registry()
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .with_ansi(false)
-                    .with_writer(move || Sink(a.clone())),
-            )
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .json()
-                    .flatten_event(true)
-                    .with_writer(move || Sink(b.clone())),
-            )
-            .with(LevelFilter::TRACE);
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-        buf
-    })
-}
-
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(data);
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Keys, JWKS and JWTs.
@@ -761,7 +721,7 @@ async fn no_jwt_key_or_token_in_logs_or_bodies() {
         .filter(|s| s.len() > 16)
         .collect();
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let captured = String::from_utf8_lossy(&logs().lock().unwrap()).into_owned();
+    let captured = captured();
     assert!(captured.contains("access"), "the access log was captured");
     assert!(
         captured.contains("\"key\":\"jwt\""),

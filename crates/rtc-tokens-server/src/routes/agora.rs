@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use rtc_tokens::{Role, TokenKind, TokenRequest, Vendor};
 use serde_json::{Value, json};
 
@@ -183,20 +183,28 @@ fn chat_request(user: Option<&str>, validity: u32) -> TokenRequest {
     }
 }
 
+/// What a GET route answers: `route`'s response, or its error in the
+/// original's shape for `made` under the configured profile.
+fn answer(
+    state: &AppState,
+    made: Made,
+    route: impl FnOnce() -> Result<Response, ApiError>,
+) -> Response {
+    route().unwrap_or_else(|e| agora_error(state.config().profile, made, e))
+}
+
 /// `GET /rtc/{channelName}/{role}/{tokenType}/{rtcuid}/?expiry=` → `{"rtcToken"}`.
 pub(crate) async fn rtc(
     State(state): State<AppState>,
     params: Result<Path<(String, String, String, String)>, PathRejection>,
     query: QueryParams,
-) -> Result<Response, Response> {
+) -> Response {
     // The hot route: a tuple extractor and a borrowed response avoid map allocations.
-    let profile = state.config().profile;
-    let Path((channel, role_name, token_type, uid)) =
-        params
-            .map_err(|e| ApiError::from_path(&e))
-            .map_err(|e| agora_error(profile, Made::Rtc, e))?;
-    rtc_for(&state, &channel, &role_name, &token_type, &uid, query)
-        .map_err(|e| agora_error(profile, Made::Rtc, e))
+    answer(&state, Made::Rtc, || {
+        let Path((channel, role_name, token_type, uid)) =
+            params.map_err(|e| ApiError::from_path(&e))?;
+        rtc_for(&state, &channel, &role_name, &token_type, &uid, query)
+    })
 }
 
 /// `GET /rtc/{channelName}/{role}/{tokenType}//`: an empty uid, which the
@@ -205,16 +213,15 @@ pub(crate) async fn rtc_empty_uid(
     State(state): State<AppState>,
     params: Result<Path<(String, String, String)>, PathRejection>,
     query: QueryParams,
-) -> Result<Response, Response> {
-    let profile = state.config().profile;
-    let Path((channel, role_name, token_type)) = params
-        .map_err(|e| ApiError::from_path(&e))
-        .map_err(|e| agora_error(profile, Made::Rtc, e))?;
-    if !compat(&state) {
-        return Err(ApiError::invalid("rtcuid: is required").into_response());
-    }
-    rtc_for(&state, &channel, &role_name, &token_type, "0", query)
-        .map_err(|e| agora_error(profile, Made::Rtc, e))
+) -> Response {
+    answer(&state, Made::Rtc, || {
+        let Path((channel, role_name, token_type)) = params.map_err(|e| ApiError::from_path(&e))?;
+        if !compat(&state) {
+            // The strict profile's own shape (`agora_error` keeps it there).
+            return Err(ApiError::invalid("rtcuid: is required"));
+        }
+        rtc_for(&state, &channel, &role_name, &token_type, "0", query)
+    })
 }
 
 fn rtc_for(
@@ -252,24 +259,15 @@ pub(crate) async fn rtm(
     State(state): State<AppState>,
     params: Params,
     query: QueryParams,
-) -> Result<Response, Response> {
-    let profile = state.config().profile;
-    rtm_inner(state, params, query)
-        .await
-        .map_err(|e| agora_error(profile, Made::Rtm, e))
-}
-
-async fn rtm_inner(
-    state: AppState,
-    params: Params,
-    query: QueryParams,
-) -> Result<Response, ApiError> {
-    let p = path(params)?;
-    let provider = super::provider(&state, Vendor::Agora)?;
-    let validity = expiry(&state, query)?;
-    let user = rtm_user(&p, None)?;
-    let issued = super::issue(&state, provider, &rtm_request(user, validity))?;
-    Ok(super::json(&json!({"rtmToken": issued.token})))
+) -> Response {
+    answer(&state, Made::Rtm, || {
+        let p = path(params)?;
+        let provider = super::provider(&state, Vendor::Agora)?;
+        let validity = expiry(&state, query)?;
+        let user = rtm_user(&p, None)?;
+        let issued = super::issue(&state, provider, &rtm_request(user, validity))?;
+        Ok(super::json(&json!({"rtmToken": issued.token})))
+    })
 }
 
 /// `GET /rte/{channelName}/{role}/{tokenType}/{rtcuid}/[{rtmuid}/]?expiry=`
@@ -278,59 +276,42 @@ pub(crate) async fn rte(
     State(state): State<AppState>,
     params: Params,
     query: QueryParams,
-) -> Result<Response, Response> {
-    let profile = state.config().profile;
-    rte_inner(state, params, query)
-        .await
-        .map_err(|e| agora_error(profile, Made::RtcRtm, e))
-}
-
-async fn rte_inner(
-    state: AppState,
-    params: Params,
-    query: QueryParams,
-) -> Result<Response, ApiError> {
-    let p = path(params)?;
-    let provider = super::provider(&state, Vendor::Agora)?;
-    let validity = expiry(&state, query)?;
-    // `/rte/ch/role/uid//rtmuid/`: the original reads the empty uid as 0.
-    let rtc_uid = match optional(&p, "rtcuid") {
-        None if compat(&state) => "0",
-        _ => param(&p, "rtcuid")?,
-    };
-    let rtm_uid = rtm_user(&p, Some(rtc_uid))?;
-    let channel = param(&p, "channelName")?;
-    let rtc_request = rtc_request(
-        channel,
-        role(&state, param(&p, "role")?)?,
-        param(&p, "tokenType")?,
-        rtc_uid,
-        validity,
-        "rtcuid",
-    )?;
-    let rtc = super::issue(&state, provider, &rtc_request)?;
-    let rtm = rtm_token(&state, provider, rtm_uid, Some(channel), validity)?;
-    Ok(super::json(
-        &json!({"rtcToken": rtc.token, "rtmToken": rtm}),
-    ))
+) -> Response {
+    answer(&state, Made::RtcRtm, || {
+        let p = path(params)?;
+        let provider = super::provider(&state, Vendor::Agora)?;
+        let validity = expiry(&state, query)?;
+        // `/rte/ch/role/uid//rtmuid/`: the original reads the empty uid as 0.
+        let rtc_uid = match optional(&p, "rtcuid") {
+            None if compat(&state) => "0",
+            _ => param(&p, "rtcuid")?,
+        };
+        let rtm_uid = rtm_user(&p, Some(rtc_uid))?;
+        let channel = param(&p, "channelName")?;
+        let rtc_request = rtc_request(
+            channel,
+            role(&state, param(&p, "role")?)?,
+            param(&p, "tokenType")?,
+            rtc_uid,
+            validity,
+            "rtcuid",
+        )?;
+        let rtc = super::issue(&state, provider, &rtc_request)?;
+        let rtm = rtm_token(&state, provider, rtm_uid, Some(channel), validity)?;
+        Ok(super::json(
+            &json!({"rtcToken": rtc.token, "rtmToken": rtm}),
+        ))
+    })
 }
 
 /// `GET /chat/app/?expiry=` → `{"chatToken"}` (an app/administrator token).
-pub(crate) async fn chat_app(
-    State(state): State<AppState>,
-    query: QueryParams,
-) -> Result<Response, Response> {
-    let profile = state.config().profile;
-    chat_app_inner(state, query)
-        .await
-        .map_err(|e| agora_error(profile, Made::Chat, e))
-}
-
-async fn chat_app_inner(state: AppState, query: QueryParams) -> Result<Response, ApiError> {
-    let provider = super::provider(&state, Vendor::Agora)?;
-    let validity = expiry(&state, query)?;
-    let issued = super::issue(&state, provider, &chat_request(None, validity))?;
-    Ok(super::json(&json!({"chatToken": issued.token})))
+pub(crate) async fn chat_app(State(state): State<AppState>, query: QueryParams) -> Response {
+    answer(&state, Made::Chat, || {
+        let provider = super::provider(&state, Vendor::Agora)?;
+        let validity = expiry(&state, query)?;
+        let issued = super::issue(&state, provider, &chat_request(None, validity))?;
+        Ok(super::json(&json!({"chatToken": issued.token})))
+    })
 }
 
 /// `GET /chat/account/{chatid}/?expiry=` → `{"chatToken"}` (a user token).
@@ -338,24 +319,15 @@ pub(crate) async fn chat_account(
     State(state): State<AppState>,
     params: Params,
     query: QueryParams,
-) -> Result<Response, Response> {
-    let profile = state.config().profile;
-    chat_account_inner(state, params, query)
-        .await
-        .map_err(|e| agora_error(profile, Made::Chat, e))
-}
-
-async fn chat_account_inner(
-    state: AppState,
-    params: Params,
-    query: QueryParams,
-) -> Result<Response, ApiError> {
-    let p = path(params)?;
-    let provider = super::provider(&state, Vendor::Agora)?;
-    let validity = expiry(&state, query)?;
-    let user = param(&p, "chatid")?;
-    let issued = super::issue(&state, provider, &chat_request(Some(user), validity))?;
-    Ok(super::json(&json!({"chatToken": issued.token})))
+) -> Response {
+    answer(&state, Made::Chat, || {
+        let p = path(params)?;
+        let provider = super::provider(&state, Vendor::Agora)?;
+        let validity = expiry(&state, query)?;
+        let user = param(&p, "chatid")?;
+        let issued = super::issue(&state, provider, &chat_request(Some(user), validity))?;
+        Ok(super::json(&json!({"chatToken": issued.token})))
+    })
 }
 
 /// A numeric uid as text: ASCII digits only (no sign, no spaces), at most

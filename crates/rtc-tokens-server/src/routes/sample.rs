@@ -21,14 +21,14 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rtc_tokens::agora_dynamic_key::access_token2::{
     ApaasPrivilege, ChatPrivilege, FpaPrivilege, RtcPrivilege, RtmPrivilege, Service, ServiceApaas,
     ServiceChat, ServiceFpa, ServiceRtc, ServiceRtm,
 };
-use rtc_tokens::{TokenKind, TokenRequest, Vendor};
+use rtc_tokens::{TokenKind, Vendor};
 use serde_json::{Map, Value, json};
 
 use crate::AppState;
@@ -264,37 +264,13 @@ pub(crate) async fn zego_access_token(
     )?;
     // Public mode checks the room even though the sample's token names none.
     crate::public::restrict_custom(Some(room), validity, false)?;
-    let request = TokenRequest {
-        user_id: Some(user.to_owned()),
-        validity_secs: validity,
-        ..TokenRequest::default()
-    };
-    let issued = super::issue(&state, provider, &request)?;
-    Ok(super::json(&json!({"token": issued.token})))
+    super::zego::identity_token(&state, provider, user, validity)
 }
 
 /// CORS for ZEGO's sample route, as the sample's: any origin.
 pub(crate) async fn any_origin(request: Request, next: Next) -> Response {
-    let preflight = request.method() == Method::OPTIONS
-        && request
-            .headers()
-            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    let mut response = if preflight {
-        let mut r = StatusCode::NO_CONTENT.into_response();
-        let h = r.headers_mut();
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, OPTIONS"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("authorization, content-type"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-        r
+    let mut response = if crate::middleware::is_preflight(&request) {
+        crate::middleware::preflight("GET, OPTIONS")
     } else {
         next.run(request).await
     };

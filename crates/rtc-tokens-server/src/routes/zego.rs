@@ -6,11 +6,12 @@
 //! and the token is a plain identity token (empty privilege payload).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use rtc_tokens::{TokenRequest, Vendor};
+use rtc_tokens::{TokenProvider, TokenRequest, Vendor};
 use serde_json::json;
 
 use crate::AppState;
@@ -34,11 +35,22 @@ pub(crate) async fn access_token(
         "expired_ts",
         state.config().max_validity_secs,
     )?;
+    identity_token(&state, provider, user, validity)
+}
+
+/// The samples' answer: `{"token"}`, a plain identity token04 for `user`
+/// (empty privilege payload) valid for `validity` seconds.
+pub(crate) fn identity_token(
+    state: &AppState,
+    provider: &Arc<dyn TokenProvider>,
+    user: &str,
+    validity: u32,
+) -> Result<Response, ApiError> {
     let request = TokenRequest {
         user_id: Some(user.to_owned()),
         validity_secs: validity,
         ..TokenRequest::default()
     };
-    let issued = super::issue(&state, provider, &request)?;
+    let issued = super::issue(state, provider, &request)?;
     Ok(super::json(&json!({"token": issued.token})))
 }

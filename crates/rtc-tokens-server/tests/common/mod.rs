@@ -1,5 +1,7 @@
 //! Helpers shared by the server's socket tests: a server on 127.0.0.1:0
-//! with the demo providers, and a small HTTP/1.1 client.
+//! with the demo providers, a small HTTP/1.1 client, the built binary run
+//! as a child process (`spawned`) and a capture of every tracing event
+//! (`logs`).
 // Each test file uses only some of the helpers.
 #![allow(
     dead_code,
@@ -7,6 +9,9 @@
     clippy::expect_used,
     clippy::indexing_slicing
 )]
+
+pub mod logs;
+pub mod spawned;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -46,6 +51,11 @@ pub struct Server {
 
 pub async fn start_with(providers: Providers, config: ServerConfig) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    start_on(listener, providers, config).await
+}
+
+/// A server on a listener the test made (e.g. with a larger backlog).
+pub async fn start_on(listener: TcpListener, providers: Providers, config: ServerConfig) -> Server {
     let addr = listener.local_addr().unwrap();
     let state = AppState::new(providers, config);
     let (stop, rx) = oneshot::channel::<()>();
@@ -176,6 +186,17 @@ pub async fn get(addr: SocketAddr, path: &str) -> Resp {
     request(addr, "GET", path, &[AUTH], None).await
 }
 
+/// GET `path`, asserting the answer is a 400 `invalid_input`.
+pub async fn get_invalid(addr: SocketAddr, path: &str) -> Resp {
+    let r = get(addr, path).await;
+    assert_eq!(
+        (r.status, r.error().as_str()),
+        (400, "invalid_input"),
+        "{path}"
+    );
+    r
+}
+
 pub async fn post_json(addr: SocketAddr, path: &str, body: &Value) -> Resp {
     request(
         addr,
@@ -191,6 +212,16 @@ pub fn verify(token: &str) -> ParsedToken {
     demo_providers()
         .verify(token, &ParseOptions::default())
         .unwrap()
+}
+
+/// The token of a ZEGO sample route's answer (`{"token"}`, its only key),
+/// verified as a ZEGO token.
+pub fn zego_sample_token(r: &Resp) -> ParsedToken {
+    let v = r.json();
+    assert_eq!(v.as_object().unwrap().len(), 1, "{v}");
+    let parsed = verify(v["token"].as_str().unwrap());
+    assert_eq!(parsed.vendor, rtc_tokens::Vendor::Zego);
+    parsed
 }
 
 pub fn validity(parsed: &ParsedToken) -> u64 {

@@ -14,7 +14,7 @@
 //!   under the base `RtcTokensError`, with `.kind`, `.vendor` and `.message`.
 //!   A kind added to the facade appears here without code.
 //! - **Requests are the facade's fields.** `issue(**request)` takes the
-//!   fields of [`TokenRequest`] by their serde names (the server's JSON body),
+//!   fields of [`TokenRequest`](rtc_tokens::TokenRequest) by their serde names (the server's JSON body),
 //!   reads kinds and roles with the facade's own parsers and leaves what is
 //!   not given at the facade's defaults; a field added to the request is one
 //!   keyword here (typed keywords cost a tenth of a serde round trip).

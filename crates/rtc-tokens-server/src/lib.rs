@@ -21,6 +21,7 @@
 )]
 
 pub mod auth;
+pub mod client_ip;
 pub mod config;
 pub mod error;
 mod json;
@@ -40,6 +41,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use rtc_tokens::Providers;
 
+pub use client_ip::{ClientIp, ClientIpHeader, TrustedProxies};
 pub use config::{
     AddressLimit, AgoraKeys, Auth, CorsPolicy, Limits, LoadOptions, Profile, PublicMode, RateLimit,
     RoomPattern, ServerConfig, Settings, StartupWarning,

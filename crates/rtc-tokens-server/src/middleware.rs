@@ -1,11 +1,11 @@
 //! Request middleware: access log and metrics, CORS, the body bounds, API
 //! keys and rate limits.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -23,7 +23,8 @@ struct CallerKey(usize);
 
 /// One log line and the metrics for every request. The route is the matched
 /// template, never the raw path (raw paths carry user ids); neither the
-/// query string, the headers nor the bodies are logged.
+/// query string, the headers nor the bodies are logged. The client address
+/// is the one the per-address limits use ([`crate::client_ip`]).
 pub(crate) async fn observe(
     State(state): State<AppState>,
     request: Request,
@@ -37,6 +38,7 @@ pub(crate) async fn observe(
             .map(MatchedPath::as_str),
     );
     let method = request.method().clone();
+    let client = crate::client_ip::of(&request);
     let mut response = next.run(request).await;
     let latency = start.elapsed();
     let status = response.status().as_u16();
@@ -68,6 +70,7 @@ pub(crate) async fn observe(
             status,
             latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
             key = key.unwrap_or("-"),
+            client = %client.map_or_else(|| "-".to_owned(), |ip| ip.to_string()),
         );
     }
     response
@@ -184,14 +187,6 @@ fn retry_secs(wait: Duration) -> u64 {
         .max(1)
 }
 
-/// The client address of a request served by [`crate::serve`].
-fn client_ip(request: &Request) -> Option<IpAddr> {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
-}
-
 /// `Authorization: Bearer <key>` against the configured keys — or, when
 /// JWT authentication is on, a bearer JWT, whose claims the route layer's
 /// policy then checks (see [`crate::jwt`]) — then the caller's rate limit. Failed authentications are rate limited per client
@@ -212,7 +207,7 @@ pub(crate) async fn authenticate(
         return next.run(request).await;
     }
     let mut caller = Caller::Service;
-    let ip = client_ip(&request);
+    let ip = crate::client_ip::of(&request);
     let key = match &state.config().auth {
         Auth::Disabled => {
             if let Some(limiter) = state.address_limiter()

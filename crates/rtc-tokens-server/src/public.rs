@@ -4,17 +4,17 @@
 //!
 //! `gate` runs before authentication on the token routes. A request that
 //! carries a key goes the usual way. One without a key (public mode only)
-//! is charged to its client address (the TCP peer, an IPv6 /64 counting
-//! as one, by the [`crate::auth::AddressLimiter`] the hardening shares;
-//! `X-Forwarded-For` is not trusted) and then runs inside a task-local
+//! is charged to its client address (the TCP peer, or what a trusted proxy
+//! forwarded, see [`crate::client_ip`]; an IPv6 /64 counting as one, by the
+//! [`crate::auth::AddressLimiter`] the hardening shares) and then runs inside a task-local
 //! scope that `restrict` reads: every token the handler issues has its validity lowered to the
 //! cap and its room checked against the patterns; administrator tokens
 //! (chat app, aPaaS app, FPA) are refused. The Origin allow-list is the
 //! CORS middleware's, as for every request.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -36,10 +36,7 @@ pub(crate) async fn gate(State(state): State<AppState>, request: Request, next: 
     if request.headers().contains_key(header::AUTHORIZATION) {
         return next.run(request).await;
     }
-    let address = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let address = crate::client_ip::of(&request).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     if let Err(wait) = limiter.check(address) {
         let secs = wait
             .as_secs()

@@ -21,9 +21,11 @@
 //!   (`ServerConfig::shutdown_timeout`) is cut. [`serve`] then returns
 //!   `Ok`.
 //!
-//! Each request carries the client address as
-//! [`ConnectInfo<SocketAddr>`](axum::extract::ConnectInfo), which the
-//! per-address rate limits read. HTTP/1.1 only.
+//! Each request carries the TCP peer as
+//! [`ConnectInfo<SocketAddr>`](axum::extract::ConnectInfo) and the client
+//! address as [`ClientIp`]: the peer, or the address a trusted proxy
+//! forwarded (derived here, once, by [`TrustedProxies::client_ip`]), which
+//! the per-address limits and the access log read. HTTP/1.1 only.
 
 use std::future::Future;
 use std::io;
@@ -47,6 +49,7 @@ use tokio::time::Instant;
 use tower::Service;
 
 use crate::AppState;
+use crate::client_ip::{ClientIp, TrustedProxies};
 use crate::config::Limits;
 
 /// Any route but the health routes on a reserved connection: the server is
@@ -74,6 +77,7 @@ struct Shared {
     general: Router,
     reserved: Router,
     limits: Limits,
+    proxies: TrustedProxies,
 }
 
 /// Serves the routes on `listener` until `shutdown` completes, then runs the
@@ -96,6 +100,7 @@ pub async fn serve(
         general: crate::app(state.clone()),
         reserved: crate::reserved_app(state.clone()),
         limits,
+        proxies: state.config().trusted_proxies.clone(),
     });
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(2)));
     let (phase_tx, phase_rx) = watch::channel(Phase::Serving);
@@ -238,8 +243,12 @@ async fn connection(
         shared.general.clone()
     };
     let requests = Arc::clone(&activity);
+    let proxies = Arc::clone(&shared);
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
-        request.extensions_mut().insert(ConnectInfo(peer));
+        let client = proxies.proxies.client_ip(peer.ip(), request.headers());
+        let extensions = request.extensions_mut();
+        extensions.insert(ConnectInfo(peer));
+        extensions.insert(ClientIp(client));
         let in_flight = InFlight::begin(&requests);
         let response = router.clone().call(request.map(Body::new));
         async move {

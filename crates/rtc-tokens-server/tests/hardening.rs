@@ -2,7 +2,8 @@
 //! idle, slowloris and slow-body connections are closed within the
 //! configured timeouts; `/healthz` answers at the connection cap; a declared
 //! oversize body is refused at once; failed authentication (and, without
-//! keys, every request) is rate limited per client address; and the built
+//! keys, every request) is rate limited per client address, forwarded
+//! clients each on their own behind a trusted proxy; and the built
 //! binary, sent SIGTERM with a stalled connection, answers 503 on `/readyz`
 //! while still serving during the pre-stop period and exits 0 within the
 //! drain deadline.
@@ -21,7 +22,7 @@ mod common;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use rtc_tokens_server::{AddressLimit, Auth, RateLimit, ServerConfig};
+use rtc_tokens_server::{AddressLimit, Auth, RateLimit, ServerConfig, TrustedProxies};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::{Instant, timeout};
@@ -315,6 +316,65 @@ async fn without_keys_the_rate_limit_is_per_client_address() {
         request_from(two, s.addr, "/rtm/alice", None).await.status,
         200
     );
+}
+
+async fn forwarded_request(addr: SocketAddr, forwarded_for: &str, auth: &str) -> Resp {
+    let mut stream = connect_from("127.0.0.1".parse().unwrap(), addr).await;
+    let req = format!(
+        "GET /rtm/alice HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: {forwarded_for}\r\n\
+         Authorization: Bearer {auth}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(req.as_bytes()).await.unwrap();
+    parse_response(&until_closed(stream).await)
+}
+
+/// Behind a trusted proxy (here 127.0.0.1), each forwarded client has its
+/// own failed-authentication bucket, and a client's own `X-Forwarded-For`
+/// entries (left of the proxy's) are not believed; without the setting the
+/// header is ignored and every caller shares the peer's bucket.
+#[tokio::test]
+async fn behind_a_trusted_proxy_forwarded_clients_get_their_own_buckets() {
+    let limited = || {
+        let mut c = config();
+        c.limits.auth_failures = Some(AddressLimit {
+            per_minute: 1,
+            burst: 2,
+        });
+        c
+    };
+    let wrong = "wrong-key-0123456789abcdef";
+    let mut c = limited();
+    c.trusted_proxies = TrustedProxies {
+        networks: vec!["127.0.0.1/32".parse().unwrap()],
+        ..TrustedProxies::default()
+    };
+    let s = start_with(demo_providers(), c).await;
+    for _ in 0..2 {
+        let r = forwarded_request(s.addr, "203.0.113.1", wrong).await;
+        assert_eq!(r.status, 401);
+    }
+    // A spoofed left entry does not get the client out of its bucket.
+    let r = forwarded_request(s.addr, "198.51.100.77, 203.0.113.1", wrong).await;
+    assert_eq!(r.status, 429);
+    // Another forwarded client is not affected, nor is the proxy itself.
+    let r = forwarded_request(s.addr, "203.0.113.2", KEY).await;
+    assert_eq!(r.status, 200);
+    let r = forwarded_request(s.addr, "203.0.113.2", wrong).await;
+    assert_eq!(r.status, 401);
+    let one: IpAddr = "127.0.0.1".parse().unwrap();
+    let r = request_from(one, s.addr, "/rtm/alice", Some(KEY)).await;
+    assert_eq!(r.status, 200);
+
+    // Without trusted proxies the header is ignored: one bucket, the peer's.
+    let s = start_with(demo_providers(), limited()).await;
+    for client in ["203.0.113.1", "203.0.113.2"] {
+        let r = forwarded_request(s.addr, client, wrong).await;
+        assert_eq!(r.status, 401);
+    }
+    let r = forwarded_request(s.addr, "203.0.113.3", KEY).await;
+    assert_eq!(r.status, 429);
+    let r = request_from(one, s.addr, "/rtm/alice", Some(KEY)).await;
+    assert_eq!(r.status, 429);
 }
 
 /// The built binary: SIGTERM → `/readyz` 503 while the listener still

@@ -26,10 +26,12 @@ use rtc_tokens::config::{self, EnvName, Kind, Setting, Sources, Values};
 use rtc_tokens::{AgoraProvider, Config, Providers, Vendor, ZegoProvider};
 
 use crate::auth::ApiKeys;
+use crate::client_ip::TrustedProxies;
 pub use jwt::{AuthMode, JwtConfig};
 
 mod compat;
 pub mod limits;
+pub mod proxy;
 mod public;
 
 pub use compat::{AgoraKeys, COMPAT_SETTINGS, Profile};
@@ -210,6 +212,9 @@ pub struct ServerConfig {
     pub agora_keys: Option<AgoraKeys>,
     /// Whether `bind` is on all interfaces because a platform set `PORT`.
     pub bind_from_platform_port: bool,
+    /// The reverse proxies whose forwarding header names the client
+    /// address (default: none; the client is the TCP peer).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl ServerConfig {
@@ -238,6 +243,7 @@ impl ServerConfig {
             public: None,
             agora_keys: None,
             bind_from_platform_port: false,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 
@@ -334,6 +340,7 @@ pub fn load(options: &LoadOptions, lookup: &dyn Fn(&str) -> Option<String>) -> R
         jwt::JWT_SETTINGS,
         policy::POLICY_SETTINGS,
         limits::SETTINGS,
+        proxy::SETTINGS,
         COMPAT_SETTINGS,
         PUBLIC_SETTINGS,
     ]);
@@ -407,6 +414,7 @@ fn server_config(
         );
     }
     let limits = limits::load(values)?;
+    let trusted_proxies = proxy::load(values)?;
     Ok(ServerConfig {
         bind,
         auth,
@@ -421,6 +429,7 @@ fn server_config(
         public,
         agora_keys,
         bind_from_platform_port,
+        trusted_proxies,
     })
 }
 

@@ -601,6 +601,22 @@ fn api_keys(values: &Values) -> Result<ApiKeys> {
     Ok(keys)
 }
 
+/// Test support: the settings loaded from `pairs` as the whole environment,
+/// on the demo credentials with one API key.
+#[cfg(test)]
+pub(crate) fn load_from_pairs(pairs: &[(&str, &str)]) -> Result<Settings> {
+    let map: std::collections::HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .chain([("API_KEYS".to_owned(), "key-0123456789abcdef".to_owned())])
+        .collect();
+    let options = LoadOptions {
+        demo: true,
+        ..LoadOptions::default()
+    };
+    load(&options, &|k| map.get(k).cloned())
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;

@@ -106,22 +106,10 @@ pub fn load(values: &Values) -> Result<TrustedProxies> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
-    use crate::config::{LoadOptions, load as load_settings};
 
     fn proxies(pairs: &[(&str, &str)]) -> Result<TrustedProxies> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .chain([("API_KEYS".to_owned(), "key-0123456789abcdef".to_owned())])
-            .collect();
-        let options = LoadOptions {
-            demo: true,
-            ..LoadOptions::default()
-        };
-        load_settings(&options, &|k| map.get(k).cloned()).map(|s| s.server.trusted_proxies)
+        crate::config::load_from_pairs(pairs).map(|s| s.server.trusted_proxies)
     }
 
     #[test]

@@ -108,6 +108,16 @@ impl VendorError {
             Self::Tencent(e) => e,
         }
     }
+
+    /// The vendor whose crate raised it.
+    #[must_use]
+    pub const fn vendor(&self) -> Vendor {
+        match self {
+            Self::Zego(_) => Vendor::Zego,
+            Self::Agora(_) => Vendor::Agora,
+            Self::Tencent(_) => Vendor::Tencent,
+        }
+    }
 }
 
 impl fmt::Display for VendorError {
@@ -216,6 +226,17 @@ impl Error {
         self.source.as_ref()
     }
 
+    /// A vendor crate's error under `kind`: its message, its vendor, and
+    /// itself kept as `source()`.
+    fn from_vendor(kind: ErrorKind, source: VendorError) -> Self {
+        Self {
+            kind,
+            vendor: Some(source.vendor()),
+            message: source.as_error().to_string(),
+            source: Some(source),
+        }
+    }
+
     /// This error with the request field at fault named first
     /// (`"room: invalid channel name: …"`), its vendor error kept.
     pub(crate) fn in_field(mut self, field: &str) -> Self {
@@ -235,12 +256,7 @@ impl From<zego_token04::Error> for Error {
             K::Expired => ErrorKind::Expired,
             K::Internal => ErrorKind::Internal,
         };
-        Self {
-            kind,
-            vendor: Some(Vendor::Zego),
-            message: e.to_string(),
-            source: Some(VendorError::Zego(e)),
-        }
+        Self::from_vendor(kind, VendorError::Zego(e))
     }
 }
 
@@ -255,12 +271,7 @@ impl From<agora_dynamic_key::Error> for Error {
             K::Expired => ErrorKind::Expired,
             K::Internal => ErrorKind::Internal,
         };
-        Self {
-            kind,
-            vendor: Some(Vendor::Agora),
-            message: e.to_string(),
-            source: Some(VendorError::Agora(e)),
-        }
+        Self::from_vendor(kind, VendorError::Agora(e))
     }
 }
 
@@ -275,12 +286,7 @@ impl From<tencent_usersig::Error> for Error {
             K::Expired => ErrorKind::Expired,
             K::Mismatch => ErrorKind::Mismatch,
         };
-        Self {
-            kind,
-            vendor: Some(Vendor::Tencent),
-            message: e.to_string(),
-            source: Some(VendorError::Tencent(e)),
-        }
+        Self::from_vendor(kind, VendorError::Tencent(e))
     }
 }
 

@@ -7,7 +7,8 @@
 //! is charged to its client address (the TCP peer, or what a trusted proxy
 //! forwarded, see [`crate::client_ip`]; an IPv6 /64 counting as one, by the
 //! [`crate::auth::AddressLimiter`] the hardening shares) and then runs inside a task-local
-//! scope that `restrict` reads: every token the handler issues has its validity lowered to the
+//! scope marking it a public caller's; for such a request `restrict` applies the server's
+//! public-mode settings: every token the handler issues has its validity lowered to the
 //! cap and its room checked against the patterns; administrator tokens
 //! (chat app, aPaaS app, FPA) are refused. The Origin allow-list is the
 //! CORS middleware's, as for every request.
@@ -25,12 +26,21 @@ use crate::config::PublicMode;
 use crate::error::ApiError;
 
 tokio::task_local! {
-    static PUBLIC: PublicMode;
+    /// Set while a keyless request admitted by [`gate`] is handled.
+    static PUBLIC: PublicCaller;
+}
+
+/// The public-mode settings when the current request is a public caller's.
+fn current(state: &AppState) -> Option<&PublicMode> {
+    PUBLIC
+        .try_with(|_| ())
+        .ok()
+        .and(state.config().public.as_ref())
 }
 
 /// Lets a keyless request through in public mode, charged to its address.
 pub(crate) async fn gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let (Some(mode), Some(limiter)) = (&state.config().public, state.public_limiter()) else {
+    let Some(limiter) = state.public_limiter() else {
         return next.run(request).await;
     };
     if request.headers().contains_key(header::AUTHORIZATION) {
@@ -46,7 +56,7 @@ pub(crate) async fn gate(State(state): State<AppState>, request: Request, next: 
     }
     let mut request = request;
     request.extensions_mut().insert(PublicCaller);
-    PUBLIC.scope(mode.clone(), next.run(request)).await
+    PUBLIC.scope(PublicCaller, next.run(request)).await
 }
 
 /// Marks a request served in public mode (authentication lets it through).
@@ -60,8 +70,11 @@ pub struct PublicCaller;
 ///
 /// 403 `forbidden` for an administrator token or a room outside the
 /// patterns.
-pub(crate) fn restrict(request: &TokenRequest) -> Result<Option<TokenRequest>, ApiError> {
-    let Ok(mode) = PUBLIC.try_with(Clone::clone) else {
+pub(crate) fn restrict(
+    state: &AppState,
+    request: &TokenRequest,
+) -> Result<Option<TokenRequest>, ApiError> {
+    let Some(mode) = current(state) else {
         return Ok(None);
     };
     if !matches!(
@@ -73,7 +86,7 @@ pub(crate) fn restrict(request: &TokenRequest) -> Result<Option<TokenRequest>, A
             request.kind
         )));
     }
-    check_room(&mode, request.room.as_deref())?;
+    check_room(mode, request.room.as_deref())?;
     let mut capped = request.clone();
     capped.validity_secs = capped.validity_secs.min(mode.max_validity_secs);
     if let Some(p) = capped.privilege_expiries.as_mut() {
@@ -99,11 +112,12 @@ pub(crate) fn restrict(request: &TokenRequest) -> Result<Option<TokenRequest>, A
 ///
 /// As [`restrict`]; `admin` refuses outright.
 pub(crate) fn restrict_custom(
+    state: &AppState,
     room: Option<&str>,
     validity: u32,
     admin: bool,
 ) -> Result<u32, ApiError> {
-    let Ok(mode) = PUBLIC.try_with(Clone::clone) else {
+    let Some(mode) = current(state) else {
         return Ok(validity);
     };
     if admin {
@@ -111,7 +125,7 @@ pub(crate) fn restrict_custom(
             "administrator services need an api key",
         ));
     }
-    check_room(&mode, room)?;
+    check_room(mode, room)?;
     Ok(validity.min(mode.max_validity_secs))
 }
 
@@ -130,16 +144,18 @@ mod tests {
 
     #[tokio::test]
     async fn public_requests_are_capped_and_admin_kinds_refused() {
-        let mode = PublicMode {
+        let mut config = crate::config::ServerConfig::new(crate::config::Auth::Disabled);
+        config.public = Some(PublicMode {
             rooms: vec![crate::config::RoomPattern::new("lobby-*")],
             ..PublicMode::default()
-        };
+        });
+        let state = AppState::new(rtc_tokens::Providers::new(), config);
         let mut r = TokenRequest::rtc("alice", "lobby-1");
         r.validity_secs = 86_400;
-        assert_eq!(restrict(&r).unwrap(), None);
+        assert_eq!(restrict(&state, &r).unwrap(), None);
         let out = PUBLIC
-            .scope(mode, async {
-                let capped = restrict(&r).unwrap().unwrap();
+            .scope(PublicCaller, async {
+                let capped = restrict(&state, &r).unwrap().unwrap();
                 let mut other = r.clone();
                 other.room = Some("vip".into());
                 let chat_app = TokenRequest {
@@ -148,8 +164,8 @@ mod tests {
                 };
                 (
                     capped.validity_secs,
-                    restrict(&other).unwrap_err().status(),
-                    restrict(&chat_app).unwrap_err().status(),
+                    restrict(&state, &other).unwrap_err().status(),
+                    restrict(&state, &chat_app).unwrap_err().status(),
                 )
             })
             .await;

@@ -69,7 +69,7 @@ fn rtm_token(
     let (Some(channel), Some(keys)) = (stream, state.config().agora_keys.as_ref()) else {
         return Ok(super::issue(state, provider, &rtm_request(user, validity))?.token);
     };
-    let v = crate::public::restrict_custom(Some(channel), validity, false)?;
+    let v = crate::public::restrict_custom(state, Some(channel), validity, false)?;
     let v = crate::profile::capped(state, v);
     let rtc = ServiceRtc::new(channel, user)
         .with_privilege(RtcPrivilege::JoinChannel, v)

@@ -65,7 +65,7 @@ pub(crate) fn issue(
     provider: &Arc<dyn TokenProvider>,
     request: &TokenRequest,
 ) -> Result<IssuedToken, ApiError> {
-    let restricted = crate::public::restrict(request)?;
+    let restricted = crate::public::restrict(state, request)?;
     let request = restricted.as_ref().unwrap_or(request);
     crate::jwt::enforce(state, request)?;
     let issued = provider.issue(request)?;

@@ -140,7 +140,7 @@ fn generate(state: &AppState, body: Result<Bytes, BytesRejection>) -> Result<Str
     let chat = service("serviceChat")?;
     let apaas = service("serviceApaas")?;
     let admin = fpa.is_some() || apaas.is_some();
-    let validity = crate::public::restrict_custom(channel.as_deref(), token_secs, admin)?;
+    let validity = crate::public::restrict_custom(state, channel.as_deref(), token_secs, admin)?;
     let validity = crate::profile::capped(state, validity);
     let v = privilege_secs.min(validity);
 
@@ -263,7 +263,7 @@ pub(crate) async fn zego_access_token(
         state.config().max_validity_secs,
     )?;
     // Public mode checks the room even though the sample's token names none.
-    crate::public::restrict_custom(Some(room), validity, false)?;
+    crate::public::restrict_custom(&state, Some(room), validity, false)?;
     super::zego::identity_token(&state, provider, user, validity)
 }
 
